@@ -1,0 +1,165 @@
+package dev.tracewh.cli;
+
+import dev.tracewh.format.Environment;
+import dev.tracewh.format.Formats;
+import dev.tracewh.format.TraceFormat;
+import dev.tracewh.load.FileAction;
+import dev.tracewh.load.LoadReport;
+import dev.tracewh.load.Loader;
+import dev.tracewh.load.PlannedFile;
+import dev.tracewh.load.SourceRoot;
+import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.Warehouse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = {
+                "Loads session files into the warehouse. Unchanged files are not read again; grown and rewritten files are merged.",
+                "Without --path, loads each format's default location (Claude Code: $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)."})
+final class LoadCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Only this format: ${COMPLETION-CANDIDATES}.", completionCandidates = FormatIds.class)
+    String format;
+
+    @Option(names = "--path", paramLabel = "PATH", description = "A folder or file to load instead of the default locations (repeatable).")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--full-refresh", description = "Re-read every file, even unchanged ones (an idempotent merge; nothing is truncated).")
+    boolean fullRefresh;
+
+    @Option(names = "--dry-run", description = "List what would be loaded and why (new, grown, changed, unchanged, missing); write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "End with one JSON line of metrics on stdout (for cron and CI).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+            throws IOException
+    {
+        List<SourceRoot> roots = roots(Environment.system());
+        try (Warehouse warehouse = database.openMigrated()) {
+            Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
+            if (dryRun) {
+                printPlan(loader.plan(roots, fullRefresh));
+                return ExitCodes.SUCCESS;
+            }
+            LoadReport report;
+            try (TerminalProgress progress = TerminalProgress.forStderr()) {
+                report = loader.load(roots, fullRefresh, String.join(" ", spec.commandLine().getParseResult().originalArgs()), progress);
+            }
+            printSummary(report, warehouse);
+            return report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
+        }
+    }
+
+    private List<SourceRoot> roots(Environment environment)
+    {
+        List<TraceFormat> formats;
+        if (format == null) {
+            formats = Formats.all();
+        }
+        else {
+            formats = List.of(Formats.byId(format).orElseThrow(() ->
+                    new UsageException("unknown format '" + format + "'; known formats: " + String.join(", ", Formats.ids()))));
+        }
+        List<SourceRoot> roots = new ArrayList<>();
+        if (!paths.isEmpty()) {
+            for (Path path : paths) {
+                if (!Files.exists(path)) {
+                    throw new UsageException("path does not exist: " + path);
+                }
+                formats.forEach(each -> roots.add(new SourceRoot(each, path)));
+            }
+            return roots;
+        }
+        List<Path> looked = new ArrayList<>();
+        for (TraceFormat each : formats) {
+            for (Path root : each.defaultRoots(environment)) {
+                looked.add(root);
+                if (Files.isDirectory(root)) {
+                    roots.add(new SourceRoot(each, root));
+                }
+            }
+        }
+        if (roots.isEmpty()) {
+            throw new UsageException("no sessions found: " + looked.stream().map(Path::toString).toList()
+                    + " do not exist. Load the bundled examples with: tracewh load --path examples/claude_code");
+        }
+        return roots;
+    }
+
+    private void printPlan(List<PlannedFile> plan)
+    {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<FileAction, Integer> counts = new TreeMap<>();
+        for (PlannedFile file : plan) {
+            counts.merge(file.action(), 1, Integer::sum);
+            out.printf("%-9s %-11s %12d  %s%n", file.action().wireName(), file.sourceKind(), file.sizeBytes(), file.path());
+        }
+        out.println(counts.entrySet().stream().map(entry -> entry.getKey().wireName() + " " + entry.getValue()).toList());
+        out.flush();
+    }
+
+    private void printSummary(LoadReport report, Warehouse warehouse)
+    {
+        PrintWriter out = spec.commandLine().getOut();
+        var files = report.files();
+        var rows = report.rows();
+        if (json) {
+            out.println(LoadSummaryJson.of(report, warehouse.url().redacted()));
+        }
+        else {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("load run %d %s in %.1f s (%.1f MB read, %.1f MB/s) into %s%n", report.runId(), report.status().name().toLowerCase(java.util.Locale.ROOT),
+                    report.seconds(), files.bytesRead() / 1e6, report.megabytesPerSecond(), warehouse.url().redacted());
+            err.printf("  files     %,d seen · %,d loaded · %,d skipped unchanged · %,d failed · %,d missing%n",
+                    files.scanned(), files.loaded(), files.unchanged(), files.failed(), files.missing());
+            err.printf("  read      %,d traces · %,d messages · %,d tool calls · %,d tokens · %,d errors%n",
+                    report.traces(), report.messages(), report.toolCalls(), report.tokens(), files.errors());
+            err.printf("  written   traces +%,d ~%,d =%,d · messages +%,d ~%,d -%,d · tool calls +%,d ~%,d -%,d · token rows +%,d ~%,d -%,d%n",
+                    rows.tracesInserted(), rows.tracesUpdated(), rows.tracesUnchanged(),
+                    rows.messagesInserted(), rows.messagesUpdated(), rows.messagesDeleted(),
+                    rows.toolCallsInserted(), rows.toolCallsUpdated(), rows.toolCallsDeleted(),
+                    rows.tokenRowsInserted(), rows.tokenRowsUpdated(), rows.tokenRowsDeleted());
+            if (rows.replacedCharacters() > 0) {
+                err.printf("  replaced  %,d NUL or lone-surrogate characters by U+FFFD%n", rows.replacedCharacters());
+            }
+            if (files.errors() > 0) {
+                err.printf("  see the errors with: tracewh errors --run %d%n", report.runId());
+            }
+            err.flush();
+        }
+        out.flush();
+    }
+
+    static final class FormatIds
+            extends ArrayList<String>
+    {
+        FormatIds()
+        {
+            super(Formats.ids());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tracewh.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracewh.load.LoadReport;
+
+import java.util.Locale;
+
+/** The one-line JSON metrics of {@code load --json}. */
+final class LoadSummaryJson
+{
+    private LoadSummaryJson() {}
+
+    static String of(LoadReport report, String database)
+    {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        var files = report.files();
+        var rows = report.rows();
+        node.put("run_id", report.runId());
+        node.put("status", report.status().name().toLowerCase(Locale.ROOT));
+        node.put("database", database);
+        node.put("seconds", Math.round(report.seconds() * 1000) / 1000.0);
+        node.put("bytes_read", files.bytesRead());
+        node.put("mb_per_second", Math.round(report.megabytesPerSecond() * 10) / 10.0);
+        node.put("files_scanned", files.scanned());
+        node.put("files_loaded", files.loaded());
+        node.put("files_unchanged", files.unchanged());
+        node.put("files_failed", files.failed());
+        node.put("files_missing", files.missing());
+        node.put("errors", files.errors());
+        node.put("traces", report.traces());
+        node.put("messages", report.messages());
+        node.put("tool_calls", report.toolCalls());
+        node.put("tokens", report.tokens());
+        node.put("traces_inserted", rows.tracesInserted());
+        node.put("traces_updated", rows.tracesUpdated());
+        node.put("traces_unchanged", rows.tracesUnchanged());
+        node.put("messages_inserted", rows.messagesInserted());
+        node.put("messages_updated", rows.messagesUpdated());
+        node.put("messages_deleted", rows.messagesDeleted());
+        node.put("tool_calls_inserted", rows.toolCallsInserted());
+        node.put("tool_calls_updated", rows.toolCallsUpdated());
+        node.put("tool_calls_deleted", rows.toolCallsDeleted());
+        node.put("token_rows_inserted", rows.tokenRowsInserted());
+        node.put("token_rows_updated", rows.tokenRowsUpdated());
+        node.put("token_rows_deleted", rows.tokenRowsDeleted());
+        node.put("replaced_characters", rows.replacedCharacters());
+        return node.toString();
+    }
+}

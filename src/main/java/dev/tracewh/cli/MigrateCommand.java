@@ -1,0 +1,30 @@
+package dev.tracewh.cli;
+
+import dev.tracewh.warehouse.Warehouse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = "Creates or upgrades the warehouse schema (Flyway) and does nothing else.")
+final class MigrateCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    DatabaseOptions database;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        try (Warehouse warehouse = database.openMigrated()) {
+            spec.commandLine().getOut().printf("warehouse %s is at schema version %s%n", warehouse.url().redacted(), warehouse.schemaVersion());
+        }
+        return ExitCodes.SUCCESS;
+    }
+}

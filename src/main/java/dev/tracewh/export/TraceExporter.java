@@ -1,0 +1,142 @@
+package dev.tracewh.export;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
+import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
+import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
+import org.jooq.Condition;
+import org.jooq.Cursor;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
+import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes traces as JSON lines in NVIDIA Data Designer's agent-rollout shape, so the file works unchanged as a
+ * seed dataset. Streams three cursors ordered by trace (sessions, messages, tool calls) and merges them, so
+ * memory stays constant whatever the warehouse size; the order (by trace_id, then ordinal) is stable.
+ */
+public final class TraceExporter
+{
+    private static final int FETCH_SIZE = 500;
+
+    private final DSLContext dsl;
+    private final ObjectMapper mapper;
+
+    public TraceExporter(DSLContext dsl, ObjectMapper mapper)
+    {
+        this.dsl = requireNonNull(dsl, "dsl is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    /** Writes the traces selected by {@code filter} (a condition on {@code sessions}) and returns how many. */
+    public long export(Condition filter, OutputStream output)
+            throws IOException
+    {
+        Condition selected = MESSAGES.TRACE_ID.in(DSL.select(SESSIONS.TRACE_ID).from(SESSIONS).where(filter));
+        Condition selectedCalls = TOOL_CALLS.TRACE_ID.in(DSL.select(SESSIONS.TRACE_ID).from(SESSIONS).where(filter));
+        // PostgreSQL streams a cursor only inside a transaction; H2 does not care
+        return dsl.transactionResult(configuration -> {
+            DSLContext transaction = DSL.using(configuration);
+            long written = 0;
+            try (Cursor<SessionsRecord> sessions = transaction.selectFrom(SESSIONS).where(filter)
+                    .orderBy(SESSIONS.TRACE_ID).fetchSize(FETCH_SIZE).fetchLazy();
+                    PeekingCursor<MessagesRecord> messages = new PeekingCursor<>(transaction.selectFrom(MESSAGES).where(selected)
+                            .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL).fetchSize(FETCH_SIZE).fetchLazy());
+                    PeekingCursor<ToolCallsRecord> toolCalls = new PeekingCursor<>(transaction.selectFrom(TOOL_CALLS).where(selectedCalls)
+                            .orderBy(TOOL_CALLS.TRACE_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.CALL_INDEX).fetchSize(FETCH_SIZE).fetchLazy());
+                    JsonGenerator json = mapper.getFactory().createGenerator(output)) {
+                json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+                for (SessionsRecord session : sessions) {
+                    writeTrace(json, session, messages, toolCalls);
+                    json.writeRaw('\n');
+                    written++;
+                }
+                json.flush();
+            }
+            return written;
+        });
+    }
+
+    private void writeTrace(JsonGenerator json, SessionsRecord session, PeekingCursor<MessagesRecord> messages, PeekingCursor<ToolCallsRecord> toolCalls)
+            throws IOException
+    {
+        String traceId = session.getTraceId();
+        json.writeStartObject();
+        json.writeStringField("trace_id", traceId);
+        json.writeStringField("source_kind", session.getSourceKind());
+        json.writeStringField("source_path", session.getSourcePath());
+        json.writeStringField("root_session_id", session.getRootSessionId());
+        json.writeStringField("agent_id", session.getAgentId());
+        json.writeBooleanField("is_sidechain", session.getIsSidechain());
+        json.writeStringField("cwd", session.getCwd());
+        json.writeStringField("project_path", session.getProjectPath());
+        json.writeStringField("git_branch", session.getGitBranch());
+        json.writeStringField("started_at", isoInstant(session.getStartedAt()));
+        json.writeStringField("ended_at", isoInstant(session.getEndedAt()));
+        json.writeArrayFieldStart("messages");
+        while (messages.hasNextFor(traceId, MessagesRecord::getTraceId)) {
+            MessagesRecord message = messages.next();
+            writeMessage(json, message, traceId, toolCalls);
+        }
+        json.writeEndArray();
+        json.writeFieldName("source_meta");
+        json.writeTree(mapper.readTree(session.getSourceMeta()));
+        json.writeNumberField("message_count", session.getMessageCount());
+        json.writeNumberField("tool_call_count", session.getToolCallCount());
+        json.writeStringField("final_assistant_message", session.getFinalAssistantMessage());
+        json.writeEndObject();
+    }
+
+    private void writeMessage(JsonGenerator json, MessagesRecord message, String traceId, PeekingCursor<ToolCallsRecord> toolCalls)
+            throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("role", message.getRole());
+        json.writeFieldName("content");
+        JsonNode content = mapper.readTree(message.getContent());
+        json.writeTree(content);
+        if (message.getReasoningContent() != null) {
+            json.writeStringField("reasoning_content", message.getReasoningContent());
+        }
+        boolean openedCalls = false;
+        while (toolCalls.hasNextFor(traceId, ToolCallsRecord::getTraceId) && toolCalls.peek().getMessageOrdinal().equals(message.getOrdinal())) {
+            ToolCallsRecord call = toolCalls.next();
+            if (!openedCalls) {
+                json.writeArrayFieldStart("tool_calls");
+                openedCalls = true;
+            }
+            json.writeStartObject();
+            json.writeStringField("id", call.getToolCallId());
+            json.writeStringField("type", "function");
+            json.writeObjectFieldStart("function");
+            json.writeStringField("name", call.getName());
+            json.writeStringField("arguments", call.getArguments());
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        if (openedCalls) {
+            json.writeEndArray();
+        }
+        if (message.getToolCallId() != null) {
+            json.writeStringField("tool_call_id", message.getToolCallId());
+        }
+        json.writeEndObject();
+    }
+
+    private static String isoInstant(OffsetDateTime timestamp)
+    {
+        return timestamp == null ? null : DateTimeFormatter.ISO_INSTANT.format(timestamp.withOffsetSameInstant(ZoneOffset.UTC));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tracewh.format;
+
+import dev.tracewh.format.claudecode.ClaudeCodeFormat;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The formats tracewh knows, in the order {@code load} without {@code --format} tries them. */
+public final class Formats
+{
+    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat());
+
+    private Formats() {}
+
+    public static List<TraceFormat> all()
+    {
+        return ALL;
+    }
+
+    public static Optional<TraceFormat> byId(String id)
+    {
+        return ALL.stream().filter(format -> format.id().equals(id)).findFirst();
+    }
+
+    public static List<String> ids()
+    {
+        return ALL.stream().map(TraceFormat::id).toList();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tracewh.format;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.jsonl.JsonlReader;
+import dev.tracewh.jsonl.Line;
+import dev.tracewh.model.ParseIssue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads a JSON-lines file as objects for a format's parser and keeps the lines that are not JSON objects as
+ * issues. A last line without its newline that does not parse is a write in progress, not an error: it stays
+ * unconsumed so the next load reads it again. One instance reads one file.
+ */
+public final class JsonLines
+{
+    public static final String INVALID_JSON = "invalid_json";
+    public static final String NOT_AN_OBJECT = "not_an_object";
+    public static final String UNEXPECTED_SHAPE = "unexpected_shape";
+
+    /** Receives each line that is a JSON object. */
+    @FunctionalInterface
+    public interface Handler
+    {
+        void accept(JsonNode node, Line line);
+    }
+
+    private final ObjectMapper mapper;
+    private final List<ParseIssue> issues = new ArrayList<>();
+    private long consumedBytes;
+    private String consumedSha256;
+
+    /** A mapper for session lines: no size limits (tool outputs of many megabytes), no trailing garbage. */
+    public static ObjectMapper newMapper()
+    {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .maxDocumentLength(-1)
+                        .build())
+                .build();
+        return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    public JsonLines(ObjectMapper mapper)
+    {
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    public void forEach(InputStream input, Handler handler)
+            throws IOException
+    {
+        JsonlReader reader = new JsonlReader(input);
+        for (Line line = reader.next(); line != null; line = reader.next()) {
+            JsonNode node = readObject(line);
+            if (node != null) {
+                if (!line.terminated()) {
+                    reader.acceptTail();
+                }
+                handler.accept(node, line);
+            }
+        }
+        consumedBytes = reader.consumedBytes();
+        consumedSha256 = reader.consumedSha256();
+    }
+
+    private JsonNode readObject(Line line)
+    {
+        JsonNode node;
+        try {
+            node = mapper.readTree(line.buffer(), line.offset(), line.length());
+        }
+        catch (JsonProcessingException e) {
+            if (line.terminated()) {
+                issue(line, INVALID_JSON, e.getOriginalMessage());
+            }
+            return null;
+        }
+        catch (IOException e) {
+            issue(line, INVALID_JSON, e.getMessage());
+            return null;
+        }
+        if (node == null || !node.isObject()) {
+            String found = node == null ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+            issue(line, NOT_AN_OBJECT, "expected a JSON object, found " + found);
+            return null;
+        }
+        return node;
+    }
+
+    /** Records a line the parser could not use. */
+    public void issue(Line line, String errorClass, String message)
+    {
+        issues.add(new ParseIssue(line.number(), errorClass, message, line.excerpt(ParseIssue.EXCERPT_CHARS)));
+    }
+
+    public List<ParseIssue> issues()
+    {
+        return issues;
+    }
+
+    public long consumedBytes()
+    {
+        return consumedBytes;
+    }
+
+    public String consumedSha256()
+    {
+        return consumedSha256;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tracewh.format.claudecode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.format.Environment;
+import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.TraceFormat;
+import dev.tracewh.model.ParsedFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Claude Code transcripts: {@code <config>/projects/<encoded-cwd>/<session>.jsonl}, sub-agents beside them as
+ * {@code agent-<id>.jsonl} (2.0.x) or below {@code <session>/subagents/} (2.1.x).
+ */
+public final class ClaudeCodeFormat
+        implements TraceFormat
+{
+    public static final String ID = "claude_code";
+
+    private final ObjectMapper mapper = JsonLines.newMapper();
+
+    @Override
+    public String id()
+    {
+        return ID;
+    }
+
+    @Override
+    public List<Path> defaultRoots(Environment environment)
+    {
+        return environment.variable("CLAUDE_CONFIG_DIR")
+                .map(dirs -> Arrays.stream(dirs.split(","))
+                        .map(String::trim)
+                        .filter(dir -> !dir.isEmpty())
+                        .map(dir -> Path.of(dir).resolve("projects"))
+                        .toList())
+                .orElseGet(() -> List.of(
+                        environment.home().resolve(".claude/projects"),
+                        environment.home().resolve(".config/claude/projects")));
+    }
+
+    @Override
+    public List<Path> discover(Path root)
+            throws IOException
+    {
+        if (Files.isRegularFile(root)) {
+            return List.of(root);
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.filter(ClaudeCodeFormat::isTranscript).forEach(files::add);
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** Transcripts are .jsonl files outside tool-results/ folders; history.jsonl and workflow journals are not. */
+    static boolean isTranscript(Path path)
+    {
+        String name = path.getFileName().toString();
+        if (!name.endsWith(".jsonl") || name.equals("history.jsonl") || name.equals("journal.jsonl")) {
+            return false;
+        }
+        for (Path part : path) {
+            if (part.toString().equals("tool-results")) {
+                return false;
+            }
+        }
+        return Files.isRegularFile(path);
+    }
+
+    @Override
+    public ParsedFile parse(Path file, InputStream input)
+            throws IOException
+    {
+        return new TranscriptParser(file, mapper, SessionsIndex.forTranscript(file, mapper)).parse(input);
+    }
+}

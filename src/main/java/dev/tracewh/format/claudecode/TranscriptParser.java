@@ -1,0 +1,326 @@
+package dev.tracewh.format.claudecode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.format.JsonFields;
+import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.MessageDraft;
+import dev.tracewh.format.TraceAssembler;
+import dev.tracewh.jsonl.Line;
+import dev.tracewh.model.ContentBlock;
+import dev.tracewh.model.ParsedFile;
+import dev.tracewh.model.Role;
+import dev.tracewh.model.TokenUsage;
+import dev.tracewh.model.Trace;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.tracewh.format.JsonFields.isTrue;
+import static dev.tracewh.format.JsonFields.nonEmptyText;
+import static dev.tracewh.format.JsonFields.text;
+
+/**
+ * Turns one Claude Code transcript into one trace. Only {@code user} and {@code assistant} lines become
+ * messages; consecutive assistant lines of one API response (same {@code message.id} and {@code requestId})
+ * become one message; {@code tool_result} blocks become {@code tool} messages. Every other line type is
+ * counted in {@code source_meta}.
+ */
+final class TranscriptParser
+{
+    static final String SYNTHETIC_MODEL = "<synthetic>";
+    private static final Pattern AGENT_FILE = Pattern.compile("agent-(.+)\\.jsonl");
+    private static final Pattern EXIT_CODE = Pattern.compile("^Exit code (-?\\d+)");
+
+    private final Path file;
+    private final ObjectMapper mapper;
+    private final SessionsIndex index;
+    private final JsonLines lines;
+    private final TraceAssembler trace = new TraceAssembler();
+    private final List<String> summaries = new ArrayList<>();
+    private String sessionId;
+    private String agentId;
+    private boolean sidechainLines;
+    private String cwd;
+    private String gitBranch;
+    private String slug;
+    private String customTitle;
+    private String aiTitle;
+    /** The assistant message that the next line of the same response extends; null after any user line. */
+    private MessageDraft openResponse;
+
+    TranscriptParser(Path file, ObjectMapper mapper, SessionsIndex index)
+    {
+        this.file = file;
+        this.mapper = mapper;
+        this.index = index;
+        this.lines = new JsonLines(mapper);
+    }
+
+    ParsedFile parse(InputStream input)
+            throws IOException
+    {
+        lines.forEach(input, this::line);
+        List<Trace> traces = sessionId == null ? List.of() : List.of(buildTrace());
+        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256());
+    }
+
+    private void line(JsonNode node, Line line)
+    {
+        String type = text(node, "type");
+        trace.countRecordType(type);
+        trace.seeTimestamp(JsonFields.instant(text(node, "timestamp")));
+        if (sessionId == null) {
+            sessionId = nonEmptyText(node, "sessionId");
+        }
+        if (agentId == null) {
+            agentId = nonEmptyText(node, "agentId");
+        }
+        sidechainLines |= isTrue(node, "isSidechain");
+        if (cwd == null) {
+            cwd = nonEmptyText(node, "cwd");
+        }
+        if (gitBranch == null) {
+            gitBranch = nonEmptyText(node, "gitBranch");
+        }
+        if (nonEmptyText(node, "slug") != null) {
+            slug = text(node, "slug");
+        }
+        trace.addVersion(text(node, "version"));
+        if (type == null) {
+            lines.issue(line, JsonLines.UNEXPECTED_SHAPE, "line has no \"type\"");
+            return;
+        }
+        switch (type) {
+            case "user" -> user(node, line);
+            case "assistant" -> assistant(node, line);
+            case "summary" -> {
+                String summary = nonEmptyText(node, "summary");
+                if (summary != null) {
+                    summaries.add(summary);
+                }
+            }
+            case "custom-title" -> customTitle = Objects.requireNonNullElse(nonEmptyText(node, "customTitle"), customTitle);
+            case "ai-title" -> aiTitle = Objects.requireNonNullElse(nonEmptyText(node, "aiTitle"), aiTitle);
+            default -> {
+                // progress, system, attachment, file-history-snapshot, ...: not messages (counted above)
+            }
+        }
+    }
+
+    private void user(JsonNode node, Line line)
+    {
+        openResponse = null;
+        JsonNode message = JsonFields.object(node, "message");
+        JsonNode content = message == null ? null : message.get("content");
+        if (content == null || !(content.isTextual() || content.isArray())) {
+            lines.issue(line, JsonLines.UNEXPECTED_SHAPE, "user line without message.content string or list");
+            return;
+        }
+        if (content.isTextual()) {
+            MessageDraft draft = draft(Role.USER, node, line);
+            draft.content.add(ContentBlock.text(content.textValue()));
+            trace.add(draft);
+            return;
+        }
+        MessageDraft pending = null;
+        for (JsonNode block : content) {
+            String blockType = text(block, "type");
+            if ("tool_result".equals(blockType)) {
+                if (pending != null) {
+                    trace.add(pending);
+                    pending = null;
+                }
+                toolResult(block, node, line);
+            }
+            else {
+                ContentBlock converted = contentBlock(block);
+                if (converted != null) {
+                    if (pending == null) {
+                        pending = draft(Role.USER, node, line);
+                    }
+                    pending.content.add(converted);
+                }
+            }
+        }
+        if (pending != null) {
+            trace.add(pending);
+        }
+    }
+
+    private void toolResult(JsonNode block, JsonNode node, Line line)
+    {
+        String toolUseId = text(block, "tool_use_id");
+        MessageDraft draft = draft(Role.TOOL, node, line);
+        draft.toolCallId = toolUseId;
+        JsonNode resultContent = block.get("content");
+        if (resultContent != null && resultContent.isTextual()) {
+            draft.content.add(ContentBlock.text(resultContent.textValue()));
+        }
+        else if (resultContent != null && resultContent.isArray()) {
+            for (JsonNode item : resultContent) {
+                ContentBlock converted = contentBlock(item);
+                if (converted != null) {
+                    draft.content.add(converted);
+                }
+            }
+        }
+        int ordinal = trace.add(draft);
+        if (toolUseId != null) {
+            boolean isError = isTrue(block, "is_error");
+            String text = draft.build(ordinal).text();
+            trace.addToolResult(toolUseId, ordinal, text, isError, isError ? exitCode(text) : null, null);
+        }
+    }
+
+    private void assistant(JsonNode node, Line line)
+    {
+        JsonNode message = JsonFields.object(node, "message");
+        if (message == null) {
+            lines.issue(line, JsonLines.UNEXPECTED_SHAPE, "assistant line without a message object");
+            return;
+        }
+        String apiMessageId = nonEmptyText(message, "id");
+        String requestId = nonEmptyText(node, "requestId");
+        String model = nonEmptyText(message, "model");
+        boolean synthetic = SYNTHETIC_MODEL.equals(model);
+        Instant timestamp = JsonFields.instant(text(node, "timestamp"));
+
+        MessageDraft draft = openResponse;
+        if (draft == null || apiMessageId == null
+                || !apiMessageId.equals(draft.apiMessageId) || !Objects.equals(requestId, draft.requestId)) {
+            draft = draft(Role.ASSISTANT, node, line);
+            draft.apiMessageId = apiMessageId;
+            draft.requestId = requestId;
+            draft.model = model;
+            draft.isSynthetic = synthetic;
+            trace.add(draft);
+            openResponse = draft;
+        }
+        if (!synthetic) {
+            trace.addModel(model);
+        }
+
+        JsonNode content = message.get("content");
+        if (content != null && content.isTextual()) {
+            draft.content.add(ContentBlock.text(content.textValue()));
+        }
+        else if (content != null && content.isArray()) {
+            for (JsonNode block : content) {
+                assistantBlock(block, draft, timestamp);
+            }
+        }
+
+        JsonNode usage = JsonFields.object(message, "usage");
+        if (!synthetic && usage != null && apiMessageId != null) {
+            trace.putUsage(new TokenUsage(apiMessageId, requestId == null ? "" : requestId, trace.lastOrdinal(), model, timestamp,
+                    JsonFields.longValue(usage, "input_tokens"),
+                    JsonFields.longValue(usage, "cache_creation_input_tokens"),
+                    JsonFields.longValue(usage, "cache_read_input_tokens"),
+                    JsonFields.longValue(usage, "output_tokens"),
+                    0));
+        }
+    }
+
+    private void assistantBlock(JsonNode block, MessageDraft draft, Instant timestamp)
+    {
+        String type = text(block, "type");
+        if ("thinking".equals(type)) {
+            draft.addReasoning(text(block, "thinking"));
+        }
+        else if ("tool_use".equals(type)) {
+            String id = nonEmptyText(block, "id");
+            if (id == null) {
+                trace.count("tool_use_without_id");
+                return;
+            }
+            String name = Objects.requireNonNullElse(text(block, "name"), "");
+            JsonNode input = block.get("input");
+            trace.addToolCall(id, name, input == null || input.isNull() ? "{}" : input.toString(), timestamp);
+        }
+        else {
+            ContentBlock converted = contentBlock(block);
+            if (converted != null) {
+                draft.content.add(converted);
+            }
+        }
+    }
+
+    /** A text, image or document block; other block types (tool_reference, redacted_thinking, ...) are counted. */
+    private ContentBlock contentBlock(JsonNode block)
+    {
+        String type = text(block, "type");
+        if ("text".equals(type)) {
+            String text = text(block, "text");
+            return text == null ? null : ContentBlock.text(text);
+        }
+        if ("image".equals(type) || "document".equals(type)) {
+            JsonNode source = JsonFields.object(block, "source");
+            return new ContentBlock(type, null, source == null ? null : text(source, "media_type"));
+        }
+        trace.count("other_blocks");
+        return null;
+    }
+
+    private MessageDraft draft(Role role, JsonNode node, Line line)
+    {
+        MessageDraft draft = new MessageDraft(role);
+        draft.lineNumber = line.number();
+        draft.lineUuid = text(node, "uuid");
+        draft.parentUuid = text(node, "parentUuid");
+        draft.createdAt = JsonFields.instant(text(node, "timestamp"));
+        draft.isMeta = isTrue(node, "isMeta");
+        draft.isCompactSummary = isTrue(node, "isCompactSummary");
+        draft.isSidechain = isTrue(node, "isSidechain");
+        return draft;
+    }
+
+    private static Integer exitCode(String text)
+    {
+        if (text == null) {
+            return null;
+        }
+        Matcher matcher = EXIT_CODE.matcher(text);
+        return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+    }
+
+    private Trace buildTrace()
+    {
+        Matcher agentFile = AGENT_FILE.matcher(file.getFileName().toString());
+        boolean isSidechain = agentFile.matches() || (agentId != null && sidechainLines);
+        String traceAgentId = agentFile.matches() ? agentFile.group(1) : (isSidechain ? agentId : null);
+        String traceId = isSidechain && traceAgentId != null ? sessionId + ":" + traceAgentId : sessionId;
+
+        SessionsIndex.Entry indexEntry = isSidechain ? null : index.find(sessionId).orElse(null);
+        String projectPath = indexEntry != null && indexEntry.projectPath() != null ? indexEntry.projectPath() : cwd;
+        String summary = !summaries.isEmpty() ? summaries.getLast() : indexEntry == null ? null : indexEntry.summary();
+        String title = customTitle != null ? customTitle
+                : aiTitle != null ? aiTitle
+                : indexEntry != null && indexEntry.customTitle() != null ? indexEntry.customTitle()
+                : summary;
+
+        SortedMap<String, Object> meta = trace.sourceMeta();
+        if (slug != null) {
+            meta.put("slug", slug);
+        }
+        if (summaries.size() > 1) {
+            meta.put("summaries", List.copyOf(summaries));
+        }
+        if (indexEntry != null && indexEntry.firstPrompt() != null) {
+            meta.put("first_prompt", indexEntry.firstPrompt());
+        }
+
+        return new Trace(traceId, ClaudeCodeFormat.ID, file.toString(), sessionId, traceAgentId, isSidechain,
+                cwd, projectPath, gitBranch, trace.startedAt(), trace.endedAt(),
+                trace.messages(), trace.toolCalls(), trace.tokenUsage(), meta,
+                title, summary, trace.versions(), trace.models());
+    }
+}

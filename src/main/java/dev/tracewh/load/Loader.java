@@ -1,0 +1,283 @@
+package dev.tracewh.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.model.ParseIssue;
+import dev.tracewh.model.ParsedFile;
+import dev.tracewh.model.TokenUsage;
+import dev.tracewh.model.Trace;
+import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.SourceFileStore;
+import dev.tracewh.warehouse.TraceWriter;
+import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.warehouse.WriteCounts;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Loads source files into the warehouse. Files are parsed in parallel (one per core) and written in plan
+ * order by this thread, one transaction per file holding its traces, its errors and its {@code source_files}
+ * state, so a crash leaves neither rows without state nor state without rows. A broken line is an error row;
+ * a file that cannot be read or written is rolled back and recorded, and the load goes on with the next file.
+ */
+public final class Loader
+{
+    private final Warehouse warehouse;
+    private final String toolVersion;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public Loader(Warehouse warehouse, String toolVersion)
+    {
+        this.warehouse = requireNonNull(warehouse, "warehouse is null");
+        this.toolVersion = requireNonNull(toolVersion, "toolVersion is null");
+    }
+
+    /** What a load of {@code roots} would do, without writing anything. */
+    public List<PlannedFile> plan(List<SourceRoot> roots, boolean fullRefresh)
+            throws IOException
+    {
+        SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl());
+        List<PlannedFile> plan = new ArrayList<>();
+        Set<Path> planned = new HashSet<>();
+        Map<String, Map<String, SourceFileStore.State>> knownByKind = new HashMap<>();
+        for (SourceRoot root : roots) {
+            Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
+            for (Path file : root.format().discover(root.root())) {
+                Path path = file.toAbsolutePath().normalize();
+                if (!planned.add(path)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                }
+                catch (NoSuchFileException deletedSinceDiscovery) {
+                    continue;
+                }
+                long size = attributes.size();
+                Instant modifiedAt = attributes.lastModifiedTime().toInstant();
+                SourceFileStore.State state = known.get(path.toString());
+                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, fullRefresh), size, modifiedAt));
+            }
+            for (SourceFileStore.State state : known.values()) {
+                Path path = Path.of(state.path());
+                if (path.startsWith(root.root()) && !planned.contains(path) && !state.missing() && !Files.exists(path)) {
+                    planned.add(path);
+                    plan.add(new PlannedFile(path, null, state.sourceKind(), FileAction.MISSING, state.sizeBytes(), state.modifiedAt()));
+                }
+            }
+        }
+        return plan;
+    }
+
+    private static FileAction action(SourceFileStore.State state, long size, Instant modifiedAt, boolean fullRefresh)
+    {
+        if (state == null) {
+            return FileAction.NEW;
+        }
+        if (state.sizeBytes() == size && state.modifiedAt().equals(modifiedAt)) {
+            return fullRefresh ? FileAction.CHANGED : FileAction.UNCHANGED;
+        }
+        return size > state.sizeBytes() ? FileAction.GROWN : FileAction.CHANGED;
+    }
+
+    public LoadReport load(List<SourceRoot> roots, boolean fullRefresh, String arguments, LoadListener listener)
+            throws IOException
+    {
+        long startNanos = System.nanoTime();
+        List<PlannedFile> plan = plan(roots, fullRefresh);
+        List<PlannedFile> toRead = plan.stream().filter(file -> file.action().reads()).toList();
+        listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
+
+        LoadRunStore runs = new LoadRunStore(warehouse.dsl());
+        long runId = runs.start(arguments, toolVersion, warehouse.schemaVersion());
+        Progress progress = new Progress();
+        LoadRunStore.Status status;
+        try {
+            readAndWrite(runId, toRead, progress, listener);
+            finishUnreadFiles(runId, plan, progress);
+            status = progress.failedFiles > 0 || progress.errors > 0 ? LoadRunStore.Status.PARTIAL : LoadRunStore.Status.SUCCEEDED;
+        }
+        catch (RuntimeException | IOException e) {
+            runs.finish(runId, LoadRunStore.Status.FAILED, progress.fileCounts(plan.size()), progress.rows, seconds(startNanos));
+            throw e;
+        }
+        double seconds = seconds(startNanos);
+        runs.finish(runId, status, progress.fileCounts(plan.size()), progress.rows, seconds);
+        return new LoadReport(runId, status, plan, progress.fileCounts(plan.size()), progress.rows,
+                progress.traces, progress.messages, progress.toolCalls, progress.tokens, seconds);
+    }
+
+    private void finishUnreadFiles(long runId, List<PlannedFile> plan, Progress progress)
+    {
+        SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl());
+        List<String> unchanged = new ArrayList<>();
+        for (PlannedFile file : plan) {
+            if (file.action() == FileAction.UNCHANGED) {
+                unchanged.add(file.path().toString());
+                progress.unchangedFiles++;
+            }
+            else if (file.action() == FileAction.MISSING) {
+                sourceFiles.markMissing(runId, file.path().toString());
+                progress.missingFiles++;
+            }
+        }
+        sourceFiles.touch(unchanged);
+    }
+
+    private void readAndWrite(long runId, List<PlannedFile> files, Progress progress, LoadListener listener)
+            throws IOException
+    {
+        int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ExecutorService parsers = Executors.newFixedThreadPool(parallelism, runnable -> {
+            Thread thread = new Thread(runnable, "tracewh-parser");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
+            int next = 0;
+            while (next < files.size() || !inFlight.isEmpty()) {
+                // bounded read-ahead: parsed files wait in memory only until the writer catches up
+                while (next < files.size() && inFlight.size() < parallelism * 2) {
+                    PlannedFile file = files.get(next++);
+                    inFlight.add(parsers.submit(() -> parse(file)));
+                }
+                Parsed parsed = await(inFlight.removeFirst());
+                write(runId, parsed, progress);
+                listener.fileDone(parsed.file());
+            }
+        }
+        finally {
+            parsers.shutdownNow();
+        }
+    }
+
+    /** A file's parse result, or the reason it could not be read. */
+    private record Parsed(PlannedFile file, ParsedFile result, Exception failure) {}
+
+    private static Parsed parse(PlannedFile file)
+    {
+        try (InputStream input = Files.newInputStream(file.path())) {
+            return new Parsed(file, file.format().parse(file.path(), input), null);
+        }
+        catch (IOException | RuntimeException e) {
+            return new Parsed(file, null, e);
+        }
+    }
+
+    private static Parsed await(Future<Parsed> future)
+            throws IOException
+    {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("load interrupted", e);
+        }
+        catch (ExecutionException e) {
+            throw new UncheckedIOException(new IOException(e.getCause()));
+        }
+    }
+
+    private void write(long runId, Parsed parsed, Progress progress)
+    {
+        PlannedFile file = parsed.file();
+        String path = file.path().toString();
+        if (parsed.failure() != null) {
+            fileFailed(runId, path, parsed.failure(), progress);
+            return;
+        }
+        ParsedFile result = parsed.result();
+        try {
+            WriteCounts counts = warehouse.dsl().transactionResult(configuration -> {
+                DSLContext transaction = DSL.using(configuration);
+                TraceWriter writer = new TraceWriter(transaction, runId, mapper);
+                WriteCounts written = WriteCounts.ZERO;
+                for (Trace trace : result.traces()) {
+                    written = written.plus(writer.write(trace));
+                }
+                writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList());
+                LoadRunStore runs = new LoadRunStore(transaction);
+                for (ParseIssue issue : result.issues()) {
+                    runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
+                }
+                new SourceFileStore(transaction).saveLoaded(runId,
+                        new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
+                                result.consumedSha256(), result.consumedBytes(), false),
+                        result.traces().size(), result.issues().size());
+                return written;
+            });
+            progress.loadedFiles++;
+            progress.bytesRead += file.sizeBytes();
+            progress.errors += result.issues().size();
+            progress.rows = progress.rows.plus(counts);
+            for (Trace trace : result.traces()) {
+                progress.traces++;
+                progress.messages += trace.messageCount();
+                progress.toolCalls += trace.toolCallCount();
+                progress.tokens += trace.tokenUsage().stream().mapToLong(TokenUsage::totalTokens).sum();
+            }
+        }
+        catch (RuntimeException e) {
+            fileFailed(runId, path, e, progress);
+        }
+    }
+
+    private void fileFailed(long runId, String path, Exception failure, Progress progress)
+    {
+        progress.failedFiles++;
+        progress.errors++;
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        new LoadRunStore(warehouse.dsl()).recordError(runId, path, null, failure.getClass().getSimpleName(), message, null);
+    }
+
+    private static double seconds(long startNanos)
+    {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Running totals of one load; touched by the writing thread only. */
+    private static final class Progress
+    {
+        int loadedFiles;
+        int unchangedFiles;
+        int failedFiles;
+        int missingFiles;
+        int errors;
+        long bytesRead;
+        long traces;
+        long messages;
+        long toolCalls;
+        long tokens;
+        WriteCounts rows = WriteCounts.ZERO;
+
+        LoadRunStore.FileCounts fileCounts(int scanned)
+        {
+            return new LoadRunStore.FileCounts(scanned, loadedFiles, unchangedFiles, failedFiles, missingFiles, errors, bytesRead);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tracewh.model;
+
+import java.time.Instant;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One chat message of a trace, in order ({@code ordinal} from 0). Besides the contract fields
+ * ({@code role, content, reasoningContent, toolCallId}; the assistant's tool calls are {@link ToolCall}s
+ * pointing at this ordinal) it keeps what the source knew about the line(s) it came from.
+ */
+public record Message(
+        int ordinal,
+        Role role,
+        List<ContentBlock> content,
+        String reasoningContent,
+        String toolCallId,
+        long lineNumber,
+        String lineUuid,
+        String parentUuid,
+        Instant createdAt,
+        String model,
+        String apiMessageId,
+        String requestId,
+        boolean isMeta,
+        boolean isCompactSummary,
+        boolean isSidechain,
+        boolean isSynthetic)
+{
+    public Message
+    {
+        requireNonNull(role, "role is null");
+        content = List.copyOf(content);
+    }
+
+    /** The text blocks joined by a blank line, or null when there is no text. */
+    public String text()
+    {
+        List<String> texts = content.stream().filter(ContentBlock::isText).map(ContentBlock::text).toList();
+        return texts.isEmpty() ? null : String.join("\n\n", texts);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.tracewh.model;
+
+import java.util.List;
+
+/**
+ * What one source file yielded: its traces (none for a file with no conversation), the lines it could not
+ * read, and how many bytes were consumed. {@code consumedBytes} stops before a final line that is still being
+ * written, so the next load reads it again.
+ */
+public record ParsedFile(List<Trace> traces, List<ParseIssue> issues, long consumedBytes, String consumedSha256)
+{
+    public ParsedFile
+    {
+        traces = List.copyOf(traces);
+        issues = List.copyOf(issues);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.tracewh.model;
+
+/** Chat roles of the trace contract. */
+public enum Role
+{
+    SYSTEM, USER, ASSISTANT, TOOL;
+
+    public String wireName()
+    {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Role fromWireName(String name)
+    {
+        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+}

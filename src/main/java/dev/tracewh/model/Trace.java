@@ -1,0 +1,86 @@
+package dev.tracewh.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One normalized trace (one transcript file), in NVIDIA Data Designer's agent-rollout shape plus what it
+ * throws away: tool results, token usage per response, titles, versions and models.
+ * {@code sourceMeta} holds format-specific facts as JSON-compatible values (strings, numbers, booleans,
+ * lists and maps of them).
+ */
+public record Trace(
+        String traceId,
+        String sourceKind,
+        String sourcePath,
+        String rootSessionId,
+        String agentId,
+        boolean isSidechain,
+        String cwd,
+        String projectPath,
+        String gitBranch,
+        Instant startedAt,
+        Instant endedAt,
+        List<Message> messages,
+        List<ToolCall> toolCalls,
+        List<TokenUsage> tokenUsage,
+        SortedMap<String, Object> sourceMeta,
+        String title,
+        String summary,
+        List<String> toolVersions,
+        List<String> models)
+{
+    public Trace
+    {
+        requireNonNull(traceId, "traceId is null");
+        requireNonNull(sourceKind, "sourceKind is null");
+        requireNonNull(sourcePath, "sourcePath is null");
+        requireNonNull(rootSessionId, "rootSessionId is null");
+        messages = List.copyOf(messages);
+        toolCalls = List.copyOf(toolCalls);
+        tokenUsage = List.copyOf(tokenUsage);
+        sourceMeta = new TreeMap<>(sourceMeta);
+        toolVersions = List.copyOf(toolVersions);
+        models = List.copyOf(models);
+    }
+
+    public int messageCount()
+    {
+        return messages.size();
+    }
+
+    public int toolCallCount()
+    {
+        return toolCalls.size();
+    }
+
+    /** Text of the last assistant message that has text, skipping client-side synthetic notices. */
+    public String finalAssistantMessage()
+    {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            Message message = messages.get(i);
+            if (message.role() == Role.ASSISTANT && !message.isSynthetic()) {
+                String text = lastText(message);
+                if (text != null) {
+                    return text;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String lastText(Message message)
+    {
+        for (int i = message.content().size() - 1; i >= 0; i--) {
+            ContentBlock block = message.content().get(i);
+            if (block.isText() && !block.text().isEmpty()) {
+                return block.text();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tracewh.warehouse;
+
+import dev.tracewh.warehouse.schema.tables.records.LoadRunsRecord;
+import org.jooq.DSLContext;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
+import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
+import static java.util.Objects.requireNonNull;
+
+/** The audit trail: one {@code load_runs} row per load, and {@code load_errors} for what it could not read. */
+public final class LoadRunStore
+{
+    public enum Status
+    {
+        RUNNING, SUCCEEDED, PARTIAL, FAILED;
+
+        String wireName()
+        {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** File-level counts of a run, next to the row counts of {@link WriteCounts}. */
+    public record FileCounts(int scanned, int loaded, int unchanged, int failed, int missing, int errors, long bytesRead) {}
+
+    private final DSLContext dsl;
+
+    public LoadRunStore(DSLContext dsl)
+    {
+        this.dsl = requireNonNull(dsl, "dsl is null");
+    }
+
+    public long start(String arguments, String toolVersion, String schemaVersion)
+    {
+        return dsl.insertInto(LOAD_RUNS)
+                .set(LOAD_RUNS.STARTED_AT, now())
+                .set(LOAD_RUNS.STATUS, Status.RUNNING.wireName())
+                .set(LOAD_RUNS.ARGUMENTS, arguments)
+                .set(LOAD_RUNS.TOOL_VERSION, toolVersion)
+                .set(LOAD_RUNS.SCHEMA_VERSION, schemaVersion)
+                .returning(LOAD_RUNS.RUN_ID)
+                .fetchOne()
+                .getRunId();
+    }
+
+    public void finish(long runId, Status status, FileCounts files, WriteCounts rows, double seconds)
+    {
+        LoadRunsRecord record = dsl.newRecord(LOAD_RUNS);
+        record.setEndedAt(now());
+        record.setStatus(status.wireName());
+        record.setFilesScanned(files.scanned());
+        record.setFilesLoaded(files.loaded());
+        record.setFilesUnchanged(files.unchanged());
+        record.setFilesFailed(files.failed());
+        record.setFilesMissing(files.missing());
+        record.setErrors(files.errors());
+        record.setBytesRead(files.bytesRead());
+        record.setTracesInserted(rows.tracesInserted());
+        record.setTracesUpdated(rows.tracesUpdated());
+        record.setTracesUnchanged(rows.tracesUnchanged());
+        record.setMessagesInserted(rows.messagesInserted());
+        record.setMessagesUpdated(rows.messagesUpdated());
+        record.setMessagesDeleted(rows.messagesDeleted());
+        record.setToolCallsInserted(rows.toolCallsInserted());
+        record.setToolCallsUpdated(rows.toolCallsUpdated());
+        record.setToolCallsDeleted(rows.toolCallsDeleted());
+        record.setTokenRowsInserted(rows.tokenRowsInserted());
+        record.setTokenRowsUpdated(rows.tokenRowsUpdated());
+        record.setTokenRowsDeleted(rows.tokenRowsDeleted());
+        record.setSeconds(seconds);
+        dsl.update(LOAD_RUNS).set(record).where(LOAD_RUNS.RUN_ID.eq(runId)).execute();
+    }
+
+    /** Records a line (lineNumber > 0) or a whole file (lineNumber null) that could not be loaded. */
+    public void recordError(long runId, String sourcePath, Long lineNumber, String errorClass, String message, String excerpt)
+    {
+        dsl.insertInto(LOAD_ERRORS)
+                .set(LOAD_ERRORS.RUN_ID, runId)
+                .set(LOAD_ERRORS.SOURCE_PATH, sourcePath)
+                .set(LOAD_ERRORS.LINE_NUMBER, lineNumber)
+                .set(LOAD_ERRORS.ERROR_CLASS, errorClass)
+                .set(LOAD_ERRORS.MESSAGE, new TextSanitizer().clean(message))
+                .set(LOAD_ERRORS.EXCERPT, new TextSanitizer().clean(excerpt))
+                .execute();
+    }
+
+    private static OffsetDateTime now()
+    {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

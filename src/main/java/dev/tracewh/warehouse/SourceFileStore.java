@@ -1,0 +1,88 @@
+package dev.tracewh.warehouse;
+
+import dev.tracewh.warehouse.schema.tables.records.SourceFilesRecord;
+import org.jooq.DSLContext;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
+import static java.util.Objects.requireNonNull;
+
+/** What the warehouse remembers of each source file, so unchanged files are not read again. */
+public final class SourceFileStore
+{
+    /** The state of one file as of its last successful load. */
+    public record State(String path, String sourceKind, long sizeBytes, Instant modifiedAt, String contentHash,
+                        long consumedBytes, boolean missing) {}
+
+    private final DSLContext dsl;
+
+    public SourceFileStore(DSLContext dsl)
+    {
+        this.dsl = requireNonNull(dsl, "dsl is null");
+    }
+
+    /** Every known file of one source kind, by path. */
+    public Map<String, State> findAll(String sourceKind)
+    {
+        Map<String, State> states = new HashMap<>();
+        dsl.selectFrom(SOURCE_FILES)
+                .where(SOURCE_FILES.SOURCE_KIND.eq(sourceKind))
+                .forEach(record -> states.put(record.getPath(), new State(record.getPath(), record.getSourceKind(),
+                        record.getSizeBytes(), record.getModifiedAt().toInstant(), record.getContentHash(),
+                        record.getConsumedBytes(), "missing".equals(record.getStatus()))));
+        return states;
+    }
+
+    public void saveLoaded(long runId, State state, int traceCount, int errorCount)
+    {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        SourceFilesRecord record = dsl.newRecord(SOURCE_FILES);
+        record.setPath(state.path());
+        record.setSourceKind(state.sourceKind());
+        record.setSizeBytes(state.sizeBytes());
+        record.setModifiedAt(state.modifiedAt().atOffset(ZoneOffset.UTC));
+        record.setContentHash(state.contentHash());
+        record.setConsumedBytes(state.consumedBytes());
+        record.setTraceCount(traceCount);
+        record.setErrorCount(errorCount);
+        record.setStatus("loaded");
+        record.setLastSeenAt(now);
+        record.setMissingSince(null);
+        record.setLastRunId(runId);
+        int updated = dsl.update(SOURCE_FILES).set(record).where(SOURCE_FILES.PATH.eq(state.path())).execute();
+        if (updated == 0) {
+            record.setFirstRunId(runId);
+            dsl.insertInto(SOURCE_FILES).set(record).execute();
+        }
+    }
+
+    /** Notes that known files are still there unchanged, in a few statements for thousands of files. */
+    public void touch(List<String> paths)
+    {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        for (int from = 0; from < paths.size(); from += 1000) {
+            dsl.update(SOURCE_FILES)
+                    .set(SOURCE_FILES.LAST_SEEN_AT, now)
+                    .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + 1000))))
+                    .execute();
+        }
+    }
+
+    /** Marks a file that disappeared from disk; its rows stay. */
+    public void markMissing(long runId, String path)
+    {
+        dsl.update(SOURCE_FILES)
+                .set(SOURCE_FILES.STATUS, "missing")
+                .set(SOURCE_FILES.MISSING_SINCE, OffsetDateTime.now(ZoneOffset.UTC))
+                .set(SOURCE_FILES.LAST_RUN_ID, runId)
+                .where(SOURCE_FILES.PATH.eq(path))
+                .and(SOURCE_FILES.STATUS.ne("missing"))
+                .execute();
+    }
+}

@@ -1,0 +1,337 @@
+package dev.tracewh.warehouse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracewh.model.ContentBlock;
+import dev.tracewh.model.Message;
+import dev.tracewh.model.TokenUsage;
+import dev.tracewh.model.ToolCall;
+import dev.tracewh.model.Trace;
+import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
+import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
+import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
+import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record3;
+import org.jooq.Table;
+import org.jooq.TableField;
+import org.jooq.TableRecord;
+import org.jooq.impl.DSL;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
+import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
+import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Merges traces into the warehouse inside the caller's transaction. Each row carries a hash of its values:
+ * a trace whose hash is unchanged is skipped whole; otherwise its children are diffed by natural key, so an
+ * appended session inserts only its new rows and a reload of unchanged data writes nothing.
+ * A token usage row belongs to the first trace that wrote it: the same response copied into another file
+ * (a resumed or forked session) is counted once.
+ */
+public final class TraceWriter
+{
+    private static final int BATCH_SIZE = 1000;
+
+    private final DSLContext dsl;
+    private final long runId;
+    private final ObjectMapper mapper;
+
+    public TraceWriter(DSLContext dsl, long runId, ObjectMapper mapper)
+    {
+        this.dsl = requireNonNull(dsl, "dsl is null");
+        this.runId = runId;
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    public WriteCounts write(Trace trace)
+    {
+        TextSanitizer sanitizer = new TextSanitizer();
+        RowHash hash = new RowHash();
+        String traceId = sanitizer.clean(trace.traceId());
+
+        List<MessagesRecord> messages = new ArrayList<>(trace.messageCount());
+        for (Message message : trace.messages()) {
+            messages.add(messageRecord(traceId, message, sanitizer, hash));
+        }
+        List<ToolCallsRecord> toolCalls = new ArrayList<>(trace.toolCallCount());
+        for (ToolCall call : trace.toolCalls()) {
+            toolCalls.add(toolCallRecord(traceId, call, sanitizer, hash));
+        }
+        List<TokenUsageRecord> usage = new ArrayList<>(trace.tokenUsage().size());
+        for (TokenUsage tokens : trace.tokenUsage()) {
+            usage.add(tokenUsageRecord(traceId, trace.sourceKind(), tokens, sanitizer, hash));
+        }
+        SessionsRecord session = sessionRecord(traceId, trace, sanitizer);
+        session.setRowHash(hash.of(session, Set.of(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID),
+                childHashes(messages, toolCalls, usage)));
+
+        Record3<String, Long, String> existing = dsl.select(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.TRACE_ID)
+                .from(SESSIONS)
+                .where(SESSIONS.TRACE_ID.eq(traceId))
+                .fetchOne();
+        if (existing != null && existing.value1().equals(session.getRowHash())) {
+            return new WriteCounts(0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        if (existing == null) {
+            session.setFirstRunId(runId);
+            dsl.insertInto(SESSIONS).set(session).execute();
+        }
+        else {
+            session.setFirstRunId(existing.value2());
+            dsl.update(SESSIONS).set(session).where(SESSIONS.TRACE_ID.eq(traceId)).execute();
+        }
+
+        Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), messages,
+                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID,
+                record -> record.getOrdinal(), keys -> MESSAGES.ORDINAL.in(keys));
+        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId), toolCalls,
+                TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID,
+                record -> record.getToolCallId(), keys -> TOOL_CALLS.TOOL_CALL_ID.in(keys));
+        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId), withoutResponsesOwnedElsewhere(traceId, trace.sourceKind(), usage),
+                TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
+                record -> record.getResponseId() + "\u0000" + record.getRequestId(),
+                keys -> DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID).in(keys.stream()
+                        .map(key -> DSL.row(key.substring(0, key.indexOf('\u0000')), key.substring(key.indexOf('\u0000') + 1)))
+                        .toList()));
+
+        return new WriteCounts(existing == null ? 1 : 0, existing == null ? 0 : 1, 0,
+                messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
+                toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
+                usageDiff.inserted, usageDiff.updated, usageDiff.deleted,
+                sanitizer.replaced());
+    }
+
+    /** Deletes the traces that came from {@code sourcePath} but are not in {@code keep} (their file was rewritten). */
+    public int deleteOtherTraces(String sourcePath, Collection<String> keep)
+    {
+        Condition fromFile = SESSIONS.SOURCE_PATH.eq(sourcePath);
+        return dsl.deleteFrom(SESSIONS)
+                .where(keep.isEmpty() ? fromFile : fromFile.and(SESSIONS.TRACE_ID.notIn(keep)))
+                .execute();
+    }
+
+    private record Diff(int inserted, int updated, int deleted) {}
+
+    /**
+     * Makes the rows of {@code table} selected by {@code owned} equal to {@code desired}: new keys are
+     * inserted, keys whose hash changed are replaced (keeping their first run), missing keys are deleted.
+     */
+    private <R extends TableRecord<R>, K> Diff merge(
+            Table<R> table,
+            Condition owned,
+            List<R> desired,
+            TableField<R, String> hashField,
+            TableField<R, Long> firstRunField,
+            Function<R, K> key,
+            Function<Collection<K>, Condition> keysIn)
+    {
+        Map<K, R> existing = new HashMap<>();
+        for (R row : dsl.selectFrom(table).where(owned).fetch()) {
+            existing.put(key.apply(row), row);
+        }
+        List<R> inserts = new ArrayList<>();
+        List<K> replaced = new ArrayList<>();
+        Set<K> seen = new HashSet<>();
+        int inserted = 0;
+        for (R row : desired) {
+            K rowKey = key.apply(row);
+            seen.add(rowKey);
+            R old = existing.get(rowKey);
+            if (old == null) {
+                row.set(firstRunField, runId);
+                inserts.add(row);
+                inserted++;
+            }
+            else if (!old.get(hashField).equals(row.get(hashField))) {
+                row.set(firstRunField, old.get(firstRunField));
+                inserts.add(row);
+                replaced.add(rowKey);
+            }
+        }
+        List<K> removed = existing.keySet().stream().filter(rowKey -> !seen.contains(rowKey)).toList();
+        List<K> deletes = new ArrayList<>(replaced);
+        deletes.addAll(removed);
+        for (int from = 0; from < deletes.size(); from += BATCH_SIZE) {
+            List<K> chunk = deletes.subList(from, Math.min(deletes.size(), from + BATCH_SIZE));
+            dsl.deleteFrom(table).where(owned.and(keysIn.apply(chunk))).execute();
+        }
+        for (int from = 0; from < inserts.size(); from += BATCH_SIZE) {
+            dsl.batchInsert(inserts.subList(from, Math.min(inserts.size(), from + BATCH_SIZE))).execute();
+        }
+        return new Diff(inserted, replaced.size(), removed.size());
+    }
+
+    /** Drops usage rows whose response another trace already holds, so each response is counted once. */
+    private List<TokenUsageRecord> withoutResponsesOwnedElsewhere(String traceId, String sourceKind, List<TokenUsageRecord> usage)
+    {
+        if (usage.isEmpty()) {
+            return usage;
+        }
+        Set<String> ownedElsewhere = new HashSet<>();
+        List<String> responseIds = usage.stream().map(TokenUsageRecord::getResponseId).distinct().toList();
+        for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
+            dsl.select(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)
+                    .from(TOKEN_USAGE)
+                    .where(TOKEN_USAGE.SOURCE_KIND.eq(sourceKind))
+                    .and(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
+                    .and(TOKEN_USAGE.TRACE_ID.ne(traceId))
+                    .forEach(row -> ownedElsewhere.add(row.value1() + "\u0000" + row.value2()));
+        }
+        if (ownedElsewhere.isEmpty()) {
+            return usage;
+        }
+        return usage.stream()
+                .filter(row -> !ownedElsewhere.contains(row.getResponseId() + "\u0000" + row.getRequestId()))
+                .toList();
+    }
+
+    private SessionsRecord sessionRecord(String traceId, Trace trace, TextSanitizer sanitizer)
+    {
+        SessionsRecord record = dsl.newRecord(SESSIONS);
+        record.setTraceId(traceId);
+        record.setSourceKind(trace.sourceKind());
+        record.setSourcePath(sanitizer.clean(trace.sourcePath()));
+        record.setRootSessionId(sanitizer.clean(trace.rootSessionId()));
+        record.setAgentId(sanitizer.clean(trace.agentId()));
+        record.setIsSidechain(trace.isSidechain());
+        record.setCwd(sanitizer.clean(trace.cwd()));
+        record.setProjectPath(sanitizer.clean(trace.projectPath()));
+        record.setGitBranch(sanitizer.clean(trace.gitBranch()));
+        record.setStartedAt(timestamp(trace.startedAt()));
+        record.setEndedAt(timestamp(trace.endedAt()));
+        record.setSourceMeta(sanitizer.clean(json(trace.sourceMeta())));
+        record.setMessageCount(trace.messageCount());
+        record.setToolCallCount(trace.toolCallCount());
+        record.setFinalAssistantMessage(sanitizer.clean(trace.finalAssistantMessage()));
+        record.setTitle(sanitizer.clean(trace.title()));
+        record.setSummary(sanitizer.clean(trace.summary()));
+        record.setToolVersions(trace.toolVersions().isEmpty() ? null : sanitizer.clean(String.join(",", trace.toolVersions())));
+        record.setModels(trace.models().isEmpty() ? null : sanitizer.clean(String.join(",", trace.models())));
+        record.setLastRunId(runId);
+        return record;
+    }
+
+    private MessagesRecord messageRecord(String traceId, Message message, TextSanitizer sanitizer, RowHash hash)
+    {
+        MessagesRecord record = dsl.newRecord(MESSAGES);
+        record.setTraceId(traceId);
+        record.setOrdinal(message.ordinal());
+        record.setRole(message.role().wireName());
+        record.setContent(contentJson(message.content(), sanitizer));
+        record.setTextContent(sanitizer.clean(message.text()));
+        record.setReasoningContent(sanitizer.clean(message.reasoningContent()));
+        record.setToolCallId(sanitizer.clean(message.toolCallId()));
+        record.setLineNumber(message.lineNumber());
+        record.setLineUuid(sanitizer.clean(message.lineUuid()));
+        record.setParentUuid(sanitizer.clean(message.parentUuid()));
+        record.setCreatedAt(timestamp(message.createdAt()));
+        record.setModel(sanitizer.clean(message.model()));
+        record.setApiMessageId(sanitizer.clean(message.apiMessageId()));
+        record.setRequestId(sanitizer.clean(message.requestId()));
+        record.setIsMeta(message.isMeta());
+        record.setIsCompactSummary(message.isCompactSummary());
+        record.setIsSidechain(message.isSidechain());
+        record.setIsSynthetic(message.isSynthetic());
+        record.setLastRunId(runId);
+        record.setRowHash(hash.of(record, Set.of(MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID)));
+        return record;
+    }
+
+    private ToolCallsRecord toolCallRecord(String traceId, ToolCall call, TextSanitizer sanitizer, RowHash hash)
+    {
+        ToolCallsRecord record = dsl.newRecord(TOOL_CALLS);
+        record.setTraceId(traceId);
+        record.setToolCallId(sanitizer.clean(call.toolCallId()));
+        record.setMessageOrdinal(call.messageOrdinal());
+        record.setCallIndex(call.callIndex());
+        record.setResultOrdinal(call.resultOrdinal());
+        record.setName(sanitizer.clean(call.name()));
+        record.setArguments(sanitizer.clean(call.arguments()));
+        record.setResultText(sanitizer.clean(call.resultText()));
+        record.setIsError(call.isError());
+        record.setExitCode(call.exitCode());
+        record.setDurationSeconds(call.durationSeconds());
+        record.setCalledAt(timestamp(call.calledAt()));
+        record.setLastRunId(runId);
+        record.setRowHash(hash.of(record, Set.of(TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID)));
+        return record;
+    }
+
+    private TokenUsageRecord tokenUsageRecord(String traceId, String sourceKind, TokenUsage usage, TextSanitizer sanitizer, RowHash hash)
+    {
+        TokenUsageRecord record = dsl.newRecord(TOKEN_USAGE);
+        record.setSourceKind(sourceKind);
+        record.setResponseId(sanitizer.clean(usage.responseId()));
+        record.setRequestId(sanitizer.clean(usage.requestId()));
+        record.setTraceId(traceId);
+        record.setMessageOrdinal(usage.messageOrdinal());
+        record.setModel(sanitizer.clean(usage.model()));
+        record.setCreatedAt(timestamp(usage.createdAt()));
+        record.setInputTokens(usage.inputTokens());
+        record.setCacheCreationInputTokens(usage.cacheCreationInputTokens());
+        record.setCacheReadInputTokens(usage.cacheReadInputTokens());
+        record.setOutputTokens(usage.outputTokens());
+        record.setReasoningOutputTokens(usage.reasoningOutputTokens());
+        record.setLastRunId(runId);
+        record.setRowHash(hash.of(record, Set.of(TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID)));
+        return record;
+    }
+
+    private static String[] childHashes(List<MessagesRecord> messages, List<ToolCallsRecord> toolCalls, List<TokenUsageRecord> usage)
+    {
+        List<String> hashes = new ArrayList<>(messages.size() + toolCalls.size() + usage.size());
+        messages.forEach(record -> hashes.add(record.getRowHash()));
+        toolCalls.forEach(record -> hashes.add(record.getRowHash()));
+        usage.forEach(record -> hashes.add(record.getRowHash()));
+        return hashes.toArray(String[]::new);
+    }
+
+    private String contentJson(List<ContentBlock> content, TextSanitizer sanitizer)
+    {
+        ArrayNode blocks = mapper.createArrayNode();
+        for (ContentBlock block : content) {
+            ObjectNode node = blocks.addObject().put("type", sanitizer.clean(block.type()));
+            if (block.text() != null) {
+                node.put("text", sanitizer.clean(block.text()));
+            }
+            if (block.mediaType() != null) {
+                node.put("media_type", sanitizer.clean(block.mediaType()));
+            }
+        }
+        return blocks.toString();
+    }
+
+    private String json(Map<String, Object> value)
+    {
+        try {
+            return mapper.writeValueAsString(new LinkedHashMap<>(value));
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("source_meta is not JSON-serializable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant)
+    {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

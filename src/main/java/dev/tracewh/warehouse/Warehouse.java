@@ -1,0 +1,112 @@
+package dev.tracewh.warehouse;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An open warehouse: one JDBC connection, its jOOQ context and its Flyway history. The schema belongs to the
+ * migrations under {@code db/migration/common} plus the vendor folder; every command migrates first.
+ */
+public final class Warehouse
+        implements AutoCloseable
+{
+    private final DatabaseUrl url;
+    private final Connection connection;
+    private final DSLContext dsl;
+
+    private Warehouse(DatabaseUrl url, Connection connection)
+    {
+        this.url = url;
+        this.connection = connection;
+        SQLDialect dialect = url.vendor() == DatabaseUrl.Vendor.POSTGRESQL ? SQLDialect.POSTGRES : SQLDialect.H2;
+        Settings settings = new Settings()
+                .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
+                .withExecuteLogging(false);
+        this.dsl = DSL.using(connection, dialect, settings);
+    }
+
+    /** Connects; fails with a {@link WarehouseException} naming the (redacted) URL when the database is unreachable. */
+    public static Warehouse open(DatabaseUrl url)
+    {
+        requireNonNull(url, "url is null");
+        try {
+            Connection connection = DriverManager.getConnection(url.jdbcUrl());
+            return new Warehouse(url, connection);
+        }
+        catch (SQLException e) {
+            throw new WarehouseException("cannot open the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies pending migrations and returns the schema version. */
+    public String migrate()
+    {
+        try {
+            flyway().migrate();
+            return schemaVersion();
+        }
+        catch (RuntimeException e) {
+            throw new WarehouseException("cannot migrate the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The applied schema version, e.g. "1.1". */
+    public String schemaVersion()
+    {
+        String version = null;
+        for (MigrationInfo applied : flyway().info().applied()) {
+            if (applied.getVersion() != null) {
+                version = applied.getVersion().getVersion();
+            }
+        }
+        return version;
+    }
+
+    private Flyway flyway()
+    {
+        return Flyway.configure(getClass().getClassLoader())
+                // Flyway opens and closes its own connection; ours stays out of its transactions
+                .dataSource(url.jdbcUrl(), null, null)
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + url.vendor().migrationFolder())
+                .failOnMissingLocations(true)
+                .loggers("slf4j")
+                .load();
+    }
+
+    public DSLContext dsl()
+    {
+        return dsl;
+    }
+
+    public DatabaseUrl url()
+    {
+        return url;
+    }
+
+    public Connection connection()
+    {
+        return connection;
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            connection.close();
+        }
+        catch (SQLException e) {
+            throw new WarehouseException("cannot close the warehouse connection: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tracewh.warehouse;
+
+/**
+ * What writing traces changed, per table. A trace whose rows are all unchanged counts as unchanged and
+ * touches nothing. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD.
+ */
+public record WriteCounts(
+        int tracesInserted,
+        int tracesUpdated,
+        int tracesUnchanged,
+        int messagesInserted,
+        int messagesUpdated,
+        int messagesDeleted,
+        int toolCallsInserted,
+        int toolCallsUpdated,
+        int toolCallsDeleted,
+        int tokenRowsInserted,
+        int tokenRowsUpdated,
+        int tokenRowsDeleted,
+        long replacedCharacters)
+{
+    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public WriteCounts plus(WriteCounts other)
+    {
+        return new WriteCounts(
+                tracesInserted + other.tracesInserted,
+                tracesUpdated + other.tracesUpdated,
+                tracesUnchanged + other.tracesUnchanged,
+                messagesInserted + other.messagesInserted,
+                messagesUpdated + other.messagesUpdated,
+                messagesDeleted + other.messagesDeleted,
+                toolCallsInserted + other.toolCallsInserted,
+                toolCallsUpdated + other.toolCallsUpdated,
+                toolCallsDeleted + other.toolCallsDeleted,
+                tokenRowsInserted + other.tokenRowsInserted,
+                tokenRowsUpdated + other.tokenRowsUpdated,
+                tokenRowsDeleted + other.tokenRowsDeleted,
+                replacedCharacters + other.replacedCharacters);
+    }
+
+    public int rowsChanged()
+    {
+        return tracesInserted + tracesUpdated + messagesInserted + messagesUpdated + messagesDeleted
+                + toolCallsInserted + toolCallsUpdated + toolCallsDeleted
+                + tokenRowsInserted + tokenRowsUpdated + tokenRowsDeleted;
+    }
+}

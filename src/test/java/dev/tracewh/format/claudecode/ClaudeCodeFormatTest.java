@@ -1,0 +1,275 @@
+package dev.tracewh.format.claudecode;
+
+import dev.tracewh.format.Environment;
+import dev.tracewh.format.JsonLines;
+import dev.tracewh.model.Message;
+import dev.tracewh.model.ParseIssue;
+import dev.tracewh.model.ParsedFile;
+import dev.tracewh.model.Role;
+import dev.tracewh.model.TokenUsage;
+import dev.tracewh.model.ToolCall;
+import dev.tracewh.model.Trace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClaudeCodeFormatTest
+{
+    private static final String SESSION = "11111111-2222-3333-4444-555555555555";
+
+    @TempDir
+    Path projects;
+
+    private final ClaudeCodeFormat format = new ClaudeCodeFormat();
+
+    @Test
+    void linesOfOneApiResponseBecomeOneAssistantMessage()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"user","uuid":"u1","sessionId":"%1$s","timestamp":"2025-07-01T10:00:00.000Z","message":{"role":"user","content":"list files"}}
+                {"type":"assistant","uuid":"a1","parentUuid":"u1","sessionId":"%1$s","requestId":"req_1","timestamp":"2025-07-01T10:00:01.000Z","message":{"id":"msg_1","model":"claude-opus-4-6","role":"assistant","content":[{"type":"thinking","thinking":"I should run ls"}],"usage":{"input_tokens":3,"output_tokens":1,"cache_read_input_tokens":100}}}
+                {"type":"assistant","uuid":"a2","parentUuid":"a1","sessionId":"%1$s","requestId":"req_1","timestamp":"2025-07-01T10:00:02.000Z","message":{"id":"msg_1","model":"claude-opus-4-6","role":"assistant","content":[{"type":"text","text":"Running ls."}],"usage":{"input_tokens":3,"output_tokens":5,"cache_read_input_tokens":100}}}
+                {"type":"assistant","uuid":"a3","parentUuid":"a2","sessionId":"%1$s","requestId":"req_1","timestamp":"2025-07-01T10:00:03.000Z","message":{"id":"msg_1","model":"claude-opus-4-6","role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}],"usage":{"input_tokens":3,"output_tokens":42,"cache_read_input_tokens":100}}}
+                """.formatted(SESSION));
+        assertEquals(List.of(Role.USER, Role.ASSISTANT), roles(trace));
+        Message assistant = trace.messages().get(1);
+        assertEquals("I should run ls", assistant.reasoningContent());
+        assertEquals("Running ls.", assistant.text());
+        assertEquals("msg_1", assistant.apiMessageId());
+        assertEquals("a1", assistant.lineUuid());
+        ToolCall call = trace.toolCalls().getFirst();
+        assertEquals("Bash", call.name());
+        assertEquals("{\"command\":\"ls\"}", call.arguments());
+        assertEquals(1, call.messageOrdinal());
+        assertEquals(List.of(new TokenUsage("msg_1", "req_1", 1, "claude-opus-4-6", Instant.parse("2025-07-01T10:00:03Z"), 3, 0, 100, 42, 0)),
+                trace.tokenUsage());
+    }
+
+    @Test
+    void responsesSeparatedByAToolResultStaySeparateEvenWithTheSameMessageId()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Read","input":{}}]}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"file text"}]}}
+                {"type":"assistant","uuid":"a2","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t2","name":"Read","input":{}}]}}
+                """.formatted(SESSION));
+        assertEquals(List.of(Role.ASSISTANT, Role.TOOL, Role.ASSISTANT), roles(trace));
+        assertEquals(List.of(0, 2), trace.toolCalls().stream().map(ToolCall::messageOrdinal).toList());
+    }
+
+    @Test
+    void toolResultsBecomeToolMessagesPairedByIdWithErrorAndExitCode()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"false"}},{"type":"tool_use","id":"t2","name":"Read","input":{"file_path":"a"}}]}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":[{"type":"text","text":"contents of a"}]},{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":"Exit code 1\\nfailed"},{"type":"text","text":"why did it fail?"}]}}
+                """.formatted(SESSION));
+        assertEquals(List.of(Role.ASSISTANT, Role.TOOL, Role.TOOL, Role.USER), roles(trace));
+        assertEquals("t2", trace.messages().get(1).toolCallId());
+        assertEquals("why did it fail?", trace.messages().get(3).text());
+        ToolCall bash = trace.toolCalls().get(0);
+        assertEquals(List.of(0, 1), trace.toolCalls().stream().map(ToolCall::callIndex).toList());
+        assertEquals(2, bash.resultOrdinal());
+        assertEquals(true, bash.isError());
+        assertEquals(1, bash.exitCode());
+        ToolCall read = trace.toolCalls().get(1);
+        assertEquals("contents of a", read.resultText());
+        assertEquals(false, read.isError());
+        assertNull(read.exitCode());
+    }
+
+    @Test
+    void syntheticNoticesAreKeptButCarryNoUsageAndAreNotTheFinalAnswer()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r1","message":{"id":"msg_1","model":"claude-sonnet-4-5","content":[{"type":"text","text":"All tests pass."}],"usage":{"input_tokens":1,"output_tokens":2}}}
+                {"type":"assistant","uuid":"a2","sessionId":"%1$s","message":{"id":"6a1f0e4c-synthetic","model":"<synthetic>","content":[{"type":"text","text":"API Error: 500 {}"}],"usage":{"input_tokens":0,"output_tokens":0}}}
+                """.formatted(SESSION));
+        assertEquals(2, trace.messageCount());
+        assertTrue(trace.messages().get(1).isSynthetic());
+        assertEquals("All tests pass.", trace.finalAssistantMessage());
+        assertEquals(List.of("msg_1"), trace.tokenUsage().stream().map(TokenUsage::responseId).toList());
+        assertEquals(List.of("claude-sonnet-4-5"), trace.models());
+    }
+
+    @Test
+    void timeSpanComparesInstantsNotStrings()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"user","uuid":"u1","sessionId":"%1$s","timestamp":"2025-07-01T10:00:00+02:00","message":{"role":"user","content":"hi"}}
+                {"type":"system","uuid":"s1","sessionId":"%1$s","timestamp":"2025-07-01T09:30:00.000Z","subtype":"turn_duration"}
+                {"type":"file-history-snapshot","messageId":"u1","snapshot":{}}
+                """.formatted(SESSION));
+        assertEquals(Instant.parse("2025-07-01T08:00:00Z"), trace.startedAt());
+        assertEquals(Instant.parse("2025-07-01T09:30:00Z"), trace.endedAt());
+        assertEquals(Map.of("file-history-snapshot", 1L, "system", 1L, "user", 1L), trace.sourceMeta().get("record_types"));
+    }
+
+    @Test
+    void brokenLinesAreIssuesAndTheRestOfTheFileLoads()
+            throws IOException
+    {
+        ParsedFile parsed = parse(SESSION + ".jsonl", """
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":"one"}}
+                {"type":"user","uuid":
+                [1,2]
+                {"type":"user","uuid":"u2","sessionId":"%1$s","message":{"role":"user"}}
+                {"type":"user","uuid":"u3","sessionId":"%1$s","message":{"role":"user","content":"two"}}
+                """.formatted(SESSION));
+        assertEquals(List.of(2L, 3L, 4L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertEquals(List.of(JsonLines.INVALID_JSON, JsonLines.NOT_AN_OBJECT, JsonLines.UNEXPECTED_SHAPE),
+                parsed.issues().stream().map(ParseIssue::errorClass).toList());
+        assertEquals(List.of("one", "two"), parsed.traces().getFirst().messages().stream().map(Message::text).toList());
+    }
+
+    @Test
+    void unfinishedLastLineIsNotAnErrorAndIsLeftForTheNextLoad()
+            throws IOException
+    {
+        String complete = "{\"type\":\"user\",\"uuid\":\"u1\",\"sessionId\":\"%s\",\"message\":{\"role\":\"user\",\"content\":\"one\"}}\n".formatted(SESSION);
+        ParsedFile parsed = parse(SESSION + ".jsonl", complete + "{\"type\":\"assistant\",\"uuid\":\"a");
+        assertTrue(parsed.issues().isEmpty());
+        assertEquals(1, parsed.traces().getFirst().messageCount());
+        assertEquals(complete.getBytes(StandardCharsets.UTF_8).length, parsed.consumedBytes());
+    }
+
+    @Test
+    void completeLastLineWithoutNewlineIsRead()
+            throws IOException
+    {
+        ParsedFile parsed = parse(SESSION + ".jsonl",
+                "{\"type\":\"user\",\"uuid\":\"u1\",\"sessionId\":\"%s\",\"message\":{\"role\":\"user\",\"content\":\"one\"}}".formatted(SESSION));
+        assertEquals(1, parsed.traces().getFirst().messageCount());
+    }
+
+    @Test
+    void subagentFilesInBothLayoutsAreSidechainTracesOfTheirParentSession()
+            throws IOException
+    {
+        String line = """
+                {"type":"user","uuid":"u1","sessionId":"%s","isSidechain":true,"agentId":"%s","message":{"role":"user","content":"Find the bug"}}
+                """;
+        Trace sibling = single(parse("agent-3430b97e.jsonl", line.formatted(SESSION, "3430b97e")));
+        Trace nested = single(parse(SESSION + "/subagents/agent-a2271d1.jsonl", line.formatted(SESSION, "a2271d1")));
+        assertEquals(SESSION + ":3430b97e", sibling.traceId());
+        assertEquals(SESSION + ":a2271d1", nested.traceId());
+        for (Trace trace : List.of(sibling, nested)) {
+            assertTrue(trace.isSidechain());
+            assertEquals(SESSION, trace.rootSessionId());
+        }
+    }
+
+    @Test
+    void projectPathAndTitleComeFromTheSessionsIndexWhenPresent()
+            throws IOException
+    {
+        Files.writeString(projects.resolve("sessions-index.json"), """
+                {"version":1,"entries":[{"sessionId":"%s","projectPath":"/home/ana/real project","summary":"Fix the login bug","firstPrompt":"fix login"}]}
+                """.formatted(SESSION));
+        Trace trace = single("""
+                {"type":"user","uuid":"u1","sessionId":"%s","cwd":"/home/ana/real project/sub","gitBranch":"main","message":{"role":"user","content":"fix login"}}
+                """.formatted(SESSION));
+        assertEquals("/home/ana/real project", trace.projectPath());
+        assertEquals("/home/ana/real project/sub", trace.cwd());
+        assertEquals("main", trace.gitBranch());
+        assertEquals("Fix the login bug", trace.summary());
+        assertEquals("fix login", trace.sourceMeta().get("first_prompt"));
+    }
+
+    @Test
+    void projectPathFallsBackToCwdAndTitlesComeFromTheTranscript()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"summary","summary":"Old branch summary","leafUuid":"x"}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","cwd":"/work/app","version":"2.1.0","message":{"role":"user","content":"hi"}}
+                {"type":"custom-title","customTitle":"Login work","sessionId":"%1$s"}
+                {"type":"user","uuid":"u2","sessionId":"%1$s","cwd":"/work/app","version":"2.1.1","isMeta":true,"message":{"role":"user","content":"Caveat: ..."}}
+                """.formatted(SESSION));
+        assertEquals("/work/app", trace.projectPath());
+        assertEquals("Login work", trace.title());
+        assertEquals("Old branch summary", trace.summary());
+        assertEquals(List.of("2.1.0", "2.1.1"), trace.toolVersions());
+        assertTrue(trace.messages().get(1).isMeta());
+        assertFalse(trace.messages().get(0).isMeta());
+    }
+
+    @Test
+    void filesWithoutConversationLinesYieldNoTrace()
+            throws IOException
+    {
+        assertTrue(parse(SESSION + ".jsonl", "{\"type\":\"file-history-snapshot\",\"messageId\":\"m\",\"snapshot\":{}}\n").traces().isEmpty());
+        assertTrue(parse("empty.jsonl", "").traces().isEmpty());
+    }
+
+    @Test
+    void discoversTranscriptsButNotToolResultsHistoryOrSidecars()
+            throws IOException
+    {
+        for (String file : List.of("p/" + SESSION + ".jsonl", "p/agent-1.jsonl", "p/" + SESSION + "/subagents/agent-2.jsonl",
+                "p/" + SESSION + "/subagents/agent-2.meta.json", "p/" + SESSION + "/tool-results/toolu_1.jsonl", "history.jsonl", "p/sessions-index.json")) {
+            Path path = projects.resolve(file);
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, "");
+        }
+        assertEquals(List.of("p/" + SESSION + ".jsonl", "p/" + SESSION + "/subagents/agent-2.jsonl", "p/agent-1.jsonl"),
+                format.discover(projects).stream().map(path -> projects.relativize(path).toString()).sorted().toList());
+    }
+
+    @Test
+    void defaultRootsFollowClaudeConfigDir()
+    {
+        Path home = Path.of("/home/ana");
+        assertEquals(List.of(home.resolve(".claude/projects"), home.resolve(".config/claude/projects")),
+                format.defaultRoots(new Environment(home, Map.of())));
+        assertEquals(List.of(Path.of("/a/projects"), Path.of("/b/projects")),
+                format.defaultRoots(new Environment(home, Map.of("CLAUDE_CONFIG_DIR", "/a, /b"))));
+    }
+
+    private static List<Role> roles(Trace trace)
+    {
+        return trace.messages().stream().map(Message::role).toList();
+    }
+
+    private Trace single(String jsonl)
+            throws IOException
+    {
+        return single(parse(SESSION + ".jsonl", jsonl));
+    }
+
+    private static Trace single(ParsedFile parsed)
+    {
+        assertEquals(List.of(), parsed.issues());
+        assertEquals(1, parsed.traces().size());
+        return parsed.traces().getFirst();
+    }
+
+    private ParsedFile parse(String relativePath, String jsonl)
+            throws IOException
+    {
+        Path file = projects.resolve(relativePath);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, jsonl);
+        try (InputStream input = Files.newInputStream(file)) {
+            return format.parse(file, input);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tracewh.testing;
+
+import dev.tracewh.warehouse.DatabaseUrl;
+import dev.tracewh.warehouse.Warehouse;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh, empty database for one test: an in-memory H2, or a new schema in PostgreSQL. PostgreSQL comes from
+ * {@code TRACEWH_TEST_PG_URL} when set, else from Testcontainers when a Docker daemon answers; with neither,
+ * PostgreSQL tests fail (they are never skipped silently).
+ */
+public final class TestDatabase
+        implements AutoCloseable
+{
+    public enum Kind
+    {
+        H2, POSTGRESQL
+    }
+
+    private final DatabaseUrl url;
+    private final String postgresBaseUrl;
+    private final String schema;
+
+    private TestDatabase(DatabaseUrl url, String postgresBaseUrl, String schema)
+    {
+        this.url = url;
+        this.postgresBaseUrl = postgresBaseUrl;
+        this.schema = schema;
+    }
+
+    public static TestDatabase create(Kind kind)
+    {
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        if (kind == Kind.H2) {
+            return new TestDatabase(DatabaseUrl.parse("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1"), null, null);
+        }
+        String base = PostgresServer.baseUrl();
+        execute(base, "create schema " + name);
+        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
+        return new TestDatabase(DatabaseUrl.parse(url), base, name);
+    }
+
+    public DatabaseUrl url()
+    {
+        return url;
+    }
+
+    /** Opens the database and migrates it. */
+    public Warehouse open()
+    {
+        Warehouse warehouse = Warehouse.open(url);
+        warehouse.migrate();
+        return warehouse;
+    }
+
+    @Override
+    public void close()
+    {
+        if (schema != null) {
+            execute(postgresBaseUrl, "drop schema " + schema + " cascade");
+        }
+        else {
+            execute(url.jdbcUrl(), "shutdown");
+        }
+    }
+
+    private static void execute(String jdbcUrl, String sql)
+    {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on the test database: " + e.getMessage(), e);
+        }
+    }
+
+    /** The PostgreSQL server shared by all tests of one JVM. */
+    private static final class PostgresServer
+    {
+        private static final String BASE_URL = start();
+
+        static String baseUrl()
+        {
+            return BASE_URL;
+        }
+
+        private static String start()
+        {
+            String configured = System.getenv("TRACEWH_TEST_PG_URL");
+            if (configured != null && !configured.isBlank()) {
+                return configured;
+            }
+            if (DockerClientFactory.instance().isDockerAvailable()) {
+                PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
+                container.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+                return container.getJdbcUrl() + "?user=" + container.getUsername() + "&password=" + container.getPassword();
+            }
+            throw new IllegalStateException("No PostgreSQL for tests: set TRACEWH_TEST_PG_URL=jdbc:postgresql://HOST:PORT/DB?user=U "
+                    + "(.ci/run does) or run with a Docker daemon for Testcontainers.");
+        }
+    }
+}
