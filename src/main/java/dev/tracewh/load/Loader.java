@@ -15,12 +15,12 @@ import org.jooq.impl.DSL;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -77,7 +77,8 @@ public final class Loader
                     continue;
                 }
                 long size = attributes.size();
-                Instant modifiedAt = attributes.lastModifiedTime().toInstant();
+                // the warehouse keeps microseconds; compare at that precision
+                Instant modifiedAt = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
                 SourceFileStore.State state = known.get(path.toString());
                 plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, fullRefresh), size, modifiedAt));
             }
@@ -199,7 +200,8 @@ public final class Loader
             throw new IOException("load interrupted", e);
         }
         catch (ExecutionException e) {
-            throw new UncheckedIOException(new IOException(e.getCause()));
+            // parse() turns every exception into a result, so only an Error (out of memory) gets here
+            throw new IllegalStateException("a parser thread died: " + e.getCause(), e.getCause());
         }
     }
 

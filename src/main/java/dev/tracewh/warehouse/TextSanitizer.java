@@ -12,6 +12,17 @@ final class TextSanitizer
 
     String clean(String text)
     {
+        return clean(text, true);
+    }
+
+    /** Cleans a value derived from one already counted (a message's plain text, a tool's result text). */
+    String cleanDerived(String text)
+    {
+        return clean(text, false);
+    }
+
+    private String clean(String text, boolean count)
+    {
         if (text == null) {
             return null;
         }
@@ -25,14 +36,14 @@ final class TextSanitizer
             char c = text.charAt(i);
             if (c == '\u0000') {
                 result.append(REPLACEMENT);
-                replaced++;
+                replaced += count ? 1 : 0;
             }
             else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 result.append(c).append(text.charAt(++i));
             }
             else if (Character.isSurrogate(c)) {
                 result.append(REPLACEMENT);
-                replaced++;
+                replaced += count ? 1 : 0;
             }
             else {
                 result.append(c);

@@ -221,7 +221,7 @@ public final class TraceWriter
         record.setSourceMeta(sanitizer.clean(json(trace.sourceMeta())));
         record.setMessageCount(trace.messageCount());
         record.setToolCallCount(trace.toolCallCount());
-        record.setFinalAssistantMessage(sanitizer.clean(trace.finalAssistantMessage()));
+        record.setFinalAssistantMessage(sanitizer.cleanDerived(trace.finalAssistantMessage()));
         record.setTitle(sanitizer.clean(trace.title()));
         record.setSummary(sanitizer.clean(trace.summary()));
         record.setToolVersions(trace.toolVersions().isEmpty() ? null : sanitizer.clean(String.join(",", trace.toolVersions())));
@@ -237,7 +237,7 @@ public final class TraceWriter
         record.setOrdinal(message.ordinal());
         record.setRole(message.role().wireName());
         record.setContent(contentJson(message.content(), sanitizer));
-        record.setTextContent(sanitizer.clean(message.text()));
+        record.setTextContent(sanitizer.cleanDerived(message.text()));
         record.setReasoningContent(sanitizer.clean(message.reasoningContent()));
         record.setToolCallId(sanitizer.clean(message.toolCallId()));
         record.setLineNumber(message.lineNumber());
@@ -266,7 +266,7 @@ public final class TraceWriter
         record.setResultOrdinal(call.resultOrdinal());
         record.setName(sanitizer.clean(call.name()));
         record.setArguments(sanitizer.clean(call.arguments()));
-        record.setResultText(sanitizer.clean(call.resultText()));
+        record.setResultText(sanitizer.cleanDerived(call.resultText()));
         record.setIsError(call.isError());
         record.setExitCode(call.exitCode());
         record.setDurationSeconds(call.durationSeconds());

@@ -1,0 +1,246 @@
+package dev.tracewh.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.format.claudecode.ClaudeCodeFormat;
+import dev.tracewh.testing.SharedFixtures;
+import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.warehouse.WriteCounts;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
+import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
+import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
+import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
+import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The loader's warehouse contract; every database runs it through a subclass. */
+abstract class LoaderContract
+{
+    private static final String SESSION = "0a0b0c0d-1111-2222-3333-444455556666";
+
+    @TempDir
+    Path projects;
+
+    private TestDatabase database;
+    private Warehouse warehouse;
+    private DSLContext dsl;
+
+    protected abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void openWarehouse()
+    {
+        database = TestDatabase.create(kind());
+        warehouse = database.open();
+        dsl = warehouse.dsl();
+    }
+
+    @AfterEach
+    void closeWarehouse()
+    {
+        warehouse.close();
+        database.close();
+    }
+
+    @Test
+    void secondLoadReadsNoUnchangedFileAndWritesNothing()
+            throws IOException
+    {
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi there", 10));
+        LoadReport first = load(false);
+        assertEquals(1, first.files().loaded());
+        assertEquals(1, first.rows().tracesInserted());
+
+        LoadReport second = load(false);
+        assertEquals(0, second.files().loaded());
+        assertEquals(1, second.files().unchanged());
+        assertEquals(0, second.rows().rowsChanged());
+
+        LoadReport refresh = load(true);
+        assertEquals(1, refresh.files().loaded());
+        assertEquals(1, refresh.rows().tracesUnchanged());
+        assertEquals(0, refresh.rows().rowsChanged());
+    }
+
+    @Test
+    void appendedSessionGainsExactlyTheNewRows()
+            throws IOException
+    {
+        Path file = writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi there", 10));
+        long firstRun = load(false).runId();
+        Files.writeString(file, userLine("u2", "and now?") + assistantLine("a2", "msg_2", "done", 20), StandardOpenOption.APPEND);
+
+        LoadReport second = load(false);
+        WriteCounts rows = second.rows();
+        assertEquals(1, rows.tracesUpdated());
+        assertEquals(2, rows.messagesInserted());
+        assertEquals(0, rows.messagesUpdated() + rows.messagesDeleted());
+        assertEquals(1, rows.tokenRowsInserted());
+        assertEquals(4, dsl.fetchCount(MESSAGES));
+        assertEquals(List.of(firstRun, firstRun, second.runId(), second.runId()),
+                dsl.select(MESSAGES.FIRST_RUN_ID).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.FIRST_RUN_ID));
+        assertEquals("done", dsl.select(SESSIONS.FINAL_ASSISTANT_MESSAGE).from(SESSIONS).fetchOne(SESSIONS.FINAL_ASSISTANT_MESSAGE));
+    }
+
+    @Test
+    void rewrittenFileReplacesItsRows()
+            throws IOException
+    {
+        Path file = writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "first answer", 10) + userLine("u2", "more"));
+        load(false);
+        Files.writeString(file, userLine("u1", "hello") + assistantLine("a1", "msg_9", "second answer", 30));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+
+        LoadReport second = load(false);
+        assertEquals(1, second.rows().messagesUpdated());
+        assertEquals(1, second.rows().messagesDeleted());
+        assertEquals(List.of("hello", "second answer"), dsl.select(MESSAGES.TEXT_CONTENT).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.TEXT_CONTENT));
+        assertEquals(List.of("msg_9"), dsl.select(TOKEN_USAGE.RESPONSE_ID).from(TOKEN_USAGE).fetch(TOKEN_USAGE.RESPONSE_ID));
+    }
+
+    @Test
+    void deletedFileKeepsItsRowsAndIsMarkedMissing()
+            throws IOException
+    {
+        Path file = writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
+        load(false);
+        Files.delete(file);
+
+        LoadReport second = load(false);
+        assertEquals(1, second.files().missing());
+        assertEquals(1, dsl.fetchCount(SESSIONS));
+        assertEquals(2, dsl.fetchCount(MESSAGES));
+        assertEquals("missing", dsl.select(SOURCE_FILES.STATUS).from(SOURCE_FILES).fetchOne(SOURCE_FILES.STATUS));
+        assertNotNull(dsl.select(SOURCE_FILES.MISSING_SINCE).from(SOURCE_FILES).fetchOne(SOURCE_FILES.MISSING_SINCE));
+    }
+
+    @Test
+    void brokenLinesAreRecordedAndTheRestLoads()
+            throws IOException
+    {
+        writeSession(userLine("u1", "hello") + "{not json\n" + assistantLine("a1", "msg_1", "hi", 10) + "{\"type\":\"assistant\",\"uu");
+        LoadReport report = load(false);
+        assertEquals(LoadRunStore.Status.PARTIAL, report.status());
+        assertEquals(List.of(2L), dsl.select(LOAD_ERRORS.LINE_NUMBER).from(LOAD_ERRORS).fetch(LOAD_ERRORS.LINE_NUMBER));
+        assertEquals(2, dsl.fetchCount(MESSAGES));
+    }
+
+    @Test
+    void nulCharactersAndLoneSurrogatesAreReplacedAndCounted()
+            throws IOException
+    {
+        writeSession(userLine("u1", "nul \\u0000 here") + assistantLine("a1", "msg_1", "half \\ud83d pair", 10));
+        LoadReport report = load(false);
+        assertEquals(2, report.rows().replacedCharacters());
+        assertEquals(List.of("nul \uFFFD here", "half \uFFFD pair"),
+                dsl.select(MESSAGES.TEXT_CONTENT).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.TEXT_CONTENT));
+    }
+
+    @Test
+    void responseCopiedIntoAResumedSessionIsCountedOnce()
+            throws IOException
+    {
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
+        String resumed = "99999999-1111-2222-3333-444455556666";
+        Files.writeString(projects.resolve(resumed + ".jsonl"),
+                (userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10) + userLine("u2", "again") + assistantLine("a2", "msg_2", "ok", 5))
+                        .replace(SESSION, resumed));
+        load(false);
+        assertEquals(2, dsl.fetchCount(TOKEN_USAGE));
+        assertEquals(15L, dsl.select(org.jooq.impl.DSL.sum(TOKEN_USAGE.OUTPUT_TOKENS)).from(TOKEN_USAGE).fetchOne(0, Long.class));
+    }
+
+    @Test
+    void syntheticClaudeCodeCorpusMatchesItsAnswerKeyAndReloadsUnchanged()
+            throws IOException
+    {
+        Path corpus = SharedFixtures.path("synthetic/claude_code");
+        JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
+        LoadReport first = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), false, "test", LoadListener.NONE);
+        assertEquals(LoadRunStore.Status.SUCCEEDED, first.status());
+        JsonNode corpusKey = expected.get("corpus");
+        assertEquals(corpusKey.get("session_files").asInt(), first.files().loaded());
+        // record-less main files (only snapshots) are session files but not transcripts
+        assertEquals(corpusKey.get("main_transcripts").asInt() + corpusKey.get("sidechain_transcripts").asInt(), dsl.fetchCount(SESSIONS));
+
+        ClaudeCodeAnswerKey.assertCorpus(dsl, expected);
+
+        LoadReport second = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), false, "test", LoadListener.NONE);
+        assertEquals(0, second.files().loaded());
+        assertEquals(0, second.rows().rowsChanged());
+    }
+
+    @Test
+    void faultyClaudeCodeCorpusRecordsExactlyTheBrokenLines()
+            throws IOException
+    {
+        Path corpus = SharedFixtures.path("synthetic/claude_code_faults");
+        JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
+        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), false, "test", LoadListener.NONE);
+        assertEquals(LoadRunStore.Status.PARTIAL, report.status());
+        ClaudeCodeAnswerKey.assertFaults(dsl, expected, corpus);
+        ClaudeCodeAnswerKey.assertCorpus(dsl, expected);
+    }
+
+    @Test
+    void everyRealClaudeCodeFixtureLoadsWithoutErrors()
+            throws IOException
+    {
+        Path fixtures = SharedFixtures.path("claude_code");
+        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), fixtures)), false, "test", LoadListener.NONE);
+        assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
+        assertEquals(Map.of(), dsl.select(LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.MESSAGE).from(LOAD_ERRORS).fetchMap(LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.MESSAGE));
+        assertTrue(dsl.fetchCount(SESSIONS) > 20);
+        assertTrue(dsl.fetchCount(TOOL_CALLS) > 0);
+        long orphanToolMessages = dsl.fetchCount(MESSAGES, MESSAGES.ROLE.eq("tool").and(MESSAGES.TOOL_CALL_ID.isNull()));
+        assertEquals(0, orphanToolMessages);
+    }
+
+    private LoadReport load(boolean fullRefresh)
+            throws IOException
+    {
+        return new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), projects)), fullRefresh, "test", LoadListener.NONE);
+    }
+
+    private Path writeSession(String jsonl)
+            throws IOException
+    {
+        Path file = projects.resolve(SESSION + ".jsonl");
+        Files.writeString(file, jsonl);
+        return file;
+    }
+
+    private static String userLine(String uuid, String text)
+    {
+        return """
+                {"type":"user","uuid":"%s","sessionId":"%s","timestamp":"2025-07-01T10:00:00.000Z","message":{"role":"user","content":"%s"}}
+                """.formatted(uuid, SESSION, text);
+    }
+
+    private static String assistantLine(String uuid, String messageId, String text, int outputTokens)
+    {
+        return """
+                {"type":"assistant","uuid":"%s","sessionId":"%s","requestId":"req_%s","timestamp":"2025-07-01T10:00:05.000Z","message":{"id":"%s","model":"claude-opus-4-6","role":"assistant","content":[{"type":"text","text":"%s"}],"usage":{"input_tokens":4,"output_tokens":%d,"cache_read_input_tokens":50,"cache_creation_input_tokens":7}}}
+                """.formatted(uuid, SESSION, messageId, messageId, text, outputTokens);
+    }
+}
