@@ -1,6 +1,7 @@
 package dev.tracewh.format;
 
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
+import dev.tracewh.format.codex.CodexFormat;
 
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.Optional;
 /** The formats tracewh knows, in the order {@code load} without {@code --format} tries them. */
 public final class Formats
 {
-    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat());
+    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat());
 
     private Formats() {}
 

@@ -3,6 +3,7 @@ package dev.tracewh.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
+import dev.tracewh.format.codex.CodexFormat;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.LoadRunStore;
@@ -29,6 +30,7 @@ import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
 import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static dev.tracewh.warehouse.schema.Tables.V_USAGE_DAILY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,6 +202,46 @@ abstract class LoaderContract
         assertEquals(LoadRunStore.Status.PARTIAL, report.status());
         ClaudeCodeAnswerKey.assertFaults(dsl, expected, corpus);
         ClaudeCodeAnswerKey.assertCorpus(dsl, expected);
+    }
+
+    @Test
+    void syntheticCodexCorpusMatchesItsAnswerKeyAndReloadsUnchanged()
+            throws IOException
+    {
+        assertCodexCorpus("codex");
+    }
+
+    @Test
+    void faultyCodexCorpusRecordsExactlyTheBrokenLines()
+            throws IOException
+    {
+        assertCodexCorpus("codex_faults");
+    }
+
+    private void assertCodexCorpus(String name)
+            throws IOException
+    {
+        Path corpus = SharedFixtures.path("synthetic/" + name);
+        JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
+        List<SourceRoot> roots = List.of(new SourceRoot(new CodexFormat(), corpus.resolve("sessions")));
+        LoadReport first = new Loader(warehouse, "test").load(roots, false, "test", LoadListener.NONE);
+        assertEquals(expected.get("corpus").get("session_files").asInt(), first.files().loaded());
+        CodexAnswerKey.assertCorpus(dsl, expected, corpus);
+        ClaudeCodeAnswerKey.assertFaults(dsl, expected, corpus);
+
+        LoadReport second = new Loader(warehouse, "test").load(roots, true, "test", LoadListener.NONE);
+        assertEquals(0, second.rows().rowsChanged());
+    }
+
+    @Test
+    void claudeCodeAndCodexUsageSitSideBySide()
+            throws IOException
+    {
+        new Loader(warehouse, "test").load(List.of(
+                new SourceRoot(new ClaudeCodeFormat(), SharedFixtures.path("synthetic/claude_code/projects")),
+                new SourceRoot(new CodexFormat(), SharedFixtures.path("synthetic/codex/sessions"))), false, "test", LoadListener.NONE);
+        assertEquals(List.of("claude_code", "codex"), dsl.selectDistinct(V_USAGE_DAILY.SOURCE_KIND).from(V_USAGE_DAILY)
+                .orderBy(V_USAGE_DAILY.SOURCE_KIND).fetch(V_USAGE_DAILY.SOURCE_KIND));
     }
 
     @Test

@@ -61,11 +61,14 @@ public final class ClaudeCodeFormat
         return files;
     }
 
-    /** Transcripts are .jsonl files outside tool-results/ folders; history.jsonl and workflow journals are not. */
+    /**
+     * Transcripts are .jsonl files outside tool-results/ folders; history.jsonl, workflow journals and Codex
+     * rollouts (rollout-*.jsonl, when a folder mixing both is loaded without --format) are not.
+     */
     static boolean isTranscript(Path path)
     {
         String name = path.getFileName().toString();
-        if (!name.endsWith(".jsonl") || name.equals("history.jsonl") || name.equals("journal.jsonl")) {
+        if (!name.endsWith(".jsonl") || name.equals("history.jsonl") || name.equals("journal.jsonl") || name.startsWith("rollout-")) {
             return false;
         }
         for (Path part : path) {

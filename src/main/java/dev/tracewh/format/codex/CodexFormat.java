@@ -1,0 +1,106 @@
+package dev.tracewh.format.codex;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdInputStream;
+import dev.tracewh.format.Environment;
+import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.TraceFormat;
+import dev.tracewh.model.ParsedFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Codex CLI rollouts: {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl} and the flat
+ * {@code $CODEX_HOME/archived_sessions/}, either plain or rewritten as {@code rollout-*.jsonl.zst} once cold.
+ */
+public final class CodexFormat
+        implements TraceFormat
+{
+    public static final String ID = "codex";
+
+    private static final String PLAIN_SUFFIX = ".jsonl";
+    private static final String COMPRESSED_SUFFIX = ".jsonl.zst";
+
+    private final ObjectMapper mapper = JsonLines.newMapper();
+
+    @Override
+    public String id()
+    {
+        return ID;
+    }
+
+    @Override
+    public List<Path> defaultRoots(Environment environment)
+    {
+        Path codexHome = environment.variable("CODEX_HOME")
+                .map(Path::of)
+                .orElseGet(() -> environment.home().resolve(".codex"));
+        return List.of(codexHome.resolve("sessions"), codexHome.resolve("archived_sessions"));
+    }
+
+    @Override
+    public List<Path> discover(Path root)
+            throws IOException
+    {
+        if (Files.isRegularFile(root)) {
+            return List.of(root);
+        }
+        List<Path> rollouts;
+        try (Stream<Path> paths = Files.walk(root)) {
+            rollouts = paths.filter(CodexFormat::isRollout).toList();
+        }
+        // Codex deletes the plain file after compressing it; while both exist the plain one is current
+        Set<Path> plain = new HashSet<>();
+        for (Path path : rollouts) {
+            if (!isCompressed(path)) {
+                plain.add(path);
+            }
+        }
+        return rollouts.stream()
+                .filter(path -> !isCompressed(path) || !plain.contains(plainCounterpart(path)))
+                .sorted()
+                .toList();
+    }
+
+    static boolean isRollout(Path path)
+    {
+        String name = path.getFileName().toString();
+        return name.startsWith("rollout-")
+                && (name.endsWith(PLAIN_SUFFIX) || name.endsWith(COMPRESSED_SUFFIX))
+                && Files.isRegularFile(path);
+    }
+
+    static boolean isCompressed(Path path)
+    {
+        return path.getFileName().toString().endsWith(COMPRESSED_SUFFIX);
+    }
+
+    private static Path plainCounterpart(Path compressed)
+    {
+        String name = compressed.getFileName().toString();
+        return compressed.resolveSibling(name.substring(0, name.length() - ".zst".length()));
+    }
+
+    /**
+     * Parses a rollout; a {@code .jsonl.zst} file is decompressed here, and its {@code consumedBytes} then counts
+     * decompressed bytes (compressed rollouts are cold and never appended to).
+     */
+    @Override
+    public ParsedFile parse(Path file, InputStream input)
+            throws IOException
+    {
+        if (isCompressed(file)) {
+            try (InputStream decompressed = new ZstdInputStream(input)) {
+                return new RolloutParser(file, mapper).parse(decompressed);
+            }
+        }
+        return new RolloutParser(file, mapper).parse(input);
+    }
+}
