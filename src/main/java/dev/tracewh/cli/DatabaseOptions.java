@@ -2,6 +2,7 @@ package dev.tracewh.cli;
 
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.warehouse.WarehouseInUseException;
 import picocli.CommandLine.Option;
 
 /** The {@code --db} option shared by every command that touches the warehouse. */
@@ -20,7 +21,13 @@ public final class DatabaseOptions
     /** Opens the warehouse and applies pending migrations, as every command does first. */
     Warehouse openMigrated()
     {
-        Warehouse warehouse = Warehouse.open(url());
+        return openMigrated(false);
+    }
+
+    /** Like {@link #openMigrated()}; with {@code waitWhileInUse} waits while another process has an H2 file open. */
+    Warehouse openMigrated(boolean waitWhileInUse)
+    {
+        Warehouse warehouse = open(waitWhileInUse);
         try {
             warehouse.migrate();
             return warehouse;
@@ -28,6 +35,32 @@ public final class DatabaseOptions
         catch (RuntimeException e) {
             warehouse.close();
             throw e;
+        }
+    }
+
+    private Warehouse open(boolean waitWhileInUse)
+    {
+        while (true) {
+            try {
+                return Warehouse.open(url());
+            }
+            catch (WarehouseInUseException e) {
+                if (!waitWhileInUse) {
+                    throw e;
+                }
+                sleep();
+            }
+        }
+    }
+
+    private static void sleep()
+    {
+        try {
+            Thread.sleep(500);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the warehouse", e);
         }
     }
 }

@@ -4,9 +4,11 @@ import dev.tracewh.format.Environment;
 import dev.tracewh.format.Formats;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.load.FileAction;
+import dev.tracewh.load.LoadOptions;
 import dev.tracewh.load.LoadReport;
 import dev.tracewh.load.Loader;
 import dev.tracewh.load.PlannedFile;
+import dev.tracewh.load.Shard;
 import dev.tracewh.load.SourceRoot;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.Warehouse;
@@ -20,6 +22,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +51,15 @@ final class LoadCommand
     @Option(names = "--full-refresh", description = "Re-read every file, even unchanged ones (an idempotent merge; nothing is truncated).")
     boolean fullRefresh;
 
+    @Option(names = "--since", paramLabel = "DATE", description = "Only files modified on or after this date (YYYY-MM-DD, UTC) or instant (ISO-8601).")
+    String since;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "Load only shard I of N (files by stable path hash); N loaders with 1/N..N/N load one warehouse in parallel.")
+    String shard;
+
+    @Option(names = "--wait", description = "Wait for a concurrent load of the same scope to finish instead of exiting with code 4.")
+    boolean waitForLock;
+
     @Option(names = "--dry-run", description = "List what would be loaded and why (new, grown, changed, unchanged, missing); write nothing.")
     boolean dryRun;
 
@@ -59,18 +74,42 @@ final class LoadCommand
             throws IOException
     {
         List<SourceRoot> roots = roots(Environment.system());
-        try (Warehouse warehouse = database.openMigrated()) {
+        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock);
+        try (Warehouse warehouse = database.openMigrated(waitForLock)) {
             Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
             if (dryRun) {
-                printPlan(loader.plan(roots, fullRefresh));
+                printPlan(loader.plan(roots, options));
                 return ExitCodes.SUCCESS;
             }
             LoadReport report;
             try (TerminalProgress progress = TerminalProgress.forStderr()) {
-                report = loader.load(roots, fullRefresh, String.join(" ", spec.commandLine().getParseResult().originalArgs()), progress);
+                report = loader.load(roots, options, String.join(" ", spec.commandLine().getParseResult().originalArgs()), progress);
             }
             printSummary(report, warehouse);
             return report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
+        }
+    }
+
+    private Shard parseShard()
+    {
+        try {
+            return Shard.parse(shard);
+        }
+        catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private Instant sinceInstant()
+    {
+        if (since == null) {
+            return null;
+        }
+        try {
+            return since.length() == 10 ? LocalDate.parse(since).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(since);
+        }
+        catch (DateTimeParseException e) {
+            throw new UsageException("--since takes a date (2026-01-31) or an ISO-8601 instant, got '" + since + "'");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.load.LoadLockedException;
 import dev.tracewh.warehouse.WarehouseException;
+import dev.tracewh.warehouse.WarehouseInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +15,7 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = TracewhCommand.Version.class,
         description = "Loads coding-agent session traces into a SQL warehouse (embedded H2 or PostgreSQL).",
-        subcommands = {LoadCommand.class, MigrateCommand.class, SqlCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LoadCommand.class, MigrateCommand.class, SqlCommand.class, ExportCommand.class, RunsCommand.class, ErrorsCommand.class, PurgeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -36,6 +38,9 @@ public final class TracewhCommand
         });
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             failed.getErr().println("tracewh: " + oneLine(exception));
+            if (exception instanceof LoadLockedException || exception instanceof WarehouseInUseException) {
+                return ExitCodes.LOCKED;
+            }
             return exception instanceof UsageException ? ExitCodes.USAGE : ExitCodes.FAILED;
         });
         return commandLine;
@@ -43,7 +48,7 @@ public final class TracewhCommand
 
     private static String oneLine(Exception exception)
     {
-        if (exception instanceof WarehouseException || exception instanceof UsageException) {
+        if (exception instanceof WarehouseException || exception instanceof UsageException || exception instanceof LoadLockedException) {
             return exception.getMessage();
         }
         String message = exception.getMessage();

@@ -5,6 +5,7 @@ import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
 import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.Trace;
+import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.TraceWriter;
@@ -55,7 +56,7 @@ public final class Loader
     }
 
     /** What a load of {@code roots} would do, without writing anything. */
-    public List<PlannedFile> plan(List<SourceRoot> roots, boolean fullRefresh)
+    public List<PlannedFile> plan(List<SourceRoot> roots, LoadOptions options)
             throws IOException
     {
         SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl());
@@ -66,7 +67,7 @@ public final class Loader
             Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
             for (Path file : root.format().discover(root.root())) {
                 Path path = file.toAbsolutePath().normalize();
-                if (!planned.add(path)) {
+                if (!options.shard().contains(path) || !planned.add(path)) {
                     continue;
                 }
                 BasicFileAttributes attributes;
@@ -79,12 +80,16 @@ public final class Loader
                 long size = attributes.size();
                 // the warehouse keeps microseconds; compare at that precision
                 Instant modifiedAt = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
+                if (options.modifiedSince() != null && modifiedAt.isBefore(options.modifiedSince())) {
+                    continue;
+                }
                 SourceFileStore.State state = known.get(path.toString());
-                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, fullRefresh), size, modifiedAt));
+                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, options.fullRefresh()), size, modifiedAt));
             }
             for (SourceFileStore.State state : known.values()) {
                 Path path = Path.of(state.path());
-                if (path.startsWith(root.root()) && !planned.contains(path) && !state.missing() && !Files.exists(path)) {
+                if (path.startsWith(root.root()) && options.shard().contains(path) && !planned.contains(path)
+                        && !state.missing() && !Files.exists(path)) {
                     planned.add(path);
                     plan.add(new PlannedFile(path, null, state.sourceKind(), FileAction.MISSING, state.sizeBytes(), state.modifiedAt()));
                 }
@@ -104,11 +109,27 @@ public final class Loader
         return size > state.sizeBytes() ? FileAction.GROWN : FileAction.CHANGED;
     }
 
-    public LoadReport load(List<SourceRoot> roots, boolean fullRefresh, String arguments, LoadListener listener)
+    /**
+     * Loads {@code roots} under the lock of the options' scope.
+     *
+     * @throws LoadLockedException when another load of the scope runs and the options do not wait
+     */
+    public LoadReport load(List<SourceRoot> roots, LoadOptions options, String arguments, LoadListener listener)
+            throws IOException
+    {
+        String holder = ProcessHandle.current().pid() + "@" + hostName();
+        try (LoadLock lock = LoadLock.acquire(warehouse.url(), options.shard().lockScope(), holder, options.waitForLock())
+                .orElseThrow(() -> new LoadLockedException("another load holds the warehouse lock '" + options.shard().lockScope()
+                        + "' (use --wait to wait for it)"))) {
+            return loadLocked(roots, options, arguments, listener);
+        }
+    }
+
+    private LoadReport loadLocked(List<SourceRoot> roots, LoadOptions options, String arguments, LoadListener listener)
             throws IOException
     {
         long startNanos = System.nanoTime();
-        List<PlannedFile> plan = plan(roots, fullRefresh);
+        List<PlannedFile> plan = plan(roots, options);
         List<PlannedFile> toRead = plan.stream().filter(file -> file.action().reads()).toList();
         listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
 
@@ -255,6 +276,16 @@ public final class Loader
         progress.errors++;
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         new LoadRunStore(warehouse.dsl()).recordError(runId, path, null, failure.getClass().getSimpleName(), message, null);
+    }
+
+    private static String hostName()
+    {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        }
+        catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
     }
 
     private static double seconds(long startNanos)

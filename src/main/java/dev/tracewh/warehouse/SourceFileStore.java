@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static java.util.Objects.requireNonNull;
 
@@ -72,6 +73,32 @@ public final class SourceFileStore
                     .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + 1000))))
                     .execute();
         }
+    }
+
+    /** Missing files purged (or to purge) and how many traces they held. */
+    public record Purge(List<String> paths, int traces) {}
+
+    /** Deletes the traces of files missing since before {@code before}, and their state; counts only when {@code dryRun}. */
+    public Purge purgeMissing(Instant before, boolean dryRun)
+    {
+        List<String> paths = dsl.select(SOURCE_FILES.PATH)
+                .from(SOURCE_FILES)
+                .where(SOURCE_FILES.STATUS.eq("missing"))
+                .and(SOURCE_FILES.MISSING_SINCE.lt(before.atOffset(ZoneOffset.UTC)))
+                .orderBy(SOURCE_FILES.PATH)
+                .fetch(SOURCE_FILES.PATH);
+        int traces = 0;
+        for (int from = 0; from < paths.size(); from += 1000) {
+            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + 1000));
+            if (dryRun) {
+                traces += dsl.fetchCount(SESSIONS, SESSIONS.SOURCE_PATH.in(chunk));
+            }
+            else {
+                traces += dsl.deleteFrom(SESSIONS).where(SESSIONS.SOURCE_PATH.in(chunk)).execute();
+                dsl.deleteFrom(SOURCE_FILES).where(SOURCE_FILES.PATH.in(chunk)).execute();
+            }
+        }
+        return new Purge(paths, traces);
     }
 
     /** Marks a file that disappeared from disk; its rows stay. */

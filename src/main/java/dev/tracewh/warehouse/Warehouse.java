@@ -21,6 +21,9 @@ import static java.util.Objects.requireNonNull;
 public final class Warehouse
         implements AutoCloseable
 {
+    /** org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1: the file is locked by another process. */
+    private static final int H2_DATABASE_ALREADY_IN_USE = 90020;
+
     private final DatabaseUrl url;
     private final Connection connection;
     private final DSLContext dsl;
@@ -45,6 +48,10 @@ public final class Warehouse
             return new Warehouse(url, connection);
         }
         catch (SQLException e) {
+            if (url.vendor() == DatabaseUrl.Vendor.H2 && e.getErrorCode() == H2_DATABASE_ALREADY_IN_USE) {
+                throw new WarehouseInUseException("the warehouse " + url.redacted() + " is open in another process "
+                        + "(another load holds it; use --wait to wait for it)", e);
+            }
             throw new WarehouseException("cannot open the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
         }
     }

@@ -6,7 +6,9 @@ import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.Warehouse;
 import dev.tracewh.warehouse.WriteCounts;
 import org.jooq.DSLContext;
@@ -23,6 +25,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
@@ -32,7 +38,9 @@ import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
 import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
 import static dev.tracewh.warehouse.schema.Tables.V_USAGE_DAILY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The loader's warehouse contract; every database runs it through a subclass. */
@@ -178,7 +186,7 @@ abstract class LoaderContract
     {
         Path corpus = SharedFixtures.path("synthetic/claude_code");
         JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
-        LoadReport first = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), false, "test", LoadListener.NONE);
+        LoadReport first = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(LoadRunStore.Status.SUCCEEDED, first.status());
         JsonNode corpusKey = expected.get("corpus");
         assertEquals(corpusKey.get("session_files").asInt(), first.files().loaded());
@@ -187,7 +195,7 @@ abstract class LoaderContract
 
         ClaudeCodeAnswerKey.assertCorpus(dsl, expected);
 
-        LoadReport second = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), false, "test", LoadListener.NONE);
+        LoadReport second = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(0, second.files().loaded());
         assertEquals(0, second.rows().rowsChanged());
     }
@@ -198,7 +206,7 @@ abstract class LoaderContract
     {
         Path corpus = SharedFixtures.path("synthetic/claude_code_faults");
         JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
-        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), false, "test", LoadListener.NONE);
+        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(LoadRunStore.Status.PARTIAL, report.status());
         ClaudeCodeAnswerKey.assertFaults(dsl, expected, corpus);
         ClaudeCodeAnswerKey.assertCorpus(dsl, expected);
@@ -224,12 +232,12 @@ abstract class LoaderContract
         Path corpus = SharedFixtures.path("synthetic/" + name);
         JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
         List<SourceRoot> roots = List.of(new SourceRoot(new CodexFormat(), corpus.resolve("sessions")));
-        LoadReport first = new Loader(warehouse, "test").load(roots, false, "test", LoadListener.NONE);
+        LoadReport first = new Loader(warehouse, "test").load(roots, LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(expected.get("corpus").get("session_files").asInt(), first.files().loaded());
         CodexAnswerKey.assertCorpus(dsl, expected, corpus);
         ClaudeCodeAnswerKey.assertFaults(dsl, expected, corpus);
 
-        LoadReport second = new Loader(warehouse, "test").load(roots, true, "test", LoadListener.NONE);
+        LoadReport second = new Loader(warehouse, "test").load(roots, LoadOptions.FULL_REFRESH, "test", LoadListener.NONE);
         assertEquals(0, second.rows().rowsChanged());
     }
 
@@ -239,9 +247,109 @@ abstract class LoaderContract
     {
         new Loader(warehouse, "test").load(List.of(
                 new SourceRoot(new ClaudeCodeFormat(), SharedFixtures.path("synthetic/claude_code/projects")),
-                new SourceRoot(new CodexFormat(), SharedFixtures.path("synthetic/codex/sessions"))), false, "test", LoadListener.NONE);
+                new SourceRoot(new CodexFormat(), SharedFixtures.path("synthetic/codex/sessions"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(List.of("claude_code", "codex"), dsl.selectDistinct(V_USAGE_DAILY.SOURCE_KIND).from(V_USAGE_DAILY)
                 .orderBy(V_USAGE_DAILY.SOURCE_KIND).fetch(V_USAGE_DAILY.SOURCE_KIND));
+    }
+
+    @Test
+    void secondLoadOfTheSameScopeIsRefusedWhileTheFirstHoldsTheLock()
+            throws Exception
+    {
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
+        try (LoadLock held = LoadLock.acquire(database.url(), Shard.ALL.lockScope(), "test", false).orElseThrow()) {
+            assertThrows(LoadLockedException.class, () -> load(false));
+            assertTrue(LoadLock.acquire(database.url(), new Shard(1, 2).lockScope(), "test", false).map(lock -> {
+                lock.close();
+                return true;
+            }).orElse(false), "a shard has its own lock scope");
+
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try (Warehouse second = Warehouse.open(database.url())) {
+                Future<LoadReport> waiting = other.submit(() -> new Loader(second, "test")
+                        .load(roots(), new LoadOptions(false, null, Shard.ALL, true), "test", LoadListener.NONE));
+                Thread.sleep(1500);
+                assertFalse(waiting.isDone(), "a load with --wait waits for the lock");
+                held.close();
+                assertEquals(1, waiting.get(30, TimeUnit.SECONDS).rows().tracesInserted());
+            }
+            finally {
+                other.shutdownNow();
+            }
+        }
+        assertEquals(1, dsl.fetchCount(SESSIONS));
+    }
+
+    @Test
+    void concurrentWaitingLoadsNeitherDuplicateNorLoseRows()
+            throws Exception
+    {
+        Path corpus = SharedFixtures.path("synthetic/claude_code/projects");
+        List<SourceRoot> roots = List.of(new SourceRoot(new ClaudeCodeFormat(), corpus));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Warehouse first = Warehouse.open(database.url()); Warehouse second = Warehouse.open(database.url())) {
+            LoadOptions waiting = new LoadOptions(false, null, Shard.ALL, true);
+            Future<LoadReport> a = pool.submit(() -> new Loader(first, "test").load(roots, waiting, "a", LoadListener.NONE));
+            Future<LoadReport> b = pool.submit(() -> new Loader(second, "test").load(roots, waiting, "b", LoadListener.NONE));
+            List<LoadReport> reports = List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+            assertEquals(29, reports.stream().mapToInt(report -> report.files().loaded()).sum(), "one load reads everything, the other nothing");
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        Map<String, String> concurrent = WarehouseChecksum.of(dsl);
+        try (TestDatabase single = TestDatabase.create(kind()); Warehouse clean = single.open()) {
+            new Loader(clean, "test").load(roots, LoadOptions.INCREMENTAL, "clean", LoadListener.NONE);
+            assertEquals(WarehouseChecksum.of(clean.dsl()), concurrent);
+        }
+    }
+
+    @Test
+    void shardsTogetherLoadWhatOneLoadDoes()
+            throws Exception
+    {
+        List<SourceRoot> roots = List.of(new SourceRoot(new ClaudeCodeFormat(), SharedFixtures.path("synthetic/claude_code/projects")));
+        int loaded = 0;
+        for (int index = 1; index <= 3; index++) {
+            LoadReport report = new Loader(warehouse, "test").load(roots, new LoadOptions(false, null, new Shard(index, 3), false), "shard", LoadListener.NONE);
+            assertTrue(report.files().loaded() < 29, "a shard loads part of the files");
+            loaded += report.files().loaded();
+        }
+        assertEquals(29, loaded);
+        try (TestDatabase single = TestDatabase.create(kind()); Warehouse clean = single.open()) {
+            new Loader(clean, "test").load(roots, LoadOptions.INCREMENTAL, "clean", LoadListener.NONE);
+            assertEquals(WarehouseChecksum.of(clean.dsl()), WarehouseChecksum.of(dsl));
+        }
+    }
+
+    @Test
+    void sinceLeavesOutOlderFiles()
+            throws IOException
+    {
+        Path file = writeSession(userLine("u1", "hello"));
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2025-01-01T00:00:00Z")));
+        LoadReport report = new Loader(warehouse, "test").load(roots(), new LoadOptions(false, Instant.parse("2025-06-01T00:00:00Z"), Shard.ALL, false), "since", LoadListener.NONE);
+        assertEquals(0, report.files().scanned());
+        assertEquals(0, dsl.fetchCount(SESSIONS));
+    }
+
+    @Test
+    void purgeDeletesOnlyTracesOfFilesMissingBeforeTheDate()
+            throws IOException
+    {
+        Path file = writeSession(userLine("u1", "hello"));
+        load(false);
+        Files.delete(file);
+        load(false);
+        SourceFileStore store = new SourceFileStore(dsl);
+        assertEquals(0, store.purgeMissing(Instant.now().minusSeconds(3600), false).paths().size());
+        SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true);
+        assertEquals(List.of(1, 1), List.of(dryRun.paths().size(), dryRun.traces()));
+        assertEquals(1, dsl.fetchCount(SESSIONS));
+        store.purgeMissing(Instant.now().plusSeconds(3600), false);
+        assertEquals(0, dsl.fetchCount(SESSIONS));
+        assertEquals(0, dsl.fetchCount(MESSAGES));
+        assertEquals(0, dsl.fetchCount(SOURCE_FILES));
     }
 
     @Test
@@ -249,7 +357,7 @@ abstract class LoaderContract
             throws IOException
     {
         Path fixtures = SharedFixtures.path("claude_code");
-        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), fixtures)), false, "test", LoadListener.NONE);
+        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), fixtures)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
         assertEquals(Map.of(), dsl.select(LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.MESSAGE).from(LOAD_ERRORS).fetchMap(LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.MESSAGE));
         assertTrue(dsl.fetchCount(SESSIONS) > 20);
@@ -261,7 +369,12 @@ abstract class LoaderContract
     private LoadReport load(boolean fullRefresh)
             throws IOException
     {
-        return new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), projects)), fullRefresh, "test", LoadListener.NONE);
+        return new Loader(warehouse, "test").load(roots(), fullRefresh ? LoadOptions.FULL_REFRESH : LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+    }
+
+    private List<SourceRoot> roots()
+    {
+        return List.of(new SourceRoot(new ClaudeCodeFormat(), projects));
     }
 
     private Path writeSession(String jsonl)

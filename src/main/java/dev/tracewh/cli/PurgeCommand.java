@@ -1,0 +1,56 @@
+package dev.tracewh.cli;
+
+import dev.tracewh.warehouse.SourceFileStore;
+import dev.tracewh.warehouse.Warehouse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+
+@Command(name = "purge", mixinStandardHelpOptions = true,
+        description = {"Deletes the traces of source files that went missing from disk before DATE, with their rows.",
+                "Nothing is ever deleted otherwise: the warehouse keeps sessions that agents have cleaned up. Try --dry-run first."})
+final class PurgeCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--missing-before", paramLabel = "DATE", required = true, description = "Purge files missing since before this date (YYYY-MM-DD, UTC).")
+    String missingBefore;
+
+    @Option(names = "--dry-run", description = "Only list what would be deleted.")
+    boolean dryRun;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        Instant before;
+        try {
+            before = LocalDate.parse(missingBefore).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+        catch (DateTimeParseException e) {
+            throw new UsageException("--missing-before takes a date like 2026-01-31, got '" + missingBefore + "'");
+        }
+        try (Warehouse warehouse = database.openMigrated()) {
+            SourceFileStore.Purge purge = warehouse.dsl().transactionResult(configuration ->
+                    new SourceFileStore(org.jooq.impl.DSL.using(configuration)).purgeMissing(before, dryRun));
+            PrintWriter out = spec.commandLine().getOut();
+            purge.paths().forEach(path -> out.println((dryRun ? "would purge " : "purged ") + path));
+            out.printf("%s %,d missing files and %,d traces%n", dryRun ? "would purge" : "purged", purge.paths().size(), purge.traces());
+            out.flush();
+        }
+        return ExitCodes.SUCCESS;
+    }
+}

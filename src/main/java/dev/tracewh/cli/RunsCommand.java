@@ -1,0 +1,46 @@
+package dev.tracewh.cli;
+
+import dev.tracewh.warehouse.Warehouse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
+
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Shows recent loads: status, counts, duration (newest first).")
+final class RunsCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    ResultOutput output;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        try (Warehouse warehouse = database.openMigrated()) {
+            output.print(warehouse.dsl()
+                    .select(LOAD_RUNS.RUN_ID, LOAD_RUNS.STARTED_AT, LOAD_RUNS.STATUS, LOAD_RUNS.SECONDS,
+                            LOAD_RUNS.FILES_SCANNED, LOAD_RUNS.FILES_LOADED, LOAD_RUNS.FILES_UNCHANGED, LOAD_RUNS.FILES_FAILED, LOAD_RUNS.FILES_MISSING,
+                            LOAD_RUNS.TRACES_INSERTED, LOAD_RUNS.TRACES_UPDATED, LOAD_RUNS.MESSAGES_INSERTED, LOAD_RUNS.ERRORS,
+                            LOAD_RUNS.BYTES_READ, LOAD_RUNS.ARGUMENTS)
+                    .from(LOAD_RUNS)
+                    .orderBy(LOAD_RUNS.RUN_ID.desc())
+                    .limit(limit)
+                    .fetch(), spec.commandLine().getOut());
+        }
+        return ExitCodes.SUCCESS;
+    }
+}
