@@ -5,6 +5,7 @@ import dev.tracewh.warehouse.Warehouse;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -45,6 +46,12 @@ public final class TestDatabase
         execute(base, "create schema " + name);
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name;
         return new TestDatabase(DatabaseUrl.parse(url), base, name);
+    }
+
+    /** An H2 database in a file, for tests where another process opens it (in-memory H2 lives in one JVM). */
+    public static TestDatabase h2File(Path file)
+    {
+        return new TestDatabase(DatabaseUrl.parse("jdbc:h2:file:" + file.toAbsolutePath()), null, null);
     }
 
     public DatabaseUrl url()

@@ -1,0 +1,23 @@
+package dev.tracewh.load;
+
+import dev.tracewh.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+
+import java.nio.file.Path;
+
+@Tag("postgres")
+class PostgresKillAndResumeTest
+        extends KillAndResumeContract
+{
+    @Override
+    protected TestDatabase.Kind kind()
+    {
+        return TestDatabase.Kind.POSTGRESQL;
+    }
+
+    @Override
+    protected TestDatabase databaseForAnotherProcess(Path directory)
+    {
+        return TestDatabase.create(TestDatabase.Kind.POSTGRESQL);
+    }
+}
