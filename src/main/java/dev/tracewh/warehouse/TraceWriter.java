@@ -16,6 +16,7 @@ import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record3;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.TableRecord;
@@ -174,10 +175,19 @@ public final class TraceWriter
             List<K> chunk = deletes.subList(from, Math.min(deletes.size(), from + BATCH_SIZE));
             dsl.deleteFrom(table).where(owned.and(keysIn.apply(chunk))).execute();
         }
-        for (int from = 0; from < inserts.size(); from += BATCH_SIZE) {
-            dsl.batchInsert(inserts.subList(from, Math.min(inserts.size(), from + BATCH_SIZE))).execute();
-        }
+        insert(inserts);
         return new Diff(inserted, replaced.size(), removed.size());
+    }
+
+    private <R extends TableRecord<R>> void insert(List<R> rows)
+    {
+        if (dsl.dialect().family() == SQLDialect.POSTGRES) {
+            PostgresCopy.insert(dsl, rows);
+            return;
+        }
+        for (int from = 0; from < rows.size(); from += BATCH_SIZE) {
+            dsl.batchInsert(rows.subList(from, Math.min(rows.size(), from + BATCH_SIZE))).execute();
+        }
     }
 
     /** Drops usage rows whose response another trace already holds, so each response is counted once. */
