@@ -45,6 +45,9 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Loader
 {
+    /** Source bytes parsed ahead of the writer; a parsed trace takes a few times its file size in memory. */
+    private static final long READ_AHEAD_BYTES = 32L << 20;
+
     private final Warehouse warehouse;
     private final String toolVersion;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -180,14 +183,18 @@ public final class Loader
         });
         try {
             Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
+            long bytesInFlight = 0;
             int next = 0;
             while (next < files.size() || !inFlight.isEmpty()) {
-                // bounded read-ahead: parsed files wait in memory only until the writer catches up
-                while (next < files.size() && inFlight.size() < parallelism * 2) {
+                // bounded read-ahead, in files and bytes: parsed files wait in memory only until the writer catches up
+                while (next < files.size() && inFlight.size() < parallelism * 2
+                        && (inFlight.isEmpty() || bytesInFlight + files.get(next).sizeBytes() <= READ_AHEAD_BYTES)) {
                     PlannedFile file = files.get(next++);
+                    bytesInFlight += file.sizeBytes();
                     inFlight.add(parsers.submit(() -> parse(file)));
                 }
                 Parsed parsed = await(inFlight.removeFirst());
+                bytesInFlight -= parsed.file().sizeBytes();
                 write(runId, parsed, progress);
                 listener.fileDone(parsed.file());
             }

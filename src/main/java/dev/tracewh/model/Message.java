@@ -38,6 +38,10 @@ public record Message(
     public String text()
     {
         List<String> texts = content.stream().filter(ContentBlock::isText).map(ContentBlock::text).toList();
+        if (texts.size() == 1) {
+            // the block's own string: a large tool output is then held once, not once per use
+            return texts.getFirst();
+        }
         return texts.isEmpty() ? null : String.join("\n\n", texts);
     }
 }
