@@ -15,7 +15,7 @@ import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Record3;
+import org.jooq.Record2;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.TableField;
@@ -85,7 +85,7 @@ public final class TraceWriter
         session.setRowHash(hash.of(session, Set.of(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID),
                 childHashes(messages, toolCalls, usage)));
 
-        Record3<String, Long, String> existing = dsl.select(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.TRACE_ID)
+        Record2<String, Long> existing = dsl.select(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID)
                 .from(SESSIONS)
                 .where(SESSIONS.TRACE_ID.eq(traceId))
                 .fetchOne();

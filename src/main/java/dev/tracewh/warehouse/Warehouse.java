@@ -101,11 +101,6 @@ public final class Warehouse
         return url;
     }
 
-    public Connection connection()
-    {
-        return connection;
-    }
-
     @Override
     public void close()
     {
