@@ -15,6 +15,8 @@ import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
@@ -69,9 +72,13 @@ public final class TraceWriter
         RowHash hash = new RowHash();
         String traceId = sanitizer.clean(trace.traceId());
 
-        List<MessagesRecord> messages = new ArrayList<>(trace.messageCount());
+        // message rows hold a JSON copy of the content: hash them now, build them again only if they are written,
+        // so a session file of hundreds of megabytes is never held twice
+        List<Integer> messageKeys = new ArrayList<>(trace.messageCount());
+        List<String> messageHashes = new ArrayList<>(trace.messageCount());
         for (Message message : trace.messages()) {
-            messages.add(messageRecord(traceId, message, sanitizer, hash));
+            messageKeys.add(message.ordinal());
+            messageHashes.add(messageRecord(traceId, message, sanitizer, hash).getRowHash());
         }
         List<ToolCallsRecord> toolCalls = new ArrayList<>(trace.toolCallCount());
         for (ToolCall call : trace.toolCalls()) {
@@ -82,8 +89,11 @@ public final class TraceWriter
             usage.add(tokenUsageRecord(traceId, trace.sourceKind(), tokens, sanitizer, hash));
         }
         SessionsRecord session = sessionRecord(traceId, trace, sanitizer);
+        List<String> childHashes = new ArrayList<>(messageHashes);
+        toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
+        usage.forEach(record -> childHashes.add(record.getRowHash()));
         session.setRowHash(hash.of(session, Set.of(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID),
-                childHashes(messages, toolCalls, usage)));
+                childHashes.toArray(String[]::new)));
 
         Record2<String, Long> existing = dsl.select(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID)
                 .from(SESSIONS)
@@ -101,18 +111,24 @@ public final class TraceWriter
             dsl.update(SESSIONS).set(session).where(SESSIONS.TRACE_ID.eq(traceId)).execute();
         }
 
-        Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), messages,
-                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID,
-                record -> record.getOrdinal(), keys -> MESSAGES.ORDINAL.in(keys));
-        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId), toolCalls,
-                TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID,
-                record -> record.getToolCallId(), keys -> TOOL_CALLS.TOOL_CALL_ID.in(keys));
-        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId), withoutResponsesOwnedElsewhere(traceId, trace.sourceKind(), usage),
-                TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
-                record -> record.getResponseId() + "\u0000" + record.getRequestId(),
-                keys -> DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID).in(keys.stream()
-                        .map(key -> DSL.row(key.substring(0, key.indexOf('\u0000')), key.substring(key.indexOf('\u0000') + 1)))
-                        .toList()));
+        // building the written message rows again replaces the same characters: count them once
+        TextSanitizer rebuild = new TextSanitizer();
+        Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), messageKeys, messageHashes,
+                index -> messageRecord(traceId, trace.messages().get(index), rebuild, hash),
+                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
+        List<TokenUsageRecord> ownUsage = withoutResponsesOwnedElsewhere(traceId, trace.sourceKind(), usage);
+        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
+                toolCalls.stream().map(ToolCallsRecord::getToolCallId).toList(),
+                toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
+                toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID,
+                List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
+        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId),
+                ownUsage.stream().map(record -> DSL.row(record.getResponseId(), record.getRequestId())).toList(),
+                ownUsage.stream().map(TokenUsageRecord::getRowHash).toList(),
+                ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
+                List.of(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID),
+                row -> DSL.row(row.get(TOKEN_USAGE.RESPONSE_ID), row.get(TOKEN_USAGE.REQUEST_ID)),
+                DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)::in);
 
         return new WriteCounts(existing == null ? 1 : 0, existing == null ? 0 : 1, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
@@ -132,51 +148,100 @@ public final class TraceWriter
 
     private record Diff(int inserted, int updated, int deleted) {}
 
+    /** What merging needs of a row already in the warehouse. */
+    private record Existing(String hash, Long firstRunId) {}
+
     /**
-     * Makes the rows of {@code table} selected by {@code owned} equal to {@code desired}: new keys are
-     * inserted, keys whose hash changed are replaced (keeping their first run), missing keys are deleted.
+     * Makes the rows of {@code table} selected by {@code owned} equal to the desired rows, given as their keys
+     * and hashes ({@code build} makes row i when it must be written): new keys are inserted, keys whose hash
+     * changed are replaced (keeping their first run), keys no longer desired are deleted. Only keys and hashes
+     * of the existing rows are read, and rows are written in bounded chunks.
      */
     private <R extends TableRecord<R>, K> Diff merge(
             Table<R> table,
             Condition owned,
-            List<R> desired,
+            List<K> keys,
+            List<String> hashes,
+            IntFunction<R> build,
             TableField<R, String> hashField,
             TableField<R, Long> firstRunField,
-            Function<R, K> key,
+            List<TableField<R, ?>> keyFields,
+            Function<Record, K> keyOf,
             Function<Collection<K>, Condition> keysIn)
     {
-        Map<K, R> existing = new HashMap<>();
-        for (R row : dsl.selectFrom(table).where(owned).fetch()) {
-            existing.put(key.apply(row), row);
-        }
-        List<R> inserts = new ArrayList<>();
-        List<K> replaced = new ArrayList<>();
-        Set<K> seen = new HashSet<>();
+        Map<K, Existing> existing = new HashMap<>();
+        List<Field<?>> selected = new ArrayList<>(keyFields);
+        selected.add(hashField);
+        selected.add(firstRunField);
+        dsl.select(selected).from(table).where(owned)
+                .forEach(row -> existing.put(keyOf.apply(row), new Existing(row.get(hashField), row.get(firstRunField))));
+        Chunk<R, K> chunk = new Chunk<>();
         int inserted = 0;
-        for (R row : desired) {
-            K rowKey = key.apply(row);
-            seen.add(rowKey);
-            R old = existing.get(rowKey);
+        int replaced = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            Existing old = existing.remove(keys.get(i));
+            if (old != null && old.hash().equals(hashes.get(i))) {
+                continue;
+            }
+            R row = build.apply(i);
+            row.set(firstRunField, old == null ? runId : old.firstRunId());
             if (old == null) {
-                row.set(firstRunField, runId);
-                inserts.add(row);
                 inserted++;
             }
-            else if (!old.get(hashField).equals(row.get(hashField))) {
-                row.set(firstRunField, old.get(firstRunField));
-                inserts.add(row);
-                replaced.add(rowKey);
+            else {
+                replaced++;
+                chunk.replacedKeys.add(keys.get(i));
+            }
+            chunk.add(row);
+            if (chunk.isFull()) {
+                flush(table, owned, keysIn, chunk);
             }
         }
-        List<K> removed = existing.keySet().stream().filter(rowKey -> !seen.contains(rowKey)).toList();
-        List<K> deletes = new ArrayList<>(replaced);
-        deletes.addAll(removed);
-        for (int from = 0; from < deletes.size(); from += BATCH_SIZE) {
-            List<K> chunk = deletes.subList(from, Math.min(deletes.size(), from + BATCH_SIZE));
-            dsl.deleteFrom(table).where(owned.and(keysIn.apply(chunk))).execute();
+        flush(table, owned, keysIn, chunk);
+        List<K> removed = List.copyOf(existing.keySet());
+        delete(table, owned, keysIn, removed);
+        return new Diff(inserted, replaced, removed.size());
+    }
+
+    /** Rows waiting to be written: flushed every thousand rows or eight million characters, whichever comes first. */
+    private static final class Chunk<R extends TableRecord<R>, K>
+    {
+        private static final long MAX_CHARACTERS = 8L << 20;
+
+        final List<R> rows = new ArrayList<>();
+        final List<K> replacedKeys = new ArrayList<>();
+        long characters;
+
+        void add(R row)
+        {
+            rows.add(row);
+            for (Object value : row.intoArray()) {
+                if (value instanceof String text) {
+                    characters += text.length();
+                }
+            }
         }
-        insert(inserts);
-        return new Diff(inserted, replaced.size(), removed.size());
+
+        boolean isFull()
+        {
+            return rows.size() >= BATCH_SIZE || characters >= MAX_CHARACTERS;
+        }
+    }
+
+    private <R extends TableRecord<R>, K> void flush(Table<R> table, Condition owned, Function<Collection<K>, Condition> keysIn, Chunk<R, K> chunk)
+    {
+        delete(table, owned, keysIn, chunk.replacedKeys);
+        insert(chunk.rows);
+        chunk.rows.clear();
+        chunk.replacedKeys.clear();
+        chunk.characters = 0;
+    }
+
+    private <R extends TableRecord<R>, K> void delete(Table<R> table, Condition owned, Function<Collection<K>, Condition> keysIn, List<K> keys)
+    {
+        for (int from = 0; from < keys.size(); from += BATCH_SIZE) {
+            dsl.deleteFrom(table).where(owned.and(keysIn.apply(keys.subList(from, Math.min(keys.size(), from + BATCH_SIZE))))).execute();
+        }
     }
 
     private <R extends TableRecord<R>> void insert(List<R> rows)
@@ -304,15 +369,6 @@ public final class TraceWriter
         record.setLastRunId(runId);
         record.setRowHash(hash.of(record, Set.of(TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID)));
         return record;
-    }
-
-    private static String[] childHashes(List<MessagesRecord> messages, List<ToolCallsRecord> toolCalls, List<TokenUsageRecord> usage)
-    {
-        List<String> hashes = new ArrayList<>(messages.size() + toolCalls.size() + usage.size());
-        messages.forEach(record -> hashes.add(record.getRowHash()));
-        toolCalls.forEach(record -> hashes.add(record.getRowHash()));
-        usage.forEach(record -> hashes.add(record.getRowHash()));
-        return hashes.toArray(String[]::new);
     }
 
     private String contentJson(List<ContentBlock> content, TextSanitizer sanitizer)
