@@ -22,7 +22,7 @@ import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Writes warehouse data to files.",
-        subcommands = {ExportCommand.Traces.class})
+        subcommands = {ExportCommand.Traces.class, ExportSftCommand.class})
 final class ExportCommand
 {
     @Command(name = "traces", mixinStandardHelpOptions = true,

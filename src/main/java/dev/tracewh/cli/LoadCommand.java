@@ -182,8 +182,8 @@ final class LoadCommand
                     rows.messagesInserted(), rows.messagesUpdated(), rows.messagesDeleted(),
                     rows.toolCallsInserted(), rows.toolCallsUpdated(), rows.toolCallsDeleted(),
                     rows.tokenRowsInserted(), rows.tokenRowsUpdated(), rows.tokenRowsDeleted());
-            if (rows.replacedCharacters() > 0) {
-                err.printf("  replaced  %,d NUL or lone-surrogate characters by U+FFFD%n", rows.replacedCharacters());
+            if (report.replacedCharacters() > 0) {
+                err.printf("  replaced  %,d NUL or lone-surrogate characters by U+FFFD%n", report.replacedCharacters());
             }
             if (files.errors() > 0) {
                 err.printf("  see the errors with: tracewh errors --run %d%n", report.runId());

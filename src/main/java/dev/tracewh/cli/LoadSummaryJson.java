@@ -44,7 +44,7 @@ final class LoadSummaryJson
         node.put("token_rows_inserted", rows.tokenRowsInserted());
         node.put("token_rows_updated", rows.tokenRowsUpdated());
         node.put("token_rows_deleted", rows.tokenRowsDeleted());
-        node.put("replaced_characters", rows.replacedCharacters());
+        node.put("replaced_characters", report.replacedCharacters());
         return node.toString();
     }
 }

@@ -13,6 +13,7 @@ import dev.tracewh.model.ParseIssue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,7 +22,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Reads a JSON-lines file as objects for a format's parser and keeps the lines that are not JSON objects as
  * issues. A last line without its newline that does not parse is a write in progress, not an error: it stays
- * unconsumed so the next load reads it again. One instance reads one file.
+ * unconsumed so the next load reads it again. JSON escapes of characters no warehouse can store (U+0000,
+ * lone surrogates) become U+FFFD before parsing, and are counted. One instance reads one file.
  */
 public final class JsonLines
 {
@@ -39,6 +41,7 @@ public final class JsonLines
     private final ObjectMapper mapper;
     private final List<ParseIssue> issues = new ArrayList<>();
     private long consumedBytes;
+    private long replacedCharacters;
     private String consumedSha256;
 
     /** A mapper for session lines: no size limits (tool outputs of many megabytes), no trailing garbage. */
@@ -77,9 +80,19 @@ public final class JsonLines
 
     private JsonNode readObject(Line line)
     {
+        byte[] bytes = line.buffer();
+        int offset = line.offset();
+        int unstorable = UnstorableEscapes.count(bytes, offset, line.length());
+        if (unstorable > 0) {
+            // a copy: the reader's buffer must keep the file's bytes for the content hash
+            bytes = Arrays.copyOfRange(bytes, offset, offset + line.length());
+            offset = 0;
+            UnstorableEscapes.replace(bytes, offset, line.length());
+        }
         JsonNode node;
         try {
-            node = mapper.readTree(line.buffer(), line.offset(), line.length());
+            node = mapper.readTree(bytes, offset, line.length());
+            replacedCharacters += unstorable;
         }
         catch (JsonProcessingException e) {
             if (line.terminated()) {
@@ -118,5 +131,11 @@ public final class JsonLines
     public String consumedSha256()
     {
         return consumedSha256;
+    }
+
+    /** How many U+0000 and lone surrogates (as JSON escapes) were replaced by U+FFFD. */
+    public long replacedCharacters()
+    {
+        return replacedCharacters;
     }
 }

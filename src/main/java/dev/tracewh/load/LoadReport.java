@@ -5,7 +5,9 @@ import dev.tracewh.warehouse.WriteCounts;
 
 import java.util.List;
 
-/** The outcome of one load; {@code runId} is null for a dry run, which writes nothing. */
+/**
+ * The outcome of one load. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD.
+ */
 public record LoadReport(
         Long runId,
         LoadRunStore.Status status,
@@ -16,6 +18,7 @@ public record LoadReport(
         long messages,
         long toolCalls,
         long tokens,
+        long replacedCharacters,
         double seconds)
 {
     public LoadReport

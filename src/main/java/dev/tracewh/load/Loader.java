@@ -152,7 +152,7 @@ public final class Loader
         double seconds = seconds(startNanos);
         runs.finish(runId, status, progress.fileCounts(plan.size()), progress.rows, seconds);
         return new LoadReport(runId, status, plan, progress.fileCounts(plan.size()), progress.rows,
-                progress.traces, progress.messages, progress.toolCalls, progress.tokens, seconds);
+                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds);
     }
 
     private void finishUnreadFiles(long runId, List<PlannedFile> plan, Progress progress)
@@ -264,6 +264,7 @@ public final class Loader
             progress.loadedFiles++;
             progress.bytesRead += file.sizeBytes();
             progress.errors += result.issues().size();
+            progress.replacedCharacters += result.replacedCharacters();
             progress.rows = progress.rows.plus(counts);
             for (Trace trace : result.traces()) {
                 progress.traces++;
@@ -313,6 +314,7 @@ public final class Loader
         long messages;
         long toolCalls;
         long tokens;
+        long replacedCharacters;
         WriteCounts rows = WriteCounts.ZERO;
 
         LoadRunStore.FileCounts fileCounts(int scanned)

@@ -82,8 +82,8 @@ public final class LoadRunStore
                 .set(LOAD_ERRORS.SOURCE_PATH, sourcePath)
                 .set(LOAD_ERRORS.LINE_NUMBER, lineNumber)
                 .set(LOAD_ERRORS.ERROR_CLASS, errorClass)
-                .set(LOAD_ERRORS.MESSAGE, new TextSanitizer().clean(message))
-                .set(LOAD_ERRORS.EXCERPT, new TextSanitizer().clean(excerpt))
+                .set(LOAD_ERRORS.MESSAGE, TextSanitizer.clean(message))
+                .set(LOAD_ERRORS.EXCERPT, TextSanitizer.clean(excerpt))
                 .execute();
     }
 

@@ -68,9 +68,8 @@ public final class TraceWriter
 
     public WriteCounts write(Trace trace)
     {
-        TextSanitizer sanitizer = new TextSanitizer();
         RowHash hash = new RowHash();
-        String traceId = sanitizer.clean(trace.traceId());
+        String traceId = TextSanitizer.clean(trace.traceId());
 
         // message rows hold a JSON copy of the content: hash them now, build them again only if they are written,
         // so a session file of hundreds of megabytes is never held twice
@@ -78,17 +77,17 @@ public final class TraceWriter
         List<String> messageHashes = new ArrayList<>(trace.messageCount());
         for (Message message : trace.messages()) {
             messageKeys.add(message.ordinal());
-            messageHashes.add(messageRecord(traceId, message, sanitizer, hash).getRowHash());
+            messageHashes.add(messageRecord(traceId, message, hash).getRowHash());
         }
         List<ToolCallsRecord> toolCalls = new ArrayList<>(trace.toolCallCount());
         for (ToolCall call : trace.toolCalls()) {
-            toolCalls.add(toolCallRecord(traceId, call, sanitizer, hash));
+            toolCalls.add(toolCallRecord(traceId, call, hash));
         }
         List<TokenUsageRecord> usage = new ArrayList<>(trace.tokenUsage().size());
         for (TokenUsage tokens : trace.tokenUsage()) {
-            usage.add(tokenUsageRecord(traceId, trace.sourceKind(), tokens, sanitizer, hash));
+            usage.add(tokenUsageRecord(traceId, trace.sourceKind(), tokens, hash));
         }
-        SessionsRecord session = sessionRecord(traceId, trace, sanitizer);
+        SessionsRecord session = sessionRecord(traceId, trace);
         List<String> childHashes = new ArrayList<>(messageHashes);
         toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
         usage.forEach(record -> childHashes.add(record.getRowHash()));
@@ -100,7 +99,7 @@ public final class TraceWriter
                 .where(SESSIONS.TRACE_ID.eq(traceId))
                 .fetchOne();
         if (existing != null && existing.value1().equals(session.getRowHash())) {
-            return new WriteCounts(0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new WriteCounts(0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         if (existing == null) {
             session.setFirstRunId(runId);
@@ -111,10 +110,8 @@ public final class TraceWriter
             dsl.update(SESSIONS).set(session).where(SESSIONS.TRACE_ID.eq(traceId)).execute();
         }
 
-        // building the written message rows again replaces the same characters: count them once
-        TextSanitizer rebuild = new TextSanitizer();
         Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), messageKeys, messageHashes,
-                index -> messageRecord(traceId, trace.messages().get(index), rebuild, hash),
+                index -> messageRecord(traceId, trace.messages().get(index), hash),
                 MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
         List<TokenUsageRecord> ownUsage = withoutResponsesOwnedElsewhere(traceId, trace.sourceKind(), usage);
         Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
@@ -133,8 +130,7 @@ public final class TraceWriter
         return new WriteCounts(existing == null ? 1 : 0, existing == null ? 0 : 1, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
                 toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
-                usageDiff.inserted, usageDiff.updated, usageDiff.deleted,
-                sanitizer.replaced());
+                usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
     }
 
     /** Deletes the traces that came from {@code sourcePath} but are not in {@code keep} (their file was rewritten). */
@@ -279,49 +275,49 @@ public final class TraceWriter
                 .toList();
     }
 
-    private SessionsRecord sessionRecord(String traceId, Trace trace, TextSanitizer sanitizer)
+    private SessionsRecord sessionRecord(String traceId, Trace trace)
     {
         SessionsRecord record = dsl.newRecord(SESSIONS);
         record.setTraceId(traceId);
         record.setSourceKind(trace.sourceKind());
-        record.setSourcePath(sanitizer.clean(trace.sourcePath()));
-        record.setRootSessionId(sanitizer.clean(trace.rootSessionId()));
-        record.setAgentId(sanitizer.clean(trace.agentId()));
+        record.setSourcePath(TextSanitizer.clean(trace.sourcePath()));
+        record.setRootSessionId(TextSanitizer.clean(trace.rootSessionId()));
+        record.setAgentId(TextSanitizer.clean(trace.agentId()));
         record.setIsSidechain(trace.isSidechain());
-        record.setCwd(sanitizer.clean(trace.cwd()));
-        record.setProjectPath(sanitizer.clean(trace.projectPath()));
-        record.setGitBranch(sanitizer.clean(trace.gitBranch()));
+        record.setCwd(TextSanitizer.clean(trace.cwd()));
+        record.setProjectPath(TextSanitizer.clean(trace.projectPath()));
+        record.setGitBranch(TextSanitizer.clean(trace.gitBranch()));
         record.setStartedAt(timestamp(trace.startedAt()));
         record.setEndedAt(timestamp(trace.endedAt()));
-        record.setSourceMeta(sanitizer.clean(json(trace.sourceMeta())));
+        record.setSourceMeta(TextSanitizer.clean(json(trace.sourceMeta())));
         record.setMessageCount(trace.messageCount());
         record.setToolCallCount(trace.toolCallCount());
-        record.setFinalAssistantMessage(sanitizer.cleanDerived(trace.finalAssistantMessage()));
-        record.setTitle(sanitizer.clean(trace.title()));
-        record.setSummary(sanitizer.clean(trace.summary()));
-        record.setToolVersions(trace.toolVersions().isEmpty() ? null : sanitizer.clean(String.join(",", trace.toolVersions())));
-        record.setModels(trace.models().isEmpty() ? null : sanitizer.clean(String.join(",", trace.models())));
+        record.setFinalAssistantMessage(TextSanitizer.clean(trace.finalAssistantMessage()));
+        record.setTitle(TextSanitizer.clean(trace.title()));
+        record.setSummary(TextSanitizer.clean(trace.summary()));
+        record.setToolVersions(trace.toolVersions().isEmpty() ? null : TextSanitizer.clean(String.join(",", trace.toolVersions())));
+        record.setModels(trace.models().isEmpty() ? null : TextSanitizer.clean(String.join(",", trace.models())));
         record.setLastRunId(runId);
         return record;
     }
 
-    private MessagesRecord messageRecord(String traceId, Message message, TextSanitizer sanitizer, RowHash hash)
+    private MessagesRecord messageRecord(String traceId, Message message, RowHash hash)
     {
         MessagesRecord record = dsl.newRecord(MESSAGES);
         record.setTraceId(traceId);
         record.setOrdinal(message.ordinal());
         record.setRole(message.role().wireName());
-        record.setContent(contentJson(message.content(), sanitizer));
-        record.setTextContent(sanitizer.cleanDerived(message.text()));
-        record.setReasoningContent(sanitizer.clean(message.reasoningContent()));
-        record.setToolCallId(sanitizer.clean(message.toolCallId()));
+        record.setContent(contentJson(message.content()));
+        record.setTextContent(TextSanitizer.clean(message.text()));
+        record.setReasoningContent(TextSanitizer.clean(message.reasoningContent()));
+        record.setToolCallId(TextSanitizer.clean(message.toolCallId()));
         record.setLineNumber(message.lineNumber());
-        record.setLineUuid(sanitizer.clean(message.lineUuid()));
-        record.setParentUuid(sanitizer.clean(message.parentUuid()));
+        record.setLineUuid(TextSanitizer.clean(message.lineUuid()));
+        record.setParentUuid(TextSanitizer.clean(message.parentUuid()));
         record.setCreatedAt(timestamp(message.createdAt()));
-        record.setModel(sanitizer.clean(message.model()));
-        record.setApiMessageId(sanitizer.clean(message.apiMessageId()));
-        record.setRequestId(sanitizer.clean(message.requestId()));
+        record.setModel(TextSanitizer.clean(message.model()));
+        record.setApiMessageId(TextSanitizer.clean(message.apiMessageId()));
+        record.setRequestId(TextSanitizer.clean(message.requestId()));
         record.setIsMeta(message.isMeta());
         record.setIsCompactSummary(message.isCompactSummary());
         record.setIsSidechain(message.isSidechain());
@@ -331,17 +327,17 @@ public final class TraceWriter
         return record;
     }
 
-    private ToolCallsRecord toolCallRecord(String traceId, ToolCall call, TextSanitizer sanitizer, RowHash hash)
+    private ToolCallsRecord toolCallRecord(String traceId, ToolCall call, RowHash hash)
     {
         ToolCallsRecord record = dsl.newRecord(TOOL_CALLS);
         record.setTraceId(traceId);
-        record.setToolCallId(sanitizer.clean(call.toolCallId()));
+        record.setToolCallId(TextSanitizer.clean(call.toolCallId()));
         record.setMessageOrdinal(call.messageOrdinal());
         record.setCallIndex(call.callIndex());
         record.setResultOrdinal(call.resultOrdinal());
-        record.setName(sanitizer.clean(call.name()));
-        record.setArguments(sanitizer.clean(call.arguments()));
-        record.setResultText(sanitizer.cleanDerived(call.resultText()));
+        record.setName(TextSanitizer.clean(call.name()));
+        record.setArguments(TextSanitizer.clean(call.arguments()));
+        record.setResultText(TextSanitizer.clean(call.resultText()));
         record.setIsError(call.isError());
         record.setExitCode(call.exitCode());
         record.setDurationSeconds(call.durationSeconds());
@@ -351,15 +347,15 @@ public final class TraceWriter
         return record;
     }
 
-    private TokenUsageRecord tokenUsageRecord(String traceId, String sourceKind, TokenUsage usage, TextSanitizer sanitizer, RowHash hash)
+    private TokenUsageRecord tokenUsageRecord(String traceId, String sourceKind, TokenUsage usage, RowHash hash)
     {
         TokenUsageRecord record = dsl.newRecord(TOKEN_USAGE);
         record.setSourceKind(sourceKind);
-        record.setResponseId(sanitizer.clean(usage.responseId()));
-        record.setRequestId(sanitizer.clean(usage.requestId()));
+        record.setResponseId(TextSanitizer.clean(usage.responseId()));
+        record.setRequestId(TextSanitizer.clean(usage.requestId()));
         record.setTraceId(traceId);
         record.setMessageOrdinal(usage.messageOrdinal());
-        record.setModel(sanitizer.clean(usage.model()));
+        record.setModel(TextSanitizer.clean(usage.model()));
         record.setCreatedAt(timestamp(usage.createdAt()));
         record.setInputTokens(usage.inputTokens());
         record.setCacheCreationInputTokens(usage.cacheCreationInputTokens());
@@ -371,16 +367,16 @@ public final class TraceWriter
         return record;
     }
 
-    private String contentJson(List<ContentBlock> content, TextSanitizer sanitizer)
+    private String contentJson(List<ContentBlock> content)
     {
         ArrayNode blocks = mapper.createArrayNode();
         for (ContentBlock block : content) {
-            ObjectNode node = blocks.addObject().put("type", sanitizer.clean(block.type()));
+            ObjectNode node = blocks.addObject().put("type", TextSanitizer.clean(block.type()));
             if (block.text() != null) {
-                node.put("text", sanitizer.clean(block.text()));
+                node.put("text", TextSanitizer.clean(block.text()));
             }
             if (block.mediaType() != null) {
-                node.put("media_type", sanitizer.clean(block.mediaType()));
+                node.put("media_type", TextSanitizer.clean(block.mediaType()));
             }
         }
         return blocks.toString();

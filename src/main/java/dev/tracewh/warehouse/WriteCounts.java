@@ -2,7 +2,7 @@ package dev.tracewh.warehouse;
 
 /**
  * What writing traces changed, per table. A trace whose rows are all unchanged counts as unchanged and
- * touches nothing. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD.
+ * touches nothing.
  */
 public record WriteCounts(
         int tracesInserted,
@@ -16,10 +16,9 @@ public record WriteCounts(
         int toolCallsDeleted,
         int tokenRowsInserted,
         int tokenRowsUpdated,
-        int tokenRowsDeleted,
-        long replacedCharacters)
+        int tokenRowsDeleted)
 {
-    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public WriteCounts plus(WriteCounts other)
     {
@@ -35,8 +34,7 @@ public record WriteCounts(
                 toolCallsDeleted + other.toolCallsDeleted,
                 tokenRowsInserted + other.tokenRowsInserted,
                 tokenRowsUpdated + other.tokenRowsUpdated,
-                tokenRowsDeleted + other.tokenRowsDeleted,
-                replacedCharacters + other.replacedCharacters);
+                tokenRowsDeleted + other.tokenRowsDeleted);
     }
 
     public int rowsChanged()

@@ -161,7 +161,7 @@ abstract class LoaderContract
     {
         writeSession(userLine("u1", "nul \\u0000 here") + assistantLine("a1", "msg_1", "half \\ud83d pair", 10));
         LoadReport report = load(false);
-        assertEquals(2, report.rows().replacedCharacters());
+        assertEquals(2, report.replacedCharacters());
         assertEquals(List.of("nul \uFFFD here", "half \uFFFD pair"),
                 dsl.select(MESSAGES.TEXT_CONTENT).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.TEXT_CONTENT));
     }

@@ -70,7 +70,7 @@ final class TranscriptParser
     {
         lines.forEach(input, this::line);
         List<Trace> traces = sessionId == null ? List.of() : List.of(buildTrace());
-        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256());
+        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.replacedCharacters());
     }
 
     private void line(JsonNode node, Line line)

@@ -130,7 +130,7 @@ final class RolloutParser
         lines.forEach(input, this::line);
         closeResponse();
         List<Trace> traces = identity == null ? List.of() : List.of(buildTrace());
-        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256());
+        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.replacedCharacters());
     }
 
     private void line(JsonNode node, Line line)

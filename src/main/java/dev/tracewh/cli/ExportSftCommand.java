@@ -1,0 +1,79 @@
+package dev.tracewh.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.distill.JudgeRuns;
+import dev.tracewh.distill.SftExport;
+import dev.tracewh.distill.SftExporter;
+import dev.tracewh.distill.SftSelection;
+import dev.tracewh.warehouse.Warehouse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+@Command(name = "sft", mixinStandardHelpOptions = true,
+        description = {
+                "Writes chosen traces as chat fine-tuning JSONL (OpenAI / Hugging Face TRL): one {\"messages\": [...], \"metadata\": {...}}",
+                "per trace, ordered by trace_id; content is plain text, assistant tool_calls are [{id, type: function, function: {name,",
+                "arguments}}] and tool messages carry tool_call_id. Left out: meta lines, slash commands and their output, compaction",
+                "summaries, <synthetic> notices, and sub-agent traces (unless --include-sidechains). Every tool call is kept only with",
+                "its result, right after it. The export is recorded in exports (filter, counts, SHA-256) and export_items (trace ids)."})
+final class ExportSftCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--where", paramLabel = "SQL",
+            description = "A SQL condition on v_sft_candidates, e.g. \"has_user_task and ends_with_answer\" (default: " + SftSelection.DEFAULT_WHERE + ").")
+    String where;
+
+    @Option(names = "--judge", paramLabel = "RUN",
+            description = "Take the rubric scores and recommended_for_sft from this judge run (an id, or a name for its latest run) instead of each trace's latest.")
+    String judge;
+
+    @Option(names = "--include-reasoning", description = "Keep the assistant's reasoning as reasoning_content.")
+    boolean includeReasoning;
+
+    @Option(names = "--include-sidechains", description = "Also export sub-agent traces.")
+    boolean includeSidechains;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write, or - for stdout.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+            throws IOException
+    {
+        try (Warehouse warehouse = database.openMigrated()) {
+            OptionalLong judgeRunId = OptionalLong.empty();
+            if (judge != null) {
+                judgeRunId = JudgeRuns.find(warehouse.dsl(), judge);
+                if (judgeRunId.isEmpty()) {
+                    throw new UsageException("no judge run with id or name '" + judge + "'");
+                }
+            }
+            SftSelection selection = new SftSelection(Optional.ofNullable(where), judgeRunId, includeSidechains, includeReasoning);
+            SftExport export;
+            try (OutputStream output = ExportCommand.open(out)) {
+                export = new SftExporter(warehouse.dsl(), new ObjectMapper()).export(selection, out.toString(), output);
+                output.flush();
+            }
+            spec.commandLine().getErr().printf("exported %,d traces (%,d messages) to %s as export %d, sha256 %s%s%n",
+                    export.traceCount(), export.messageCount(), out, export.exportId(), export.sha256(),
+                    export.skippedTraces() == 0 ? "" : "; %,d selected traces had no user and assistant message left".formatted(export.skippedTraces()));
+        }
+        return ExitCodes.SUCCESS;
+    }
+}

@@ -1,0 +1,269 @@
+package dev.tracewh.distill;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.distill.SftConversation.ChatMessage;
+import dev.tracewh.distill.SftConversation.SourceMessage;
+import dev.tracewh.distill.SftConversation.SourceToolCall;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.Record5;
+import org.jooq.Record6;
+import org.jooq.Records;
+import org.jooq.Select;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.tracewh.warehouse.schema.Tables.EXPORTS;
+import static dev.tracewh.warehouse.schema.Tables.EXPORT_ITEMS;
+import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
+import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static dev.tracewh.warehouse.schema.Tables.V_JUDGE_TRACE_SCORES;
+import static dev.tracewh.warehouse.schema.Tables.V_MESSAGE_KINDS;
+import static dev.tracewh.warehouse.schema.Tables.V_SFT_CANDIDATES;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes chosen traces as chat fine-tuning JSONL (OpenAI / Hugging Face TRL): one
+ * {@code {"messages": [...], "metadata": {...}}} per trace, ordered by trace id. Messages of kind meta, command,
+ * compact_summary and synthetic ({@code v_message_kinds}) and empty user messages are left out; tool calls are
+ * paired with their results ({@link SftConversation}); a trace left without a user or an assistant message is
+ * skipped. The selected trace ids go to {@code export_items} first, then three cursors ordered by trace stream
+ * the file with one trace in memory; the {@code exports} row gets the counts and the file's SHA-256, all in one
+ * transaction.
+ */
+public final class SftExporter
+{
+    private static final int FETCH_SIZE = 500;
+    private static final int DELETE_CHUNK = 1000;
+    private static final List<String> LEFT_OUT_KINDS = List.of("meta", "command", "compact_summary", "synthetic");
+
+    private final DSLContext dsl;
+    private final ObjectMapper mapper;
+
+    public SftExporter(DSLContext dsl, ObjectMapper mapper)
+    {
+        this.dsl = requireNonNull(dsl, "dsl is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    /** Writes the selected traces to {@code output} (not closed) and records the export under {@code outputName}. */
+    public SftExport export(SftSelection selection, String outputName, OutputStream output)
+    {
+        requireNonNull(selection, "selection is null");
+        requireNonNull(outputName, "outputName is null");
+        requireNonNull(output, "output is null");
+        String options = mapper.createObjectNode()
+                .put("include_sidechains", selection.includeSidechains())
+                .put("include_reasoning", selection.includeReasoning())
+                .toString();
+        return dsl.transactionResult(configuration -> {
+            DSLContext transaction = DSL.using(configuration);
+            long exportId = transaction.insertInto(EXPORTS)
+                    .set(EXPORTS.KIND, "sft")
+                    .set(EXPORTS.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+                    .set(EXPORTS.FILTER_SQL, selection.filterSql())
+                    .set(EXPORTS.JUDGE_RUN_ID, selection.judgeRunId().isPresent() ? selection.judgeRunId().getAsLong() : null)
+                    .set(EXPORTS.OPTIONS, options)
+                    .set(EXPORTS.OUTPUT, outputName)
+                    .set(EXPORTS.TRACE_COUNT, 0)
+                    .set(EXPORTS.MESSAGE_COUNT, 0L)
+                    .returningResult(EXPORTS.EXPORT_ID)
+                    .fetchSingle()
+                    .value1();
+
+            Condition chosen = DSL.condition(selection.filterSql());
+            if (!selection.includeSidechains()) {
+                chosen = chosen.and(V_SFT_CANDIDATES.IS_SIDECHAIN.isFalse());
+            }
+            transaction.insertInto(EXPORT_ITEMS, EXPORT_ITEMS.EXPORT_ID, EXPORT_ITEMS.TRACE_ID)
+                    .select(DSL.select(DSL.inline(exportId), V_SFT_CANDIDATES.TRACE_ID)
+                            .from(candidates(selection))
+                            .where(chosen))
+                    .execute();
+
+            Written written = write(transaction, exportId, selection.includeReasoning(), output);
+            for (int start = 0; start < written.skipped().size(); start += DELETE_CHUNK) {
+                transaction.deleteFrom(EXPORT_ITEMS)
+                        .where(EXPORT_ITEMS.EXPORT_ID.eq(exportId))
+                        .and(EXPORT_ITEMS.TRACE_ID.in(written.skipped().subList(start, Math.min(start + DELETE_CHUNK, written.skipped().size()))))
+                        .execute();
+            }
+            transaction.update(EXPORTS)
+                    .set(EXPORTS.TRACE_COUNT, written.traces())
+                    .set(EXPORTS.MESSAGE_COUNT, written.messages())
+                    .set(EXPORTS.SHA256, written.sha256())
+                    .where(EXPORTS.EXPORT_ID.eq(exportId))
+                    .execute();
+            return new SftExport(exportId, written.traces(), written.messages(), written.sha256(), written.skipped().size());
+        });
+    }
+
+    /**
+     * {@code v_sft_candidates}, or with a judge run: the same columns with the rubric scores and
+     * recommended_for_sft of that run, under the same name so that the condition reads the same.
+     */
+    private static Table<?> candidates(SftSelection selection)
+    {
+        if (selection.judgeRunId().isEmpty()) {
+            return V_SFT_CANDIDATES;
+        }
+        Set<String> fromRun = Arrays.stream(V_JUDGE_TRACE_SCORES.fields())
+                .map(Field::getName)
+                .filter(name -> !name.equals(V_JUDGE_TRACE_SCORES.TRACE_ID.getName()))
+                .collect(Collectors.toSet());
+        List<Field<?>> fields = new ArrayList<>();
+        for (Field<?> field : V_SFT_CANDIDATES.fields()) {
+            if (field.equals(V_SFT_CANDIDATES.RECOMMENDED_FOR_SFT)) {
+                fields.add(DSL.coalesce(V_JUDGE_TRACE_SCORES.RECOMMENDED_FOR_SFT, DSL.inline(false)).as(field.getName()));
+            }
+            else if (fromRun.contains(field.getName())) {
+                fields.add(V_JUDGE_TRACE_SCORES.field(field.getName()).as(field.getName()));
+            }
+            else {
+                fields.add(field);
+            }
+        }
+        return DSL.select(fields)
+                .from(V_SFT_CANDIDATES)
+                .leftJoin(V_JUDGE_TRACE_SCORES)
+                .on(V_JUDGE_TRACE_SCORES.TRACE_ID.eq(V_SFT_CANDIDATES.TRACE_ID)
+                        .and(V_JUDGE_TRACE_SCORES.JUDGE_RUN_ID.eq(DSL.inline(selection.judgeRunId().getAsLong()))))
+                .asTable(V_SFT_CANDIDATES.getName());
+    }
+
+    private record Written(int traces, long messages, String sha256, List<String> skipped) {}
+
+    private Written write(DSLContext transaction, long exportId, boolean includeReasoning, OutputStream output)
+            throws IOException
+    {
+        Condition sessionExported = SESSIONS.TRACE_ID.in(exported(exportId));
+        MessageDigest sha256 = sha256();
+        int traces = 0;
+        long messages = 0;
+        List<String> skipped = new ArrayList<>();
+        try (var sessions = transaction.select(SESSIONS.TRACE_ID, SESSIONS.SOURCE_KIND, SESSIONS.PROJECT_PATH, SESSIONS.GIT_BRANCH, SESSIONS.STARTED_AT)
+                        .from(SESSIONS)
+                        .where(sessionExported)
+                        .orderBy(SESSIONS.TRACE_ID)
+                        .fetchSize(FETCH_SIZE)
+                        .fetchLazy();
+                TraceCursor<Record6<String, Integer, String, String, String, String>> messageRows = new TraceCursor<>(transaction
+                        .select(MESSAGES.TRACE_ID, MESSAGES.ORDINAL, MESSAGES.ROLE, MESSAGES.TEXT_CONTENT, MESSAGES.REASONING_CONTENT, MESSAGES.TOOL_CALL_ID)
+                        .from(MESSAGES)
+                        .join(V_MESSAGE_KINDS).on(V_MESSAGE_KINDS.TRACE_ID.eq(MESSAGES.TRACE_ID).and(V_MESSAGE_KINDS.ORDINAL.eq(MESSAGES.ORDINAL)))
+                        .where(MESSAGES.TRACE_ID.in(exported(exportId)))
+                        .and(V_MESSAGE_KINDS.KIND.notIn(LEFT_OUT_KINDS))
+                        .and(V_MESSAGE_KINDS.KIND.ne("empty").or(MESSAGES.ROLE.ne("user")))
+                        .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL)
+                        .fetchSize(FETCH_SIZE)
+                        .fetchLazy(), Record6::value1);
+                TraceCursor<Record5<String, String, Integer, String, String>> toolCallRows = new TraceCursor<>(transaction
+                        .select(TOOL_CALLS.TRACE_ID, TOOL_CALLS.TOOL_CALL_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.NAME, TOOL_CALLS.ARGUMENTS)
+                        .from(TOOL_CALLS)
+                        .where(TOOL_CALLS.TRACE_ID.in(exported(exportId)))
+                        .orderBy(TOOL_CALLS.TRACE_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.CALL_INDEX)
+                        .fetchSize(FETCH_SIZE)
+                        .fetchLazy(), Record5::value1);
+                JsonGenerator json = mapper.getFactory().createGenerator(new DigestOutputStream(output, sha256))) {
+            json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            for (Record5<String, String, String, String, OffsetDateTime> session : sessions) {
+                String traceId = session.value1();
+                List<SourceMessage> traceMessages = messageRows.nextFor(traceId).stream()
+                        .map(Records.mapping((String trace, Integer ordinal, String role, String text, String reasoning, String toolCallId) ->
+                                new SourceMessage(ordinal, role, text, reasoning, toolCallId)))
+                        .toList();
+                List<SourceToolCall> traceToolCalls = toolCallRows.nextFor(traceId).stream()
+                        .map(Records.mapping((String trace, String id, Integer ordinal, String name, String arguments) ->
+                                new SourceToolCall(id, ordinal, name, arguments)))
+                        .toList();
+                List<ChatMessage> chat = SftConversation.of(traceMessages, traceToolCalls, includeReasoning);
+                if (chat.stream().noneMatch(message -> message.role().equals("user")) || chat.stream().noneMatch(message -> message.role().equals("assistant"))) {
+                    skipped.add(traceId);
+                    continue;
+                }
+                writeLine(json, chat, session);
+                traces++;
+                messages += chat.size();
+            }
+            json.flush();
+        }
+        return new Written(traces, messages, HexFormat.of().formatHex(sha256.digest()), skipped);
+    }
+
+    private static Select<Record1<String>> exported(long exportId)
+    {
+        return DSL.select(EXPORT_ITEMS.TRACE_ID).from(EXPORT_ITEMS).where(EXPORT_ITEMS.EXPORT_ID.eq(exportId));
+    }
+
+    private static void writeLine(JsonGenerator json, List<ChatMessage> chat, Record5<String, String, String, String, OffsetDateTime> session)
+            throws IOException
+    {
+        json.writeStartObject();
+        json.writeArrayFieldStart("messages");
+        for (ChatMessage message : chat) {
+            json.writeStartObject();
+            json.writeStringField("role", message.role());
+            json.writeStringField("content", message.content());
+            if (message.reasoning().isPresent()) {
+                json.writeStringField("reasoning_content", message.reasoning().get());
+            }
+            if (!message.toolCalls().isEmpty()) {
+                json.writeArrayFieldStart("tool_calls");
+                for (SourceToolCall call : message.toolCalls()) {
+                    json.writeStartObject();
+                    json.writeStringField("id", call.id());
+                    json.writeStringField("type", "function");
+                    json.writeObjectFieldStart("function");
+                    json.writeStringField("name", call.name());
+                    json.writeStringField("arguments", call.arguments());
+                    json.writeEndObject();
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            if (message.toolCallId().isPresent()) {
+                json.writeStringField("tool_call_id", message.toolCallId().get());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("metadata");
+        json.writeStringField("trace_id", session.value1());
+        json.writeStringField("source_kind", session.value2());
+        json.writeStringField("project_path", session.value3());
+        json.writeStringField("git_branch", session.value4());
+        json.writeStringField("started_at", session.value5() == null ? null : DateTimeFormatter.ISO_INSTANT.format(session.value5()));
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeRaw('\n');
+    }
+
+    private static MessageDigest sha256()
+    {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tracewh.format;
+
+/**
+ * Finds the JSON escapes of characters a warehouse cannot store, on the raw bytes of a line: {@code \u0000}
+ * (PostgreSQL text rejects NUL) and lone surrogates such as {@code \ud83d} (not encodable as UTF-8). Replacing
+ * them by {@code \ufffd} keeps the line's length, so it is done on the bytes before parsing, once per line,
+ * instead of on every string afterwards. Valid surrogate pairs and escaped backslashes are left alone.
+ */
+final class UnstorableEscapes
+{
+    private static final byte[] REPLACEMENT = {'f', 'f', 'f', 'd'};
+
+    private UnstorableEscapes() {}
+
+    /** How many unstorable escapes the bytes hold. */
+    static int count(byte[] bytes, int offset, int length)
+    {
+        return scan(bytes, offset, length, false);
+    }
+
+    /** Replaces every unstorable escape by {@code \ufffd} in place and returns how many there were. */
+    static int replace(byte[] bytes, int offset, int length)
+    {
+        return scan(bytes, offset, length, true);
+    }
+
+    private static int scan(byte[] bytes, int offset, int length, boolean replace)
+    {
+        int end = offset + length;
+        int found = 0;
+        int i = offset;
+        while (i < end) {
+            if (bytes[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (i + 5 >= end || bytes[i + 1] != 'u') {
+                // an escaped character such as \\ or \": skip both bytes
+                i += 2;
+                continue;
+            }
+            int code = hex4(bytes, i + 2);
+            boolean unstorable;
+            if (Character.isHighSurrogate((char) code)) {
+                boolean paired = i + 11 < end && bytes[i + 6] == '\\' && bytes[i + 7] == 'u'
+                        && Character.isLowSurrogate((char) hex4(bytes, i + 8));
+                if (paired) {
+                    i += 12;
+                    continue;
+                }
+                unstorable = true;
+            }
+            else {
+                unstorable = code == 0 || Character.isLowSurrogate((char) code);
+            }
+            if (unstorable) {
+                found++;
+                if (replace) {
+                    System.arraycopy(REPLACEMENT, 0, bytes, i + 2, 4);
+                }
+            }
+            i += 6;
+        }
+        return found;
+    }
+
+    /** The value of four hex digits, or -1 when they are not hex (then the JSON parser reports the line). */
+    private static int hex4(byte[] bytes, int offset)
+    {
+        int value = 0;
+        for (int i = offset; i < offset + 4; i++) {
+            int digit = Character.digit(bytes[i], 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * 16 + digit;
+        }
+        return value;
+    }
+}
