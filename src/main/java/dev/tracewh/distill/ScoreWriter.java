@@ -1,5 +1,6 @@
 package dev.tracewh.distill;
 
+import dev.tracewh.warehouse.TextSanitizer;
 import org.jooq.DSLContext;
 import org.jooq.Query;
 import org.jooq.Record2;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+
 
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SCORES;
@@ -117,8 +119,8 @@ final class ScoreWriter
     private Query upsert(ScoreRow row)
     {
         Double value = row.value().isPresent() ? row.value().getAsDouble() : null;
-        String label = row.label().orElse(null);
-        String explanation = row.explanation().orElse(null);
+        String label = TextSanitizer.clean(row.label().orElse(null));
+        String explanation = TextSanitizer.clean(row.explanation().orElse(null));
         return dsl.insertInto(SCORES)
                 .set(SCORES.JUDGE_RUN_ID, judgeRunId)
                 .set(SCORES.TARGET_TYPE, row.targetType().wireName())

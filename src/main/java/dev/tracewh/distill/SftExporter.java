@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.distill.SftConversation.ChatMessage;
 import dev.tracewh.distill.SftConversation.SourceMessage;
 import dev.tracewh.distill.SftConversation.SourceToolCall;
+import dev.tracewh.export.TraceCursor;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;

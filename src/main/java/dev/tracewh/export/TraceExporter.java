@@ -16,6 +16,9 @@ import java.io.OutputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
@@ -25,7 +28,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes traces as JSON lines in NVIDIA Data Designer's agent-rollout shape, so the file works unchanged as a
  * seed dataset. Streams three cursors ordered by trace (sessions, messages, tool calls) and merges them, so
- * memory stays constant whatever the warehouse size; the order (by trace_id, then ordinal) is stable.
+ * memory holds one trace whatever the warehouse size; the order (by trace_id, then ordinal) is stable.
  */
 public final class TraceExporter
 {
@@ -52,10 +55,11 @@ public final class TraceExporter
             long written = 0;
             try (Cursor<SessionsRecord> sessions = transaction.selectFrom(SESSIONS).where(filter)
                     .orderBy(SESSIONS.TRACE_ID).fetchSize(FETCH_SIZE).fetchLazy();
-                    PeekingCursor<MessagesRecord> messages = new PeekingCursor<>(transaction.selectFrom(MESSAGES).where(selected)
-                            .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL).fetchSize(FETCH_SIZE).fetchLazy());
-                    PeekingCursor<ToolCallsRecord> toolCalls = new PeekingCursor<>(transaction.selectFrom(TOOL_CALLS).where(selectedCalls)
-                            .orderBy(TOOL_CALLS.TRACE_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.CALL_INDEX).fetchSize(FETCH_SIZE).fetchLazy());
+                    TraceCursor<MessagesRecord> messages = new TraceCursor<>(transaction.selectFrom(MESSAGES).where(selected)
+                            .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL).fetchSize(FETCH_SIZE).fetchLazy(), MessagesRecord::getTraceId);
+                    TraceCursor<ToolCallsRecord> toolCalls = new TraceCursor<>(transaction.selectFrom(TOOL_CALLS).where(selectedCalls)
+                            .orderBy(TOOL_CALLS.TRACE_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.CALL_INDEX).fetchSize(FETCH_SIZE).fetchLazy(),
+                            ToolCallsRecord::getTraceId);
                     JsonGenerator json = mapper.getFactory().createGenerator(output)) {
                 json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
                 for (SessionsRecord session : sessions) {
@@ -69,7 +73,7 @@ public final class TraceExporter
         });
     }
 
-    private void writeTrace(JsonGenerator json, SessionsRecord session, PeekingCursor<MessagesRecord> messages, PeekingCursor<ToolCallsRecord> toolCalls)
+    private void writeTrace(JsonGenerator json, SessionsRecord session, TraceCursor<MessagesRecord> messages, TraceCursor<ToolCallsRecord> toolCalls)
             throws IOException
     {
         String traceId = session.getTraceId();
@@ -86,9 +90,10 @@ public final class TraceExporter
         json.writeStringField("started_at", isoInstant(session.getStartedAt()));
         json.writeStringField("ended_at", isoInstant(session.getEndedAt()));
         json.writeArrayFieldStart("messages");
-        while (messages.hasNextFor(traceId, MessagesRecord::getTraceId)) {
-            MessagesRecord message = messages.next();
-            writeMessage(json, message, traceId, toolCalls);
+        Map<Integer, List<ToolCallsRecord>> callsByMessage = toolCalls.nextFor(traceId).stream()
+                .collect(Collectors.groupingBy(ToolCallsRecord::getMessageOrdinal));
+        for (MessagesRecord message : messages.nextFor(traceId)) {
+            writeMessage(json, message, callsByMessage.getOrDefault(message.getOrdinal(), List.of()));
         }
         json.writeEndArray();
         json.writeFieldName("source_meta");
@@ -99,7 +104,7 @@ public final class TraceExporter
         json.writeEndObject();
     }
 
-    private void writeMessage(JsonGenerator json, MessagesRecord message, String traceId, PeekingCursor<ToolCallsRecord> toolCalls)
+    private void writeMessage(JsonGenerator json, MessagesRecord message, List<ToolCallsRecord> toolCalls)
             throws IOException
     {
         json.writeStartObject();
@@ -110,13 +115,10 @@ public final class TraceExporter
         if (message.getReasoningContent() != null) {
             json.writeStringField("reasoning_content", message.getReasoningContent());
         }
-        boolean openedCalls = false;
-        while (toolCalls.hasNextFor(traceId, ToolCallsRecord::getTraceId) && toolCalls.peek().getMessageOrdinal().equals(message.getOrdinal())) {
-            ToolCallsRecord call = toolCalls.next();
-            if (!openedCalls) {
-                json.writeArrayFieldStart("tool_calls");
-                openedCalls = true;
-            }
+        if (!toolCalls.isEmpty()) {
+            json.writeArrayFieldStart("tool_calls");
+        }
+        for (ToolCallsRecord call : toolCalls) {
             json.writeStartObject();
             json.writeStringField("id", call.getToolCallId());
             json.writeStringField("type", "function");
@@ -126,7 +128,7 @@ public final class TraceExporter
             json.writeEndObject();
             json.writeEndObject();
         }
-        if (openedCalls) {
+        if (!toolCalls.isEmpty()) {
             json.writeEndArray();
         }
         if (message.getToolCallId() != null) {

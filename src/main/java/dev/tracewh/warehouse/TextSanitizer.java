@@ -2,15 +2,16 @@ package dev.tracewh.warehouse;
 
 /**
  * PostgreSQL text cannot hold U+0000. Formats already replace it while parsing (and count it); this guard
- * keeps any that slips through from failing a whole file on PostgreSQL, and keeps H2 holding the same rows.
+ * keeps any that slips through (or comes from an imported file) from failing a whole write on PostgreSQL, and
+ * keeps H2 holding the same rows.
  */
-final class TextSanitizer
+public final class TextSanitizer
 {
-    static final char REPLACEMENT = '\uFFFD';
+    private static final char REPLACEMENT = '\uFFFD';
 
     private TextSanitizer() {}
 
-    static String clean(String text)
+    public static String clean(String text)
     {
         return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', REPLACEMENT);
     }

@@ -1,4 +1,4 @@
-package dev.tracewh.distill;
+package dev.tracewh.export;
 
 import org.jooq.Cursor;
 import org.jooq.Record;
