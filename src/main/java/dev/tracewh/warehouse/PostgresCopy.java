@@ -6,20 +6,29 @@ import org.jooq.TableRecord;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Inserts rows with PostgreSQL's {@code COPY ... FROM STDIN}, the bulk path that is several times faster
- * than batched INSERTs, inside the caller's transaction. Text format: values escaped, NULL as {@code \N}.
+ * Inserts rows with PostgreSQL's binary {@code COPY ... FROM STDIN}, the bulk path that is several times faster
+ * than batched INSERTs, inside the caller's transaction. Binary needs no escaping: each field is its length and
+ * its bytes in PostgreSQL's wire format (text as UTF-8, timestamptz as microseconds since 2000-01-01 UTC).
  */
 final class PostgresCopy
 {
     private static final int FLUSH_BYTES = 1 << 20;
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
+    private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
 
     private PostgresCopy() {}
 
@@ -29,25 +38,27 @@ final class PostgresCopy
             return;
         }
         Field<?>[] fields = rows.getFirst().fields();
-        String columns = java.util.Arrays.stream(fields).map(field -> '"' + field.getName() + '"').collect(Collectors.joining(", "));
-        String sql = "copy " + rows.getFirst().getTable().getName() + " (" + columns + ") from stdin";
+        String columns = Arrays.stream(fields).map(field -> '"' + field.getName() + '"').collect(Collectors.joining(", "));
+        String sql = "copy " + rows.getFirst().getTable().getName() + " (" + columns + ") from stdin (format binary)";
         dsl.connection(connection -> {
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
             try {
-                StringBuilder buffer = new StringBuilder(FLUSH_BYTES + 4096);
+                Buffer buffer = new Buffer();
+                DataOutputStream out = new DataOutputStream(buffer);
+                out.write(SIGNATURE);
+                out.writeInt(0);
+                out.writeInt(0);
                 for (R row : rows) {
-                    for (int i = 0; i < fields.length; i++) {
-                        if (i > 0) {
-                            buffer.append('\t');
-                        }
-                        append(buffer, row.get(fields[i]));
+                    out.writeShort(fields.length);
+                    for (Field<?> field : fields) {
+                        writeField(out, row.get(field));
                     }
-                    buffer.append('\n');
-                    if (buffer.length() >= FLUSH_BYTES) {
-                        write(copy, buffer);
+                    if (buffer.size() >= FLUSH_BYTES) {
+                        buffer.flushTo(copy);
                     }
                 }
-                write(copy, buffer);
+                out.writeShort(-1);
+                buffer.flushTo(copy);
                 copy.endCopy();
             }
             finally {
@@ -58,36 +69,59 @@ final class PostgresCopy
         });
     }
 
-    private static void write(CopyIn copy, StringBuilder buffer)
-            throws SQLException
+    private static void writeField(DataOutputStream out, Object value)
     {
-        byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        buffer.setLength(0);
-    }
-
-    private static void append(StringBuilder buffer, Object value)
-    {
-        switch (value) {
-            case null -> buffer.append("\\N");
-            case String text -> escape(buffer, text);
-            case Boolean bool -> buffer.append(bool ? 't' : 'f');
-            case OffsetDateTime timestamp -> buffer.append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(timestamp));
-            default -> buffer.append(value);
+        try {
+            switch (value) {
+                case null -> out.writeInt(-1);
+                case String text -> {
+                    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(bytes.length);
+                    out.write(bytes);
+                }
+                case Integer number -> {
+                    out.writeInt(4);
+                    out.writeInt(number);
+                }
+                case Long number -> {
+                    out.writeInt(8);
+                    out.writeLong(number);
+                }
+                case Double number -> {
+                    out.writeInt(8);
+                    out.writeDouble(number);
+                }
+                case Boolean bool -> {
+                    out.writeInt(1);
+                    out.writeByte(bool ? 1 : 0);
+                }
+                case OffsetDateTime timestamp -> {
+                    Duration sinceEpoch = Duration.between(POSTGRES_EPOCH, timestamp.toInstant());
+                    out.writeInt(8);
+                    out.writeLong(sinceEpoch.getSeconds() * 1_000_000 + sinceEpoch.getNano() / 1_000);
+                }
+                default -> throw new IllegalArgumentException("no binary COPY encoding for " + value.getClass().getName());
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static void escape(StringBuilder buffer, String text)
+    /** A byte buffer handed to COPY without copying it first. */
+    private static final class Buffer
+            extends ByteArrayOutputStream
     {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\\' -> buffer.append("\\\\");
-                case '\t' -> buffer.append("\\t");
-                case '\n' -> buffer.append("\\n");
-                case '\r' -> buffer.append("\\r");
-                default -> buffer.append(c);
-            }
+        Buffer()
+        {
+            super(FLUSH_BYTES + (64 << 10));
+        }
+
+        void flushTo(CopyIn copy)
+                throws SQLException
+        {
+            copy.writeToCopy(buf, 0, count);
+            reset();
         }
     }
 }
