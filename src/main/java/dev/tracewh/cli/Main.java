@@ -1,7 +1,5 @@
 package dev.tracewh.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the {@code tracewh} command. */
 public final class Main
 {

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SCORES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;

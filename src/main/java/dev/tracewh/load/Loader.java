@@ -8,6 +8,7 @@ import dev.tracewh.model.Trace;
 import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
+import dev.tracewh.warehouse.TraceRows;
 import dev.tracewh.warehouse.TraceWriter;
 import dev.tracewh.warehouse.Warehouse;
 import dev.tracewh.warehouse.WriteCounts;
@@ -132,6 +133,7 @@ public final class Loader
             throws IOException
     {
         long startNanos = System.nanoTime();
+        warehouse.useAsynchronousCommit();
         List<PlannedFile> plan = plan(roots, options);
         List<PlannedFile> toRead = plan.stream().filter(file -> file.action().reads()).toList();
         listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
@@ -204,16 +206,19 @@ public final class Loader
         }
     }
 
-    /** A file's parse result, or the reason it could not be read. */
-    private record Parsed(PlannedFile file, ParsedFile result, Exception failure) {}
+    /** A file's parse result and its traces as rows, or the reason it could not be read. */
+    private record Parsed(PlannedFile file, ParsedFile result, List<TraceRows> rows, Exception failure) {}
 
-    private static Parsed parse(PlannedFile file)
+    /** Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. */
+    private Parsed parse(PlannedFile file)
     {
         try (InputStream input = Files.newInputStream(file.path())) {
-            return new Parsed(file, file.format().parse(file.path(), input), null);
+            ParsedFile result = file.format().parse(file.path(), input);
+            List<TraceRows> rows = result.traces().stream().map(trace -> TraceRows.of(trace, mapper)).toList();
+            return new Parsed(file, result, rows, null);
         }
         catch (IOException | RuntimeException e) {
-            return new Parsed(file, null, e);
+            return new Parsed(file, null, List.of(), e);
         }
     }
 
@@ -245,10 +250,10 @@ public final class Loader
         try {
             WriteCounts counts = warehouse.dsl().transactionResult(configuration -> {
                 DSLContext transaction = DSL.using(configuration);
-                TraceWriter writer = new TraceWriter(transaction, runId, mapper);
+                TraceWriter writer = new TraceWriter(transaction, runId);
                 WriteCounts written = WriteCounts.ZERO;
-                for (Trace trace : result.traces()) {
-                    written = written.plus(writer.write(trace));
+                for (TraceRows rows : parsed.rows()) {
+                    written = written.plus(writer.write(rows));
                 }
                 writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList());
                 LoadRunStore runs = new LoadRunStore(transaction);

@@ -1,15 +1,5 @@
 package dev.tracewh.warehouse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tracewh.model.ContentBlock;
-import dev.tracewh.model.Message;
-import dev.tracewh.model.TokenUsage;
-import dev.tracewh.model.ToolCall;
-import dev.tracewh.model.Trace;
-import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
 import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
 import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
@@ -24,14 +14,10 @@ import org.jooq.TableField;
 import org.jooq.TableRecord;
 import org.jooq.impl.DSL;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,43 +43,19 @@ public final class TraceWriter
 
     private final DSLContext dsl;
     private final long runId;
-    private final ObjectMapper mapper;
 
-    public TraceWriter(DSLContext dsl, long runId, ObjectMapper mapper)
+    public TraceWriter(DSLContext dsl, long runId)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
         this.runId = runId;
-        this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
-    public WriteCounts write(Trace trace)
+    /** Merges one trace, prepared by {@link TraceRows#of}, into the warehouse. */
+    public WriteCounts write(TraceRows rows)
     {
-        RowHash hash = new RowHash();
-        String traceId = TextSanitizer.clean(trace.traceId());
-
-        // message rows hold a JSON copy of the content: hash them now, build them again only if they are written,
-        // so a session file of hundreds of megabytes is never held twice
-        List<Integer> messageKeys = new ArrayList<>(trace.messageCount());
-        List<String> messageHashes = new ArrayList<>(trace.messageCount());
-        for (Message message : trace.messages()) {
-            messageKeys.add(message.ordinal());
-            messageHashes.add(messageRecord(traceId, message, hash).getRowHash());
-        }
-        List<ToolCallsRecord> toolCalls = new ArrayList<>(trace.toolCallCount());
-        for (ToolCall call : trace.toolCalls()) {
-            toolCalls.add(toolCallRecord(traceId, call, hash));
-        }
-        List<TokenUsageRecord> usage = new ArrayList<>(trace.tokenUsage().size());
-        for (TokenUsage tokens : trace.tokenUsage()) {
-            usage.add(tokenUsageRecord(traceId, trace.sourceKind(), tokens, hash));
-        }
-        SessionsRecord session = sessionRecord(traceId, trace);
-        List<String> childHashes = new ArrayList<>(messageHashes);
-        toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
-        usage.forEach(record -> childHashes.add(record.getRowHash()));
-        session.setRowHash(hash.of(session, Set.of(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID),
-                childHashes.toArray(String[]::new)));
-
+        String traceId = rows.traceId();
+        SessionsRecord session = rows.session();
+        session.setLastRunId(runId);
         Record2<String, Long> existing = dsl.select(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID)
                 .from(SESSIONS)
                 .where(SESSIONS.TRACE_ID.eq(traceId))
@@ -110,24 +72,25 @@ public final class TraceWriter
             dsl.update(SESSIONS).set(session).where(SESSIONS.TRACE_ID.eq(traceId)).execute();
         }
 
-        Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), messageKeys, messageHashes,
-                index -> messageRecord(traceId, trace.messages().get(index), hash),
-                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
-        List<TokenUsageRecord> ownUsage = withoutResponsesOwnedElsewhere(traceId, trace.sourceKind(), usage);
-        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
+        boolean isNew = existing == null;
+        Diff messageDiff = merge(isNew, MESSAGES, MESSAGES.TRACE_ID.eq(traceId), rows.messageKeys(), rows.messageHashes(), rows::message,
+                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
+        List<ToolCallsRecord> toolCalls = rows.toolCalls();
+        List<TokenUsageRecord> ownUsage = withoutResponsesOwnedElsewhere(traceId, session.getSourceKind(), rows.tokenUsage());
+        Diff toolCallDiff = merge(isNew, TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
                 toolCalls.stream().map(ToolCallsRecord::getToolCallId).toList(),
                 toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
-                toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID,
+                toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
                 List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
-        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId),
+        Diff usageDiff = merge(isNew, TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId),
                 ownUsage.stream().map(record -> DSL.row(record.getResponseId(), record.getRequestId())).toList(),
                 ownUsage.stream().map(TokenUsageRecord::getRowHash).toList(),
-                ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
+                ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID,
                 List.of(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID),
                 row -> DSL.row(row.get(TOKEN_USAGE.RESPONSE_ID), row.get(TOKEN_USAGE.REQUEST_ID)),
                 DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)::in);
 
-        return new WriteCounts(existing == null ? 1 : 0, existing == null ? 0 : 1, 0,
+        return new WriteCounts(isNew ? 1 : 0, isNew ? 0 : 1, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
                 toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
                 usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
@@ -154,6 +117,7 @@ public final class TraceWriter
      * of the existing rows are read, and rows are written in bounded chunks.
      */
     private <R extends TableRecord<R>, K> Diff merge(
+            boolean newTrace,
             Table<R> table,
             Condition owned,
             List<K> keys,
@@ -161,6 +125,7 @@ public final class TraceWriter
             IntFunction<R> build,
             TableField<R, String> hashField,
             TableField<R, Long> firstRunField,
+            TableField<R, Long> lastRunField,
             List<TableField<R, ?>> keyFields,
             Function<Record, K> keyOf,
             Function<Collection<K>, Condition> keysIn)
@@ -169,8 +134,10 @@ public final class TraceWriter
         List<Field<?>> selected = new ArrayList<>(keyFields);
         selected.add(hashField);
         selected.add(firstRunField);
-        dsl.select(selected).from(table).where(owned)
-                .forEach(row -> existing.put(keyOf.apply(row), new Existing(row.get(hashField), row.get(firstRunField))));
+        if (!newTrace) {
+            dsl.select(selected).from(table).where(owned)
+                    .forEach(row -> existing.put(keyOf.apply(row), new Existing(row.get(hashField), row.get(firstRunField))));
+        }
         Chunk<R, K> chunk = new Chunk<>();
         int inserted = 0;
         int replaced = 0;
@@ -181,6 +148,7 @@ public final class TraceWriter
             }
             R row = build.apply(i);
             row.set(firstRunField, old == null ? runId : old.firstRunId());
+            row.set(lastRunField, runId);
             if (old == null) {
                 inserted++;
             }
@@ -273,127 +241,5 @@ public final class TraceWriter
         return usage.stream()
                 .filter(row -> !ownedElsewhere.contains(row.getResponseId() + "\u0000" + row.getRequestId()))
                 .toList();
-    }
-
-    private SessionsRecord sessionRecord(String traceId, Trace trace)
-    {
-        SessionsRecord record = dsl.newRecord(SESSIONS);
-        record.setTraceId(traceId);
-        record.setSourceKind(trace.sourceKind());
-        record.setSourcePath(TextSanitizer.clean(trace.sourcePath()));
-        record.setRootSessionId(TextSanitizer.clean(trace.rootSessionId()));
-        record.setAgentId(TextSanitizer.clean(trace.agentId()));
-        record.setIsSidechain(trace.isSidechain());
-        record.setCwd(TextSanitizer.clean(trace.cwd()));
-        record.setProjectPath(TextSanitizer.clean(trace.projectPath()));
-        record.setGitBranch(TextSanitizer.clean(trace.gitBranch()));
-        record.setStartedAt(timestamp(trace.startedAt()));
-        record.setEndedAt(timestamp(trace.endedAt()));
-        record.setSourceMeta(TextSanitizer.clean(json(trace.sourceMeta())));
-        record.setMessageCount(trace.messageCount());
-        record.setToolCallCount(trace.toolCallCount());
-        record.setFinalAssistantMessage(TextSanitizer.clean(trace.finalAssistantMessage()));
-        record.setTitle(TextSanitizer.clean(trace.title()));
-        record.setSummary(TextSanitizer.clean(trace.summary()));
-        record.setToolVersions(trace.toolVersions().isEmpty() ? null : TextSanitizer.clean(String.join(",", trace.toolVersions())));
-        record.setModels(trace.models().isEmpty() ? null : TextSanitizer.clean(String.join(",", trace.models())));
-        record.setLastRunId(runId);
-        return record;
-    }
-
-    private MessagesRecord messageRecord(String traceId, Message message, RowHash hash)
-    {
-        MessagesRecord record = dsl.newRecord(MESSAGES);
-        record.setTraceId(traceId);
-        record.setOrdinal(message.ordinal());
-        record.setRole(message.role().wireName());
-        record.setContent(contentJson(message.content()));
-        record.setTextContent(TextSanitizer.clean(message.text()));
-        record.setReasoningContent(TextSanitizer.clean(message.reasoningContent()));
-        record.setToolCallId(TextSanitizer.clean(message.toolCallId()));
-        record.setLineNumber(message.lineNumber());
-        record.setLineUuid(TextSanitizer.clean(message.lineUuid()));
-        record.setParentUuid(TextSanitizer.clean(message.parentUuid()));
-        record.setCreatedAt(timestamp(message.createdAt()));
-        record.setModel(TextSanitizer.clean(message.model()));
-        record.setApiMessageId(TextSanitizer.clean(message.apiMessageId()));
-        record.setRequestId(TextSanitizer.clean(message.requestId()));
-        record.setIsMeta(message.isMeta());
-        record.setIsCompactSummary(message.isCompactSummary());
-        record.setIsSidechain(message.isSidechain());
-        record.setIsSynthetic(message.isSynthetic());
-        record.setLastRunId(runId);
-        record.setRowHash(hash.of(record, Set.of(MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID)));
-        return record;
-    }
-
-    private ToolCallsRecord toolCallRecord(String traceId, ToolCall call, RowHash hash)
-    {
-        ToolCallsRecord record = dsl.newRecord(TOOL_CALLS);
-        record.setTraceId(traceId);
-        record.setToolCallId(TextSanitizer.clean(call.toolCallId()));
-        record.setMessageOrdinal(call.messageOrdinal());
-        record.setCallIndex(call.callIndex());
-        record.setResultOrdinal(call.resultOrdinal());
-        record.setName(TextSanitizer.clean(call.name()));
-        record.setArguments(TextSanitizer.clean(call.arguments()));
-        record.setResultText(TextSanitizer.clean(call.resultText()));
-        record.setIsError(call.isError());
-        record.setExitCode(call.exitCode());
-        record.setDurationSeconds(call.durationSeconds());
-        record.setCalledAt(timestamp(call.calledAt()));
-        record.setLastRunId(runId);
-        record.setRowHash(hash.of(record, Set.of(TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID)));
-        return record;
-    }
-
-    private TokenUsageRecord tokenUsageRecord(String traceId, String sourceKind, TokenUsage usage, RowHash hash)
-    {
-        TokenUsageRecord record = dsl.newRecord(TOKEN_USAGE);
-        record.setSourceKind(sourceKind);
-        record.setResponseId(TextSanitizer.clean(usage.responseId()));
-        record.setRequestId(TextSanitizer.clean(usage.requestId()));
-        record.setTraceId(traceId);
-        record.setMessageOrdinal(usage.messageOrdinal());
-        record.setModel(TextSanitizer.clean(usage.model()));
-        record.setCreatedAt(timestamp(usage.createdAt()));
-        record.setInputTokens(usage.inputTokens());
-        record.setCacheCreationInputTokens(usage.cacheCreationInputTokens());
-        record.setCacheReadInputTokens(usage.cacheReadInputTokens());
-        record.setOutputTokens(usage.outputTokens());
-        record.setReasoningOutputTokens(usage.reasoningOutputTokens());
-        record.setLastRunId(runId);
-        record.setRowHash(hash.of(record, Set.of(TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID)));
-        return record;
-    }
-
-    private String contentJson(List<ContentBlock> content)
-    {
-        ArrayNode blocks = mapper.createArrayNode();
-        for (ContentBlock block : content) {
-            ObjectNode node = blocks.addObject().put("type", TextSanitizer.clean(block.type()));
-            if (block.text() != null) {
-                node.put("text", TextSanitizer.clean(block.text()));
-            }
-            if (block.mediaType() != null) {
-                node.put("media_type", TextSanitizer.clean(block.mediaType()));
-            }
-        }
-        return blocks.toString();
-    }
-
-    private String json(Map<String, Object> value)
-    {
-        try {
-            return mapper.writeValueAsString(new LinkedHashMap<>(value));
-        }
-        catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("source_meta is not JSON-serializable: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static OffsetDateTime timestamp(Instant instant)
-    {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,0 +1,239 @@
+package dev.tracewh.warehouse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracewh.model.ContentBlock;
+import dev.tracewh.model.Message;
+import dev.tracewh.model.TokenUsage;
+import dev.tracewh.model.ToolCall;
+import dev.tracewh.model.Trace;
+import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
+import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
+import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
+import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
+import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
+import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A trace as warehouse rows with their content hashes, made without a database so the loader's parser
+ * threads can do this work in parallel. Message rows hold a JSON copy of the content: for a trace larger than
+ * {@link #KEEP_MESSAGE_ROWS_CHARACTERS} only their hashes are kept and a row is made again when it is written,
+ * so a session file of hundreds of megabytes is never held twice.
+ */
+public final class TraceRows
+{
+    static final long KEEP_MESSAGE_ROWS_CHARACTERS = 16L << 20;
+
+    private final Trace trace;
+    private final ObjectMapper mapper;
+    private final String traceId;
+    private final List<Integer> messageKeys;
+    private final List<String> messageHashes;
+    private final List<MessagesRecord> messages;
+    private final List<ToolCallsRecord> toolCalls;
+    private final List<TokenUsageRecord> tokenUsage;
+    private final SessionsRecord session;
+
+    private TraceRows(Trace trace, ObjectMapper mapper)
+    {
+        this.trace = trace;
+        this.mapper = mapper;
+        this.traceId = TextSanitizer.clean(trace.traceId());
+        this.messageKeys = new ArrayList<>(trace.messageCount());
+        this.messageHashes = new ArrayList<>(trace.messageCount());
+        List<MessagesRecord> kept = new ArrayList<>(trace.messageCount());
+        long characters = 0;
+        for (Message message : trace.messages()) {
+            MessagesRecord record = messageRecord(message);
+            messageKeys.add(message.ordinal());
+            messageHashes.add(record.getRowHash());
+            characters += record.getContent().length();
+            if (characters <= KEEP_MESSAGE_ROWS_CHARACTERS) {
+                kept.add(record);
+            }
+        }
+        this.messages = characters <= KEEP_MESSAGE_ROWS_CHARACTERS ? kept : null;
+        this.toolCalls = trace.toolCalls().stream().map(this::toolCallRecord).toList();
+        this.tokenUsage = trace.tokenUsage().stream().map(usage -> tokenUsageRecord(trace.sourceKind(), usage)).toList();
+        this.session = sessionRecord(trace);
+        List<String> childHashes = new ArrayList<>(messageHashes);
+        toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
+        tokenUsage.forEach(record -> childHashes.add(record.getRowHash()));
+        session.setRowHash(new RowHash().of(session, Set.of(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID),
+                childHashes.toArray(String[]::new)));
+    }
+
+    public static TraceRows of(Trace trace, ObjectMapper mapper)
+    {
+        return new TraceRows(requireNonNull(trace, "trace is null"), requireNonNull(mapper, "mapper is null"));
+    }
+
+    String traceId()
+    {
+        return traceId;
+    }
+
+    SessionsRecord session()
+    {
+        return session;
+    }
+
+    List<Integer> messageKeys()
+    {
+        return messageKeys;
+    }
+
+    List<String> messageHashes()
+    {
+        return messageHashes;
+    }
+
+    /** The row of message {@code index}: kept, or made again for a large trace. */
+    MessagesRecord message(int index)
+    {
+        return messages != null ? messages.get(index) : messageRecord(trace.messages().get(index));
+    }
+
+    List<ToolCallsRecord> toolCalls()
+    {
+        return toolCalls;
+    }
+
+    List<TokenUsageRecord> tokenUsage()
+    {
+        return tokenUsage;
+    }
+
+    private SessionsRecord sessionRecord(Trace trace)
+    {
+        SessionsRecord record = new SessionsRecord();
+        record.setTraceId(traceId);
+        record.setSourceKind(trace.sourceKind());
+        record.setSourcePath(TextSanitizer.clean(trace.sourcePath()));
+        record.setRootSessionId(TextSanitizer.clean(trace.rootSessionId()));
+        record.setAgentId(TextSanitizer.clean(trace.agentId()));
+        record.setIsSidechain(trace.isSidechain());
+        record.setCwd(TextSanitizer.clean(trace.cwd()));
+        record.setProjectPath(TextSanitizer.clean(trace.projectPath()));
+        record.setGitBranch(TextSanitizer.clean(trace.gitBranch()));
+        record.setStartedAt(timestamp(trace.startedAt()));
+        record.setEndedAt(timestamp(trace.endedAt()));
+        record.setSourceMeta(TextSanitizer.clean(json(trace.sourceMeta())));
+        record.setMessageCount(trace.messageCount());
+        record.setToolCallCount(trace.toolCallCount());
+        record.setFinalAssistantMessage(TextSanitizer.clean(trace.finalAssistantMessage()));
+        record.setTitle(TextSanitizer.clean(trace.title()));
+        record.setSummary(TextSanitizer.clean(trace.summary()));
+        record.setToolVersions(trace.toolVersions().isEmpty() ? null : TextSanitizer.clean(String.join(",", trace.toolVersions())));
+        record.setModels(trace.models().isEmpty() ? null : TextSanitizer.clean(String.join(",", trace.models())));
+        return record;
+    }
+
+    private MessagesRecord messageRecord(Message message)
+    {
+        MessagesRecord record = new MessagesRecord();
+        record.setTraceId(traceId);
+        record.setOrdinal(message.ordinal());
+        record.setRole(message.role().wireName());
+        record.setContent(contentJson(message.content()));
+        record.setTextContent(TextSanitizer.clean(message.text()));
+        record.setReasoningContent(TextSanitizer.clean(message.reasoningContent()));
+        record.setToolCallId(TextSanitizer.clean(message.toolCallId()));
+        record.setLineNumber(message.lineNumber());
+        record.setLineUuid(TextSanitizer.clean(message.lineUuid()));
+        record.setParentUuid(TextSanitizer.clean(message.parentUuid()));
+        record.setCreatedAt(timestamp(message.createdAt()));
+        record.setModel(TextSanitizer.clean(message.model()));
+        record.setApiMessageId(TextSanitizer.clean(message.apiMessageId()));
+        record.setRequestId(TextSanitizer.clean(message.requestId()));
+        record.setIsMeta(message.isMeta());
+        record.setIsCompactSummary(message.isCompactSummary());
+        record.setIsSidechain(message.isSidechain());
+        record.setIsSynthetic(message.isSynthetic());
+        record.setRowHash(new RowHash().of(record, Set.of(MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID)));
+        return record;
+    }
+
+    private ToolCallsRecord toolCallRecord(ToolCall call)
+    {
+        ToolCallsRecord record = new ToolCallsRecord();
+        record.setTraceId(traceId);
+        record.setToolCallId(TextSanitizer.clean(call.toolCallId()));
+        record.setMessageOrdinal(call.messageOrdinal());
+        record.setCallIndex(call.callIndex());
+        record.setResultOrdinal(call.resultOrdinal());
+        record.setName(TextSanitizer.clean(call.name()));
+        record.setArguments(TextSanitizer.clean(call.arguments()));
+        record.setResultText(TextSanitizer.clean(call.resultText()));
+        record.setIsError(call.isError());
+        record.setExitCode(call.exitCode());
+        record.setDurationSeconds(call.durationSeconds());
+        record.setCalledAt(timestamp(call.calledAt()));
+        record.setRowHash(new RowHash().of(record, Set.of(TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID)));
+        return record;
+    }
+
+    private TokenUsageRecord tokenUsageRecord(String sourceKind, TokenUsage usage)
+    {
+        TokenUsageRecord record = new TokenUsageRecord();
+        record.setSourceKind(sourceKind);
+        record.setResponseId(TextSanitizer.clean(usage.responseId()));
+        record.setRequestId(TextSanitizer.clean(usage.requestId()));
+        record.setTraceId(traceId);
+        record.setMessageOrdinal(usage.messageOrdinal());
+        record.setModel(TextSanitizer.clean(usage.model()));
+        record.setCreatedAt(timestamp(usage.createdAt()));
+        record.setInputTokens(usage.inputTokens());
+        record.setCacheCreationInputTokens(usage.cacheCreationInputTokens());
+        record.setCacheReadInputTokens(usage.cacheReadInputTokens());
+        record.setOutputTokens(usage.outputTokens());
+        record.setReasoningOutputTokens(usage.reasoningOutputTokens());
+        record.setRowHash(new RowHash().of(record, Set.of(TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID)));
+        return record;
+    }
+
+    private String contentJson(List<ContentBlock> content)
+    {
+        ArrayNode blocks = mapper.createArrayNode();
+        for (ContentBlock block : content) {
+            ObjectNode node = blocks.addObject().put("type", TextSanitizer.clean(block.type()));
+            if (block.text() != null) {
+                node.put("text", TextSanitizer.clean(block.text()));
+            }
+            if (block.mediaType() != null) {
+                node.put("media_type", TextSanitizer.clean(block.mediaType()));
+            }
+        }
+        return blocks.toString();
+    }
+
+    private String json(Map<String, Object> value)
+    {
+        try {
+            return mapper.writeValueAsString(new LinkedHashMap<>(value));
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("source_meta is not JSON-serializable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant)
+    {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}
