@@ -145,6 +145,9 @@ public final class Loader
         try {
             readAndWrite(runId, toRead, progress, listener);
             finishUnreadFiles(runId, plan, progress);
+            if (progress.loadedFiles > 0) {
+                warehouse.analyze();
+            }
             status = progress.failedFiles > 0 || progress.errors > 0 ? LoadRunStore.Status.PARTIAL : LoadRunStore.Status.SUCCEEDED;
         }
         catch (RuntimeException | IOException e) {
@@ -199,6 +202,10 @@ public final class Loader
                 bytesInFlight -= parsed.file().sizeBytes();
                 write(runId, parsed, progress);
                 listener.fileDone(parsed.file());
+                if (Long.bitCount(progress.loadedFiles) == 1 && progress.loadedFiles >= 64) {
+                    // the tables grow from what the planner last saw: refresh its statistics at 64, 128, 256... files
+                    warehouse.analyze();
+                }
             }
         }
         finally {

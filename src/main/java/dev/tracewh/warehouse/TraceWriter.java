@@ -228,12 +228,15 @@ public final class TraceWriter
         Set<String> ownedElsewhere = new HashSet<>();
         List<String> responseIds = usage.stream().map(TokenUsageRecord::getResponseId).distinct().toList();
         for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
-            dsl.select(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)
+            // only response_id in the predicate: the one index that serves it, whatever the planner's statistics say
+            dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID)
                     .from(TOKEN_USAGE)
-                    .where(TOKEN_USAGE.SOURCE_KIND.eq(sourceKind))
-                    .and(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
-                    .and(TOKEN_USAGE.TRACE_ID.ne(traceId))
-                    .forEach(row -> ownedElsewhere.add(row.value1() + "\u0000" + row.value2()));
+                    .where(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
+                    .forEach(row -> {
+                        if (row.value1().equals(sourceKind) && !row.value4().equals(traceId)) {
+                            ownedElsewhere.add(row.value2() + "\u0000" + row.value3());
+                        }
+                    });
         }
         if (ownedElsewhere.isEmpty()) {
             return usage;

@@ -103,6 +103,19 @@ public final class Warehouse
         }
     }
 
+    /**
+     * Refreshes PostgreSQL's planner statistics of the row tables. A load that starts on empty tables would
+     * otherwise keep planning for empty tables (where autovacuum is off or slow to react). Nothing on H2.
+     */
+    public void analyze()
+    {
+        if (url.vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
+            // only the columns loads look up by: statistics of large text columns cost seconds to sample
+            dsl.execute("analyze sessions (trace_id, source_path), messages (trace_id), tool_calls (trace_id), "
+                    + "token_usage (source_kind, response_id, trace_id), source_files (path)");
+        }
+    }
+
     public DSLContext dsl()
     {
         return dsl;

@@ -1,0 +1,27 @@
+package dev.tracewh.cli;
+
+import dev.tracewh.devtools.BenchCommand;
+import dev.tracewh.devtools.GenCorpusCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "dev", mixinStandardHelpOptions = true,
+        header = "Developer tools: synthetic corpora and load benchmarks.",
+        subcommands = {GenCorpusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+final class DevCommand
+        implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+}

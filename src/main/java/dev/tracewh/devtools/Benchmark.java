@@ -1,0 +1,304 @@
+package dev.tracewh.devtools;
+
+import dev.tracewh.format.TraceFormat;
+import dev.tracewh.load.LoadListener;
+import dev.tracewh.load.LoadOptions;
+import dev.tracewh.load.LoadReport;
+import dev.tracewh.load.Loader;
+import dev.tracewh.load.SourceRoot;
+import dev.tracewh.model.ParsedFile;
+import dev.tracewh.warehouse.DatabaseUrl;
+import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.Warehouse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Benchmarks the loader on a corpus: parse-only throughput, then per database a full first load into a fresh
+ * warehouse, a reload with nothing changed, and a reload after appending a turn to a fraction of the files (the
+ * files are truncated back afterwards), and finally the {@code psql \copy} floor on the PostgreSQL server.
+ * Every phase runs in this JVM, so its heap limit is the one the numbers are for.
+ */
+final class Benchmark
+{
+    static final String H2 = "H2";
+    static final String POSTGRESQL = "PostgreSQL";
+    private static final String H2_DATABASE_NAME = "bench";
+    private static final long APPEND_SEED = 20_260_101;
+
+    /** What to run: {@code h2Directory} and {@code postgres} are empty for a database that is skipped. */
+    record Settings(Path corpus, CorpusFormat format, Optional<Path> h2Directory, Optional<PostgresTarget> postgres, double appendFraction)
+    {
+        Settings
+        {
+            requireNonNull(corpus, "corpus is null");
+            requireNonNull(format, "format is null");
+            requireNonNull(h2Directory, "h2Directory is null");
+            requireNonNull(postgres, "postgres is null");
+            if (!(appendFraction > 0 && appendFraction <= 1)) {
+                throw new IllegalArgumentException("appendFraction must be in (0, 1]: " + appendFraction);
+            }
+        }
+    }
+
+    /** One timed phase against one target; {@code failure} names what ended it early (an OutOfMemoryError, say). */
+    record Phase(String name, String target, ResourceUse use, int files, long bytes, String failure)
+    {
+        double megabytesPerSecond()
+        {
+            return use.seconds() <= 0 ? 0 : bytes / 1e6 / use.seconds();
+        }
+    }
+
+    /** Everything measured; {@code warehouseBytes} is the size of each warehouse after its loads. */
+    record Report(Settings settings, int files, long bytes, int appendedFiles, long appendedBytes, List<Phase> phases,
+            Map<String, Long> warehouseBytes, List<CopyBaseline.Result> copies)
+    {
+        Report
+        {
+            phases = List.copyOf(phases);
+            warehouseBytes = Collections.unmodifiableMap(new LinkedHashMap<>(warehouseBytes));
+            copies = List.copyOf(copies);
+        }
+
+        Optional<Phase> phase(String name, String target)
+        {
+            return phases.stream().filter(phase -> phase.name().equals(name) && phase.target().equals(target)).findFirst();
+        }
+    }
+
+    static final String PARSE_ONLY = "parse only";
+    static final String FULL_LOAD = "full first load";
+    static final String UNCHANGED_RELOAD = "no-change reload";
+    static final String APPEND_RELOAD = "reload after append";
+
+    private final Settings settings;
+    private final TraceFormat format;
+    private final PrintWriter log;
+
+    Benchmark(Settings settings, PrintWriter log)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.format = settings.format().traceFormat();
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    Report run()
+            throws IOException, SQLException, InterruptedException
+    {
+        List<Path> files = format.discover(settings.corpus());
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no " + format.id() + " files below " + settings.corpus());
+        }
+        long bytes = 0;
+        for (Path file : files) {
+            bytes += Files.size(file);
+        }
+        List<Path> appended = appendTargets(files);
+        log("corpus %s: %,d %s files, %.1f MB; appending to %,d of them", settings.corpus(), files.size(), format.id(), bytes / 1e6, appended.size());
+
+        List<Phase> phases = new ArrayList<>();
+        Map<String, Long> warehouseBytes = new LinkedHashMap<>();
+        phases.add(parseOnly(files, bytes));
+        long[] appendedBytes = new long[1];
+        if (settings.h2Directory().isPresent()) {
+            Path directory = settings.h2Directory().get();
+            Files.createDirectories(directory);
+            Path databaseFile = directory.resolve(H2_DATABASE_NAME + ".mv.db");
+            Files.deleteIfExists(databaseFile);
+            Files.deleteIfExists(directory.resolve(H2_DATABASE_NAME + ".trace.db"));
+            String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_DATABASE_NAME);
+            phases.addAll(loads(H2, url, appended, appendedBytes));
+            warehouseBytes.put(H2, Files.size(databaseFile));
+        }
+        List<CopyBaseline.Result> copies = new ArrayList<>();
+        if (settings.postgres().isPresent()) {
+            PostgresTarget postgres = settings.postgres().get();
+            postgres.recreate();
+            phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), appended, appendedBytes));
+            warehouseBytes.put(POSTGRESQL, postgresTablesBytes(postgres));
+            CopyBaseline baseline = new CopyBaseline(postgres);
+            for (CopyBaseline.Storage storage : CopyBaseline.Storage.values()) {
+                log("psql \\copy, %s ...", storage.description());
+                CopyBaseline.Result copy = baseline.copy(files, storage);
+                log("  %.1f s, %.1f MB/s, table %.1f MB", copy.seconds(), copy.megabytesPerSecond(), copy.tableBytes() / 1e6);
+                copies.add(copy);
+            }
+        }
+        return new Report(settings, files.size(), bytes, appended.size(), appendedBytes[0], phases, warehouseBytes, copies);
+    }
+
+    /** All files through the format's parser, one per core as the loader does, keeping nothing. */
+    private Phase parseOnly(List<Path> files, long bytes)
+            throws InterruptedException
+    {
+        log("%s ...", PARSE_ONLY);
+        ResourceProbe probe = ResourceProbe.start();
+        ExecutorService parsers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        String failure = null;
+        int issues = 0;
+        try {
+            List<Future<Integer>> parsed = new ArrayList<>(files.size());
+            for (Path file : files) {
+                parsed.add(parsers.submit(() -> parse(file).issues().size()));
+            }
+            for (Future<Integer> result : parsed) {
+                issues += result.get();
+            }
+        }
+        catch (ExecutionException e) {
+            failure = e.getCause().toString();
+        }
+        finally {
+            parsers.shutdownNow();
+        }
+        Phase phase = new Phase(PARSE_ONLY, "-", probe.stop(), files.size(), bytes,
+                failure != null ? failure : issues > 0 ? issues + " parse issues" : null);
+        logPhase(phase);
+        return phase;
+    }
+
+    private ParsedFile parse(Path file)
+            throws IOException
+    {
+        try (InputStream input = Files.newInputStream(file)) {
+            return format.parse(file, input);
+        }
+    }
+
+    /** The three loads against one fresh warehouse; a failed first load ends them. */
+    private List<Phase> loads(String target, String url, List<Path> appended, long[] appendedBytes)
+            throws IOException
+    {
+        List<Phase> phases = new ArrayList<>();
+        List<SourceRoot> roots = List.of(new SourceRoot(format, settings.corpus()));
+        try (Warehouse warehouse = Warehouse.open(DatabaseUrl.parse(url))) {
+            warehouse.migrate();
+            Loader loader = new Loader(warehouse, "bench");
+            Phase full = load(FULL_LOAD, target, loader, roots);
+            phases.add(full);
+            if (full.failure() != null) {
+                return phases;
+            }
+            phases.add(load(UNCHANGED_RELOAD, target, loader, roots));
+            List<FileState> originals = new ArrayList<>();
+            for (Path file : appended) {
+                originals.add(FileState.of(file));
+            }
+            try {
+                appendedBytes[0] = CorpusGenerator.appendTurns(settings.format(), appended, APPEND_SEED).bytes();
+                phases.add(load(APPEND_RELOAD, target, loader, roots));
+            }
+            finally {
+                for (FileState original : originals) {
+                    original.restore();
+                }
+            }
+        }
+        return phases;
+    }
+
+    private Phase load(String name, String target, Loader loader, List<SourceRoot> roots)
+    {
+        log("%s, %s ...", name, target);
+        ResourceProbe probe = ResourceProbe.start();
+        Phase phase;
+        try {
+            LoadReport report = loader.load(roots, LoadOptions.INCREMENTAL, "dev bench", LoadListener.NONE);
+            String failure = report.status() == LoadRunStore.Status.SUCCEEDED ? null
+                    : report.status().name().toLowerCase(Locale.ROOT) + ": " + report.files().failed() + " files failed, "
+                            + report.files().errors() + " errors";
+            phase = new Phase(name, target, probe.stop(), report.files().loaded(), report.files().bytesRead(), failure);
+        }
+        catch (OutOfMemoryError | RuntimeException | IOException e) {
+            // an OutOfMemoryError is a result here: the phase ends, the benchmark goes on with the next database
+            phase = new Phase(name, target, probe.stop(), 0, 0, e.toString());
+        }
+        logPhase(phase);
+        return phase;
+    }
+
+    /** Every k-th file in discovery order, k = 1 / fraction: spread over projects, days and sizes. */
+    private List<Path> appendTargets(List<Path> files)
+    {
+        int step = (int) Math.max(1, Math.round(1 / settings.appendFraction()));
+        List<Path> targets = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += step) {
+            targets.add(files.get(i));
+        }
+        return targets;
+    }
+
+    private static long postgresTablesBytes(PostgresTarget postgres)
+            throws SQLException
+    {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl());
+                Statement statement = connection.createStatement();
+                ResultSet size = statement.executeQuery("""
+                        select coalesce(sum(pg_total_relation_size(c.oid)), 0)
+                        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                        where n.nspname = current_schema() and c.relkind in ('r', 'm')
+                        """)) {
+            size.next();
+            return size.getLong(1);
+        }
+    }
+
+    private void logPhase(Phase phase)
+    {
+        ResourceUse use = phase.use();
+        log("  %.1f s, %.1f MB/s, %,d files, peak heap %.0f MB, heap after GC %.0f MB, peak RSS %.0f MB%s", use.seconds(),
+                phase.megabytesPerSecond(), phase.files(), use.peakHeapBytes() / 1e6, use.maxHeapAfterGcBytes() / 1e6,
+                use.peakRssBytes() / 1e6, phase.failure() == null ? "" : " FAILED: " + phase.failure());
+    }
+
+    private void log(String format, Object... arguments)
+    {
+        log.printf(format + "%n", arguments);
+        log.flush();
+    }
+
+    /** A file's size and modification time before the benchmark appended to it, to put it back afterwards. */
+    private record FileState(Path path, long size, FileTime modifiedAt)
+    {
+        static FileState of(Path path)
+                throws IOException
+        {
+            return new FileState(path, Files.size(path), Files.getLastModifiedTime(path));
+        }
+
+        void restore()
+                throws IOException
+        {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                channel.truncate(size);
+            }
+            Files.setLastModifiedTime(path, modifiedAt);
+        }
+    }
+}

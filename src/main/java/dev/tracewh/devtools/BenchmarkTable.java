@@ -1,0 +1,93 @@
+package dev.tracewh.devtools;
+
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Renders a benchmark report as a plain-text table for the terminal and as a markdown section. */
+final class BenchmarkTable
+{
+    private BenchmarkTable() {}
+
+    static void print(Benchmark.Report report, Machine machine, PrintWriter out)
+    {
+        out.printf("%s corpus %s: %,d files, %.1f MB%n", report.settings().format().id(), report.settings().corpus(), report.files(), report.bytes() / 1e6);
+        out.printf("machine: %s%n%n", machine);
+        out.printf("%-22s %-10s %8s %8s %7s %10s %10s %10s %8s %6s  %s%n",
+                "phase", "target", "seconds", "MB/s", "files", "peak heap", "after GC", "peak RSS", "CPU s", "GC s", "note");
+        for (Benchmark.Phase phase : report.phases()) {
+            ResourceUse use = phase.use();
+            out.printf("%-22s %-10s %8.1f %8.1f %,7d %7.0f MB %7.0f MB %7.0f MB %8.1f %6.1f  %s%n",
+                    phase.name(), phase.target(), use.seconds(), phase.megabytesPerSecond(), phase.files(), use.peakHeapBytes() / 1e6,
+                    use.maxHeapAfterGcBytes() / 1e6, use.peakRssBytes() / 1e6, use.cpuSeconds(), use.gcSeconds(), note(report, phase));
+        }
+        for (CopyBaseline.Result copy : report.copies()) {
+            out.printf("%-33s %8.1f %8.1f %7s   table %.1f MB%n", "psql \\copy, " + copy.storage().name().toLowerCase(Locale.ROOT),
+                    copy.seconds(), copy.megabytesPerSecond(), "", copy.tableBytes() / 1e6);
+        }
+        for (Map.Entry<String, Long> size : report.warehouseBytes().entrySet()) {
+            out.printf("warehouse size, %s: %.1f MB%n", size.getKey(), size.getValue() / 1e6);
+        }
+        ratios(report).ifPresent(out::println);
+        out.flush();
+    }
+
+    static String markdown(Benchmark.Report report, Machine machine, String title)
+    {
+        StringBuilder md = new StringBuilder();
+        md.append("\n### ").append(title).append(" (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");
+        md.append("- Corpus: `").append(report.settings().corpus()).append("`, ").append(report.settings().format().id())
+                .append(", %,d files, %.1f MB".formatted(report.files(), report.bytes() / 1e6)).append('\n');
+        md.append("- Machine: ").append(machine).append('\n');
+        md.append("- JVM arguments: `").append(machine.jvmArguments().isBlank() ? "(none)" : machine.jvmArguments()).append("`\n");
+        md.append("- Append step: one turn appended to %,d files (%.2f MB), reloaded, then truncated back\n\n"
+                .formatted(report.appendedFiles(), report.appendedBytes() / 1e6));
+        md.append("| Phase | Target | Seconds | MB/s | Files read | Peak heap MB | Heap after GC MB | Peak RSS MB | CPU s | GC s | Note |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Benchmark.Phase phase : report.phases()) {
+            ResourceUse use = phase.use();
+            md.append("| %s | %s | %.1f | %.1f | %,d | %.0f | %.0f | %.0f | %.1f | %.1f | %s |\n".formatted(phase.name(), phase.target(), use.seconds(),
+                    phase.megabytesPerSecond(), phase.files(), use.peakHeapBytes() / 1e6, use.maxHeapAfterGcBytes() / 1e6, use.peakRssBytes() / 1e6,
+                    use.cpuSeconds(), use.gcSeconds(), note(report, phase).replace("|", "\\|")));
+        }
+        for (CopyBaseline.Result copy : report.copies()) {
+            md.append("| psql `\\copy`, %s | PostgreSQL | %.1f | %.1f | %,d | | | | | | table %.1f MB |\n".formatted(copy.storage().description(),
+                    copy.seconds(), copy.megabytesPerSecond(), report.files(), copy.tableBytes() / 1e6));
+        }
+        md.append('\n');
+        for (Map.Entry<String, Long> size : report.warehouseBytes().entrySet()) {
+            md.append("- Warehouse size after the loads, %s: %.1f MB\n".formatted(size.getKey(), size.getValue() / 1e6));
+        }
+        ratios(report).ifPresent(ratios -> md.append("- ").append(ratios).append('\n'));
+        return md.toString();
+    }
+
+    private static String note(Benchmark.Report report, Benchmark.Phase phase)
+    {
+        if (phase.failure() != null) {
+            return "FAILED: " + phase.failure();
+        }
+        if (phase.name().equals(Benchmark.APPEND_RELOAD)) {
+            return "%,d files appended to".formatted(report.appendedFiles());
+        }
+        return "";
+    }
+
+    /** Full PostgreSQL load MB/s over each {@code \copy} baseline's MB/s. */
+    private static Optional<String> ratios(Benchmark.Report report)
+    {
+        Optional<Benchmark.Phase> load = report.phase(Benchmark.FULL_LOAD, Benchmark.POSTGRESQL).filter(phase -> phase.failure() == null);
+        if (load.isEmpty() || report.copies().isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder ratios = new StringBuilder("full PostgreSQL load / psql \\copy:");
+        for (CopyBaseline.Result copy : report.copies()) {
+            ratios.append(" %.2f against %s,".formatted(load.get().megabytesPerSecond() / copy.megabytesPerSecond(), copy.storage().description()));
+        }
+        ratios.setLength(ratios.length() - 1);
+        return Optional.of(ratios.toString());
+    }
+}

@@ -1,0 +1,261 @@
+package dev.tracewh.devtools;
+
+import dev.tracewh.format.TraceFormat;
+import dev.tracewh.load.LoadListener;
+import dev.tracewh.load.LoadOptions;
+import dev.tracewh.load.LoadReport;
+import dev.tracewh.load.Loader;
+import dev.tracewh.load.SourceRoot;
+import dev.tracewh.model.Message;
+import dev.tracewh.model.ParsedFile;
+import dev.tracewh.model.ToolCall;
+import dev.tracewh.model.Trace;
+import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.Warehouse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CorpusGeneratorTest
+{
+    @TempDir
+    Path temp;
+
+    @ParameterizedTest
+    @EnumSource(CorpusFormat.class)
+    void generatedCorpusParsesWithoutIssues(CorpusFormat format)
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        CorpusGenerator.generate(new CorpusGenerator.Request(format, 8_000_000, false, 7), root);
+
+        List<Trace> traces = new ArrayList<>();
+        boolean nulEscapes = false;
+        for (Path file : format.traceFormat().discover(root)) {
+            nulEscapes |= Files.readString(file).contains("\\u0000");
+            ParsedFile parsed = parse(format.traceFormat(), file);
+            assertEquals(List.of(), parsed.issues(), () -> "issues in " + file);
+            assertEquals(Files.size(file), parsed.consumedBytes(), () -> "unconsumed bytes in " + file);
+            assertEquals(1, parsed.traces().size(), () -> "traces in " + file);
+            traces.addAll(parsed.traces());
+        }
+        List<Message> messages = traces.stream().flatMap(trace -> trace.messages().stream()).toList();
+        List<ToolCall> toolCalls = traces.stream().flatMap(trace -> trace.toolCalls().stream()).toList();
+        assertTrue(traces.stream().anyMatch(Trace::isSidechain), "no sub-agent traces");
+        assertTrue(toolCalls.stream().anyMatch(call -> Boolean.TRUE.equals(call.isError())), "no failed tool calls");
+        assertTrue(toolCalls.stream().allMatch(call -> call.resultOrdinal() != null), "tool calls without results");
+        assertTrue(traces.stream().allMatch(trace -> !trace.tokenUsage().isEmpty()), "traces without token usage");
+        assertTrue(messages.stream().anyMatch(message -> message.reasoningContent() != null), "no reasoning");
+        assertTrue(messages.stream().anyMatch(message -> message.text() != null && message.text().length() > 20_000), "no long outputs");
+        assertTrue(nulEscapes, "no NUL escapes");
+        assertTrue(messages.stream().anyMatch(message -> message.text() != null && message.text().contains("✅")), "no non-ASCII text");
+        if (format == CorpusFormat.CLAUDE_CODE) {
+            assertTrue(messages.stream().anyMatch(Message::isCompactSummary), "no compaction");
+            assertTrue(messages.stream().anyMatch(Message::isSynthetic), "no <synthetic> API errors");
+            assertTrue(messages.stream().anyMatch(message -> message.apiMessageId() != null && message.lineNumber() > 0), "no API responses");
+        }
+        else {
+            assertTrue(traces.stream().anyMatch(trace -> trace.sourceMeta().toString().contains("compacted")), "no compaction");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CorpusFormat.class)
+    void sizeAndFileCountMatchTheRequest(CorpusFormat format)
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        CorpusGenerator.Manifest manifest = CorpusGenerator.generate(new CorpusGenerator.Request(format, 5_000_000, false, 3), root);
+
+        List<Path> files = jsonLinesFiles(root);
+        long bytes = 0;
+        for (Path file : files) {
+            bytes += Files.size(file);
+        }
+        assertEquals(manifest.files(), files.size());
+        assertEquals(manifest.bytes(), bytes);
+        assertEquals(5_000_000, bytes, 5_000_000 * 0.03);
+        assertEquals(files.size(), format.traceFormat().discover(root).size());
+        assertTrue(manifest.sessions() >= 5, "sessions: " + manifest.sessions());
+    }
+
+    @ParameterizedTest
+    @EnumSource(CorpusFormat.class)
+    void singleFileSizeWritesOneSessionFile(CorpusFormat format)
+            throws IOException
+    {
+        Path root = temp.resolve("single");
+        CorpusGenerator.Manifest manifest = CorpusGenerator.generate(new CorpusGenerator.Request(format, 3_000_000, true, 5), root);
+
+        List<Path> files = jsonLinesFiles(root);
+        assertEquals(1, files.size());
+        assertEquals(1, manifest.sessions());
+        assertEquals(3_000_000, Files.size(files.getFirst()), 3_000_000 * 0.03);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CorpusFormat.class)
+    void sameSeedWritesIdenticalBytes(CorpusFormat format)
+            throws IOException
+    {
+        Map<String, String> first = digests(generateInto(format, 11, "first"));
+        Map<String, String> second = digests(generateInto(format, 11, "second"));
+        Map<String, String> otherSeed = digests(generateInto(format, 12, "other"));
+
+        assertEquals(first, second);
+        assertNotEquals(first.values().stream().sorted().toList(), otherSeed.values().stream().sorted().toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(CorpusFormat.class)
+    void appendedTurnsContinueTheirSessions(CorpusFormat format)
+            throws IOException
+    {
+        Path root = generateInto(format, 9, "append");
+        List<Path> files = format.traceFormat().discover(root).subList(0, 3);
+        List<Trace> before = new ArrayList<>();
+        for (Path file : files) {
+            before.add(parse(format.traceFormat(), file).traces().getFirst());
+        }
+
+        GeneratedFiles appended = CorpusGenerator.appendTurns(format, files, 42);
+
+        assertEquals(0, appended.files());
+        assertTrue(appended.lines() >= 3 * 3, "lines appended: " + appended.lines());
+        for (int i = 0; i < files.size(); i++) {
+            ParsedFile parsed = parse(format.traceFormat(), files.get(i));
+            assertEquals(List.of(), parsed.issues());
+            Trace after = parsed.traces().getFirst();
+            assertEquals(before.get(i).traceId(), after.traceId());
+            assertTrue(after.messageCount() > before.get(i).messageCount());
+            assertTrue(after.tokenUsage().size() > before.get(i).tokenUsage().size());
+            assertTrue(after.endedAt().isAfter(before.get(i).endedAt()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CorpusFormat.class)
+    void smallCorpusLoadsIntoH2(CorpusFormat format)
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        CorpusGenerator.Manifest manifest = CorpusGenerator.generate(new CorpusGenerator.Request(format, 3_000_000, false, 21), root);
+        List<SourceRoot> roots = List.of(new SourceRoot(format.traceFormat(), root));
+
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2);
+                Warehouse warehouse = database.open()) {
+            Loader loader = new Loader(warehouse, "test");
+            LoadReport first = loader.load(roots, LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+            assertEquals(LoadRunStore.Status.SUCCEEDED, first.status());
+            assertEquals(manifest.files(), first.files().loaded());
+            assertEquals(0, first.files().errors());
+            assertEquals(manifest.bytes(), first.files().bytesRead());
+            assertTrue(first.messages() > 300, "messages: " + first.messages());
+
+            LoadReport unchanged = loader.load(roots, LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+            assertEquals(manifest.files(), unchanged.files().unchanged());
+            assertEquals(0, unchanged.rows().rowsChanged());
+
+            CorpusGenerator.appendTurns(format, format.traceFormat().discover(root).subList(0, 1), 1);
+            LoadReport grown = loader.load(roots, LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+            assertEquals(LoadRunStore.Status.SUCCEEDED, grown.status());
+            assertEquals(1, grown.files().loaded());
+            assertEquals(1, grown.rows().tracesUpdated());
+            assertTrue(grown.rows().messagesInserted() >= 3, "messages inserted: " + grown.rows().messagesInserted());
+            assertEquals(0, grown.rows().messagesDeleted());
+        }
+    }
+
+    @Test
+    void outputFolderMustBeEmpty()
+            throws IOException
+    {
+        Files.writeString(temp.resolve("existing.txt"), "x");
+        assertThrows(IllegalArgumentException.class,
+                () -> CorpusGenerator.generate(new CorpusGenerator.Request(CorpusFormat.CODEX, 1_000_000, false, 1), temp));
+    }
+
+    @Test
+    void projectFoldersFollowClaudeCodesEncoding()
+    {
+        assertEquals("-Users-yuki-My-Projects-app--v2-", CorpusGenerator.encodeProjectDirectory("/Users/yuki/My Projects/app (v2)"));
+        assertEquals("-home-li------", CorpusGenerator.encodeProjectDirectory("/home/li/项目/实验"));
+    }
+
+    @Test
+    void sizesParseWithDecimalAndBinaryUnits()
+    {
+        assertEquals(300_000_000, DataSize.parse("300MB").bytes());
+        assertEquals(1_500_000_000, DataSize.parse("1.5GB").bytes());
+        assertEquals(64 * 1024, DataSize.parse("64KiB").bytes());
+        assertEquals(512, DataSize.parse("512").bytes());
+        assertThrows(IllegalArgumentException.class, () -> DataSize.parse("12 parsecs"));
+    }
+
+    private Path generateInto(CorpusFormat format, long seed, String folder)
+            throws IOException
+    {
+        Path root = temp.resolve(folder);
+        CorpusGenerator.generate(new CorpusGenerator.Request(format, 2_000_000, false, seed), root);
+        return root;
+    }
+
+    private static ParsedFile parse(TraceFormat format, Path file)
+            throws IOException
+    {
+        try (InputStream input = Files.newInputStream(file)) {
+            return format.parse(file, input);
+        }
+    }
+
+    private static List<Path> jsonLinesFiles(Path root)
+            throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(path -> path.toString().endsWith(".jsonl")).sorted().toList();
+        }
+    }
+
+    /** Relative path to SHA-256 of every file below {@code root}, manifest included. */
+    private static Map<String, String> digests(Path root)
+            throws IOException
+    {
+        Map<String, String> digests = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                digests.put(root.relativize(path).toString(), sha256(Files.readAllBytes(path)));
+            }
+        }
+        return digests;
+    }
+
+    private static String sha256(byte[] bytes)
+    {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
