@@ -8,12 +8,14 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Row2;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.TableRecord;
 import org.jooq.impl.DSL;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,8 +36,8 @@ import static java.util.Objects.requireNonNull;
  * Merges traces into the warehouse inside the caller's transaction. Each row carries a hash of its values:
  * a trace whose hash is unchanged is skipped whole; otherwise its children are diffed by natural key, so an
  * appended session inserts only its new rows and a reload of unchanged data writes nothing.
- * A token usage row belongs to the first trace that wrote it: the same response copied into another file
- * (a resumed or forked session) is counted once.
+ * A token usage row belongs to one trace: the same response copied into another file (a resumed or forked
+ * session) is counted once, by the trace that started first.
  */
 public final class TraceWriter
 {
@@ -76,7 +78,7 @@ public final class TraceWriter
         Diff messageDiff = merge(isNew, MESSAGES, MESSAGES.TRACE_ID.eq(traceId), rows.messageKeys(), rows.messageHashes(), rows::message,
                 MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
         List<ToolCallsRecord> toolCalls = rows.toolCalls();
-        List<TokenUsageRecord> ownUsage = withoutResponsesOwnedElsewhere(traceId, session.getSourceKind(), rows.tokenUsage());
+        List<TokenUsageRecord> ownUsage = ownedUsage(session, rows.tokenUsage());
         Diff toolCallDiff = merge(isNew, TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
                 toolCalls.stream().map(ToolCallsRecord::getToolCallId).toList(),
                 toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
@@ -219,30 +221,59 @@ public final class TraceWriter
         }
     }
 
-    /** Drops usage rows whose response another trace already holds, so each response is counted once. */
-    private List<TokenUsageRecord> withoutResponsesOwnedElsewhere(String traceId, String sourceKind, List<TokenUsageRecord> usage)
+    /**
+     * The usage rows this trace owns. A response seen in several traces (a resumed session copies earlier
+     * lines) is counted once, by the trace that started first (ties: the smaller trace id), whatever order the
+     * files load in: this trace takes over a response from a later owner and leaves one to an earlier owner.
+     */
+    private List<TokenUsageRecord> ownedUsage(SessionsRecord session, List<TokenUsageRecord> usage)
     {
         if (usage.isEmpty()) {
             return usage;
         }
-        Set<String> ownedElsewhere = new HashSet<>();
+        Set<Row2<String, String>> ownedElsewhere = new HashSet<>();
+        List<Row2<String, String>> takenOver = new ArrayList<>();
         List<String> responseIds = usage.stream().map(TokenUsageRecord::getResponseId).distinct().toList();
         for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
             // only response_id in the predicate: the one index that serves it, whatever the planner's statistics say
-            dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID)
+            dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
                     .from(TOKEN_USAGE)
+                    .join(SESSIONS).on(SESSIONS.TRACE_ID.eq(TOKEN_USAGE.TRACE_ID))
                     .where(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
                     .forEach(row -> {
-                        if (row.value1().equals(sourceKind) && !row.value4().equals(traceId)) {
-                            ownedElsewhere.add(row.value2() + "\u0000" + row.value3());
+                        if (row.value1().equals(session.getSourceKind()) && !row.value4().equals(session.getTraceId())) {
+                            Row2<String, String> key = DSL.row(row.value2(), row.value3());
+                            if (startsBefore(row.value5(), row.value4(), session.getStartedAt(), session.getTraceId())) {
+                                ownedElsewhere.add(key);
+                            }
+                            else {
+                                takenOver.add(key);
+                            }
                         }
                     });
+        }
+        for (int from = 0; from < takenOver.size(); from += BATCH_SIZE) {
+            dsl.deleteFrom(TOKEN_USAGE)
+                    .where(TOKEN_USAGE.SOURCE_KIND.eq(session.getSourceKind()))
+                    .and(DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID).in(takenOver.subList(from, Math.min(takenOver.size(), from + BATCH_SIZE))))
+                    .execute();
         }
         if (ownedElsewhere.isEmpty()) {
             return usage;
         }
         return usage.stream()
-                .filter(row -> !ownedElsewhere.contains(row.getResponseId() + "\u0000" + row.getRequestId()))
+                .filter(row -> !ownedElsewhere.contains(DSL.row(row.getResponseId(), row.getRequestId())))
                 .toList();
+    }
+
+    private static boolean startsBefore(OffsetDateTime startedAt, String traceId, OffsetDateTime otherStartedAt, String otherTraceId)
+    {
+        if (startedAt != null && otherStartedAt != null && !startedAt.isEqual(otherStartedAt)) {
+            return startedAt.isBefore(otherStartedAt);
+        }
+        if ((startedAt == null) != (otherStartedAt == null)) {
+            return startedAt != null;
+        }
+        return traceId.compareTo(otherTraceId) < 0;
     }
 }

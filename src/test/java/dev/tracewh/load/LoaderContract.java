@@ -181,6 +181,24 @@ abstract class LoaderContract
     }
 
     @Test
+    void aCopiedResponseBelongsToTheSessionThatStartedFirstWhateverTheLoadOrder()
+            throws IOException
+    {
+        String resumed = "99999999-1111-2222-3333-444455556666";
+        Path resumedFile = projects.resolve(resumed + ".jsonl");
+        Files.writeString(resumedFile, (userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10)).replace(SESSION, resumed)
+                .replace("2025-07-01T10:00:00.000Z", "2025-07-02T10:00:00.000Z"));
+        new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), resumedFile)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        assertEquals(List.of(resumed), dsl.select(TOKEN_USAGE.TRACE_ID).from(TOKEN_USAGE).fetch(TOKEN_USAGE.TRACE_ID));
+
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
+        load(false);
+        assertEquals(List.of(SESSION), dsl.select(TOKEN_USAGE.TRACE_ID).from(TOKEN_USAGE).fetch(TOKEN_USAGE.TRACE_ID),
+                "the session that started first takes the response over");
+        assertEquals(0, load(true).rows().rowsChanged());
+    }
+
+    @Test
     void syntheticClaudeCodeCorpusMatchesItsAnswerKeyAndReloadsUnchanged()
             throws IOException
     {
