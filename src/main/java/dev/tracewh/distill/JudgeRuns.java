@@ -23,17 +23,7 @@ public final class JudgeRuns
 
     static long startSql(DSLContext dsl, String name, String sqlSha256, String parameters, OffsetDateTime now)
     {
-        return dsl.insertInto(JUDGE_RUNS)
-                .set(JUDGE_RUNS.NAME, name)
-                .set(JUDGE_RUNS.KIND, KIND_SQL)
-                .set(JUDGE_RUNS.SQL_SHA256, sqlSha256)
-                .set(JUDGE_RUNS.PARAMETERS, parameters)
-                .set(JUDGE_RUNS.CREATED_AT, now)
-                .set(JUDGE_RUNS.UPDATED_AT, now)
-                .set(JUDGE_RUNS.ROW_COUNT, 0)
-                .returningResult(JUDGE_RUNS.JUDGE_RUN_ID)
-                .fetchSingle()
-                .value1();
+        return insert(dsl, name, KIND_SQL, null, null, sqlSha256, parameters, now);
     }
 
     /** The import run named {@code name}, created when new; a given model replaces the stored one. */
@@ -52,11 +42,18 @@ public final class JudgeRuns
                     .execute();
             return existing;
         }
+        return insert(dsl, name, KIND_IMPORT, name, model.orElse(null), null, parameters, now);
+    }
+
+    private static long insert(DSLContext dsl, String name, String kind, String importName, String model, String sqlSha256,
+            String parameters, OffsetDateTime now)
+    {
         return dsl.insertInto(JUDGE_RUNS)
                 .set(JUDGE_RUNS.NAME, name)
-                .set(JUDGE_RUNS.KIND, KIND_IMPORT)
-                .set(JUDGE_RUNS.IMPORT_NAME, name)
-                .set(JUDGE_RUNS.MODEL, model.orElse(null))
+                .set(JUDGE_RUNS.KIND, kind)
+                .set(JUDGE_RUNS.IMPORT_NAME, importName)
+                .set(JUDGE_RUNS.MODEL, model)
+                .set(JUDGE_RUNS.SQL_SHA256, sqlSha256)
                 .set(JUDGE_RUNS.PARAMETERS, parameters)
                 .set(JUDGE_RUNS.CREATED_AT, now)
                 .set(JUDGE_RUNS.UPDATED_AT, now)

@@ -3,7 +3,6 @@ package dev.tracewh.load;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.WriteCounts;
 
-import java.util.List;
 
 /**
  * The outcome of one load. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD.
@@ -11,7 +10,6 @@ import java.util.List;
 public record LoadReport(
         Long runId,
         LoadRunStore.Status status,
-        List<PlannedFile> plan,
         LoadRunStore.FileCounts files,
         WriteCounts rows,
         long traces,
@@ -21,11 +19,6 @@ public record LoadReport(
         long replacedCharacters,
         double seconds)
 {
-    public LoadReport
-    {
-        plan = List.copyOf(plan);
-    }
-
     public double megabytesPerSecond()
     {
         return seconds <= 0 ? 0 : files.bytesRead() / 1_000_000.0 / seconds;

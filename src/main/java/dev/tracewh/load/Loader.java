@@ -156,7 +156,7 @@ public final class Loader
         }
         double seconds = seconds(startNanos);
         runs.finish(runId, status, progress.fileCounts(plan.size()), progress.rows, seconds);
-        return new LoadReport(runId, status, plan, progress.fileCounts(plan.size()), progress.rows,
+        return new LoadReport(runId, status, progress.fileCounts(plan.size()), progress.rows,
                 progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds);
     }
 

@@ -9,9 +9,4 @@ public enum Role
     {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
-
-    public static Role fromWireName(String name)
-    {
-        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
-    }
 }
