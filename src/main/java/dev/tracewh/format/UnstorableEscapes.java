@@ -1,5 +1,7 @@
 package dev.tracewh.format;
 
+import dev.tracewh.jsonl.ByteScan;
+
 /**
  * Finds the JSON escapes of characters a warehouse cannot store, on the raw bytes of a line: {@code \u0000}
  * (PostgreSQL text rejects NUL) and lone surrogates such as {@code \ud83d} (not encodable as UTF-8). Replacing
@@ -29,10 +31,10 @@ final class UnstorableEscapes
         int end = offset + length;
         int found = 0;
         int i = offset;
-        while (i < end) {
-            if (bytes[i] != '\\') {
-                i++;
-                continue;
+        while (true) {
+            i = ByteScan.indexOf(bytes, (byte) '\\', i, end);
+            if (i < 0) {
+                return found;
             }
             if (i + 5 >= end || bytes[i + 1] != 'u') {
                 // an escaped character such as \\ or \": skip both bytes
@@ -61,7 +63,6 @@ final class UnstorableEscapes
             }
             i += 6;
         }
-        return found;
     }
 
     /** The value of four hex digits, or -1 when they are not hex (then the JSON parser reports the line). */

@@ -64,7 +64,7 @@ public final class JsonlReader
         }
         int scanFrom = start;
         while (true) {
-            int newline = indexOf((byte) '\n', scanFrom, end);
+            int newline = ByteScan.indexOf(buffer, (byte) '\n', scanFrom, end);
             if (newline >= 0) {
                 return emit(newline, true);
             }
@@ -158,16 +158,6 @@ public final class JsonlReader
             start = 3;
             consumedBytes = 3;
         }
-    }
-
-    private int indexOf(byte value, int from, int to)
-    {
-        for (int i = from; i < to; i++) {
-            if (buffer[i] == value) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean isBlank(Line line)

@@ -5,6 +5,7 @@ import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
 import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.Trace;
+import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
@@ -40,14 +41,20 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Loads source files into the warehouse. Files are parsed in parallel (one per core) and written in plan
- * order by this thread, one transaction per file holding its traces, its errors and its {@code source_files}
- * state, so a crash leaves neither rows without state nor state without rows. A broken line is an error row;
- * a file that cannot be read or written is rolled back and recorded, and the load goes on with the next file.
+ * order by this thread, a batch of files per transaction holding their traces, their errors and their
+ * {@code source_files} states, so a crash leaves neither rows without state nor state without rows. A broken
+ * line is an error row; a batch that cannot be written is retried file by file, and a file that still fails is
+ * rolled back and recorded while the load goes on with the next.
  */
 public final class Loader
 {
     /** Source bytes parsed ahead of the writer; a parsed trace takes a few times its file size in memory. */
     private static final long READ_AHEAD_BYTES = 32L << 20;
+    /** Files per transaction: PostgreSQL takes large ones; see {@link Batch} for H2's smaller ones. */
+    private static final int POSTGRES_BATCH_FILES = 64;
+    private static final long POSTGRES_BATCH_BYTES = 4L << 20;
+    private static final int H2_BATCH_FILES = 8;
+    private static final long H2_BATCH_BYTES = 1L << 20;
 
     private final Warehouse warehouse;
     private final String toolVersion;
@@ -190,21 +197,30 @@ public final class Loader
             Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
             long bytesInFlight = 0;
             int next = 0;
+            Batch batch = warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL
+                    ? new Batch(POSTGRES_BATCH_FILES, POSTGRES_BATCH_BYTES)
+                    : new Batch(H2_BATCH_FILES, H2_BATCH_BYTES);
+            long analyzeAt = 64;
             while (next < files.size() || !inFlight.isEmpty()) {
-                // bounded read-ahead, in files and bytes: parsed files wait in memory only until the writer catches up
-                while (next < files.size() && inFlight.size() < parallelism * 2
-                        && (inFlight.isEmpty() || bytesInFlight + files.get(next).sizeBytes() <= READ_AHEAD_BYTES)) {
+                // bounded read-ahead, in bytes: parsed files wait in memory only until the writer catches up
+                while (next < files.size() && (inFlight.isEmpty() || bytesInFlight + files.get(next).sizeBytes() <= READ_AHEAD_BYTES)) {
                     PlannedFile file = files.get(next++);
                     bytesInFlight += file.sizeBytes();
                     inFlight.add(parsers.submit(() -> parse(file)));
                 }
                 Parsed parsed = await(inFlight.removeFirst());
                 bytesInFlight -= parsed.file().sizeBytes();
-                write(runId, parsed, progress);
-                listener.fileDone(parsed.file());
-                if (Long.bitCount(progress.loadedFiles) == 1 && progress.loadedFiles >= 64) {
+                if (!batch.accepts(parsed)) {
+                    write(runId, batch.drain(), progress, listener);
+                }
+                batch.add(parsed);
+                if (batch.isFull() || inFlight.isEmpty()) {
+                    write(runId, batch.drain(), progress, listener);
+                }
+                if (progress.loadedFiles >= analyzeAt) {
                     // the tables grow from what the planner last saw: refresh its statistics at 64, 128, 256... files
                     warehouse.analyze();
+                    analyzeAt = Long.highestOneBit(progress.loadedFiles) * 2;
                 }
             }
         }
@@ -215,6 +231,54 @@ public final class Loader
 
     /** A file's parse result and its traces as rows, or the reason it could not be read. */
     private record Parsed(PlannedFile file, ParsedFile result, List<TraceRows> rows, Exception failure) {}
+
+    /**
+     * Parsed files written together in one transaction, so small files share its statements and its commit.
+     * A trace id appears at most once in a batch (the writer merges a trace once per transaction). H2 takes
+     * small batches: a process killed while H2 commits a large transaction can leave that transaction's rows
+     * locked for good after recovery (seen with 64-file batches: those files then failed every later load
+     * with a lock timeout), and the window shrinks with the transaction.
+     */
+    private static final class Batch
+    {
+        private final int maxFiles;
+        private final long maxBytes;
+        private final List<Parsed> files = new ArrayList<>();
+        private final Set<String> traceIds = new HashSet<>();
+        private long bytes;
+
+        Batch(int maxFiles, long maxBytes)
+        {
+            this.maxFiles = maxFiles;
+            this.maxBytes = maxBytes;
+        }
+
+        boolean accepts(Parsed parsed)
+        {
+            return parsed.rows().stream().noneMatch(rows -> traceIds.contains(rows.traceId()));
+        }
+
+        void add(Parsed parsed)
+        {
+            files.add(parsed);
+            parsed.rows().forEach(rows -> traceIds.add(rows.traceId()));
+            bytes += parsed.file().sizeBytes();
+        }
+
+        boolean isFull()
+        {
+            return files.size() >= maxFiles || bytes >= maxBytes;
+        }
+
+        List<Parsed> drain()
+        {
+            List<Parsed> drained = List.copyOf(files);
+            files.clear();
+            traceIds.clear();
+            bytes = 0;
+            return drained;
+        }
+    }
 
     /** Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. */
     private Parsed parse(PlannedFile file)
@@ -245,49 +309,80 @@ public final class Loader
         }
     }
 
-    private void write(long runId, Parsed parsed, Progress progress)
+    /**
+     * Writes a batch of parsed files in one transaction with their errors and {@code source_files} states. When
+     * it fails, each file is written again on its own, so one file that cannot be written costs only itself.
+     */
+    private void write(long runId, List<Parsed> batch, Progress progress, LoadListener listener)
     {
-        PlannedFile file = parsed.file();
-        String path = file.path().toString();
-        if (parsed.failure() != null) {
-            fileFailed(runId, path, parsed.failure(), progress);
+        List<Parsed> readable = new ArrayList<>();
+        for (Parsed parsed : batch) {
+            if (parsed.failure() != null) {
+                fileFailed(runId, parsed.file().path().toString(), parsed.failure(), progress);
+                listener.fileDone(parsed.file());
+            }
+            else {
+                readable.add(parsed);
+            }
+        }
+        if (readable.isEmpty()) {
             return;
         }
-        ParsedFile result = parsed.result();
+        WriteCounts counts;
         try {
-            WriteCounts counts = warehouse.dsl().transactionResult(configuration -> {
-                DSLContext transaction = DSL.using(configuration);
-                TraceWriter writer = new TraceWriter(transaction, runId);
-                WriteCounts written = WriteCounts.ZERO;
-                for (TraceRows rows : parsed.rows()) {
-                    written = written.plus(writer.write(rows));
+            counts = warehouse.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, readable));
+        }
+        catch (RuntimeException e) {
+            if (readable.size() > 1) {
+                for (Parsed parsed : readable) {
+                    write(runId, List.of(parsed), progress, listener);
                 }
-                writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList());
-                LoadRunStore runs = new LoadRunStore(transaction);
-                for (ParseIssue issue : result.issues()) {
-                    runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
-                }
-                new SourceFileStore(transaction).saveLoaded(runId,
-                        new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
-                                result.consumedSha256(), result.consumedBytes(), false),
-                        result.traces().size(), result.issues().size());
-                return written;
-            });
+            }
+            else {
+                fileFailed(runId, readable.getFirst().file().path().toString(), e, progress);
+                listener.fileDone(readable.getFirst().file());
+            }
+            return;
+        }
+        progress.rows = progress.rows.plus(counts);
+        for (Parsed parsed : readable) {
+            ParsedFile result = parsed.result();
             progress.loadedFiles++;
-            progress.bytesRead += file.sizeBytes();
+            progress.bytesRead += parsed.file().sizeBytes();
             progress.errors += result.issues().size();
             progress.replacedCharacters += result.replacedCharacters();
-            progress.rows = progress.rows.plus(counts);
             for (Trace trace : result.traces()) {
                 progress.traces++;
                 progress.messages += trace.messageCount();
                 progress.toolCalls += trace.toolCallCount();
                 progress.tokens += trace.tokenUsage().stream().mapToLong(TokenUsage::totalTokens).sum();
             }
+            listener.fileDone(parsed.file());
         }
-        catch (RuntimeException e) {
-            fileFailed(runId, path, e, progress);
+    }
+
+    private static WriteCounts writeInTransaction(DSLContext transaction, long runId, List<Parsed> batch)
+    {
+        TraceWriter writer = new TraceWriter(transaction, runId);
+        WriteCounts written = writer.write(batch.stream().flatMap(parsed -> parsed.rows().stream()).toList());
+        LoadRunStore runs = new LoadRunStore(transaction);
+        List<SourceFileStore.Loaded> loaded = new ArrayList<>(batch.size());
+        for (Parsed parsed : batch) {
+            PlannedFile file = parsed.file();
+            String path = file.path().toString();
+            ParsedFile result = parsed.result();
+            if (file.action() != FileAction.NEW) {
+                // a rewritten file may no longer hold every trace it held before
+                writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList());
+            }
+            for (ParseIssue issue : result.issues()) {
+                runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
+            }
+            loaded.add(new SourceFileStore.Loaded(new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
+                    result.consumedSha256(), result.consumedBytes(), false), result.traces().size(), result.issues().size()));
         }
+        new SourceFileStore(transaction).saveLoaded(runId, loaded);
+        return written;
     }
 
     private void fileFailed(long runId, String path, Exception failure, Progress progress)

@@ -50,8 +50,8 @@ final class PostgresCopy
                 out.writeInt(0);
                 for (R row : rows) {
                     out.writeShort(fields.length);
-                    for (Field<?> field : fields) {
-                        writeField(out, row.get(field));
+                    for (int i = 0; i < fields.length; i++) {
+                        writeField(out, row.get(i));
                     }
                     if (buffer.size() >= FLUSH_BYTES) {
                         buffer.flushTo(copy);

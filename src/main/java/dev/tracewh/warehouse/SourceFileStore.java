@@ -6,9 +6,12 @@ import org.jooq.DSLContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
@@ -20,6 +23,8 @@ public final class SourceFileStore
     /** The state of one file as of its last successful load. */
     public record State(String path, String sourceKind, long sizeBytes, Instant modifiedAt, String contentHash,
                         long consumedBytes, boolean missing) {}
+
+    private static final int BATCH_SIZE = 1000;
 
     private final DSLContext dsl;
 
@@ -40,9 +45,39 @@ public final class SourceFileStore
         return states;
     }
 
-    public void saveLoaded(long runId, State state, int traceCount, int errorCount)
+    /** A file as loaded by this run, with how many traces and errors it held. */
+    public record Loaded(State state, int traceCount, int errorCount) {}
+
+    /** Records files as loaded by run {@code runId}: known files are updated, new ones inserted together. */
+    public void saveLoaded(long runId, List<Loaded> files)
     {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<String> paths = files.stream().map(file -> file.state().path()).toList();
+        Set<String> known = new HashSet<>();
+        for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
+            known.addAll(dsl.select(SOURCE_FILES.PATH).from(SOURCE_FILES)
+                    .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE))))
+                    .fetch(SOURCE_FILES.PATH));
+        }
+        List<SourceFilesRecord> inserted = new ArrayList<>();
+        for (Loaded file : files) {
+            SourceFilesRecord record = record(runId, file, now);
+            if (known.contains(file.state().path())) {
+                dsl.update(SOURCE_FILES).set(record).where(SOURCE_FILES.PATH.eq(file.state().path())).execute();
+            }
+            else {
+                record.setFirstRunId(runId);
+                inserted.add(record);
+            }
+        }
+        if (!inserted.isEmpty()) {
+            dsl.batchInsert(inserted).execute();
+        }
+    }
+
+    private SourceFilesRecord record(long runId, Loaded file, OffsetDateTime now)
+    {
+        State state = file.state();
         SourceFilesRecord record = dsl.newRecord(SOURCE_FILES);
         record.setPath(state.path());
         record.setSourceKind(state.sourceKind());
@@ -50,27 +85,23 @@ public final class SourceFileStore
         record.setModifiedAt(state.modifiedAt().atOffset(ZoneOffset.UTC));
         record.setContentHash(state.contentHash());
         record.setConsumedBytes(state.consumedBytes());
-        record.setTraceCount(traceCount);
-        record.setErrorCount(errorCount);
+        record.setTraceCount(file.traceCount());
+        record.setErrorCount(file.errorCount());
         record.setStatus("loaded");
         record.setLastSeenAt(now);
         record.setMissingSince(null);
         record.setLastRunId(runId);
-        int updated = dsl.update(SOURCE_FILES).set(record).where(SOURCE_FILES.PATH.eq(state.path())).execute();
-        if (updated == 0) {
-            record.setFirstRunId(runId);
-            dsl.insertInto(SOURCE_FILES).set(record).execute();
-        }
+        return record;
     }
 
     /** Notes that known files are still there unchanged, in a few statements for thousands of files. */
     public void touch(List<String> paths)
     {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        for (int from = 0; from < paths.size(); from += 1000) {
+        for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
             dsl.update(SOURCE_FILES)
                     .set(SOURCE_FILES.LAST_SEEN_AT, now)
-                    .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + 1000))))
+                    .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE))))
                     .execute();
         }
     }
@@ -88,8 +119,8 @@ public final class SourceFileStore
                 .orderBy(SOURCE_FILES.PATH)
                 .fetch(SOURCE_FILES.PATH);
         int traces = 0;
-        for (int from = 0; from < paths.size(); from += 1000) {
-            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + 1000));
+        for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
+            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE));
             if (dryRun) {
                 traces += dsl.fetchCount(SESSIONS, SESSIONS.SOURCE_PATH.in(chunk));
             }

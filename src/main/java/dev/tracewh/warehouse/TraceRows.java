@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
@@ -38,6 +37,13 @@ import static java.util.Objects.requireNonNull;
 public final class TraceRows
 {
     static final long KEEP_MESSAGE_ROWS_CHARACTERS = 16L << 20;
+    private static final RowHash.Columns SESSION_COLUMNS = RowHash.Columns.allBut(SESSIONS, SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID);
+    private static final RowHash.Columns MESSAGE_COLUMNS = RowHash.Columns.allBut(MESSAGES, MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID);
+    private static final RowHash.Columns TOOL_CALL_COLUMNS = RowHash.Columns.allBut(TOOL_CALLS, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
+    private static final RowHash.Columns TOKEN_USAGE_COLUMNS = RowHash.Columns.allBut(TOKEN_USAGE, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
+            TOKEN_USAGE.LAST_RUN_ID);
+
+    private final RowHash rowHash = new RowHash();
 
     private final Trace trace;
     private final ObjectMapper mapper;
@@ -74,7 +80,7 @@ public final class TraceRows
         List<String> childHashes = new ArrayList<>(messageHashes);
         toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
         tokenUsage.forEach(record -> childHashes.add(record.getRowHash()));
-        session.setRowHash(new RowHash().of(session, Set.of(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID),
+        session.setRowHash(rowHash.of(session, SESSION_COLUMNS,
                 childHashes.toArray(String[]::new)));
     }
 
@@ -83,7 +89,7 @@ public final class TraceRows
         return new TraceRows(requireNonNull(trace, "trace is null"), requireNonNull(mapper, "mapper is null"));
     }
 
-    String traceId()
+    public String traceId()
     {
         return traceId;
     }
@@ -165,7 +171,7 @@ public final class TraceRows
         record.setIsCompactSummary(message.isCompactSummary());
         record.setIsSidechain(message.isSidechain());
         record.setIsSynthetic(message.isSynthetic());
-        record.setRowHash(new RowHash().of(record, Set.of(MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID)));
+        record.setRowHash(rowHash.of(record, MESSAGE_COLUMNS));
         return record;
     }
 
@@ -184,7 +190,7 @@ public final class TraceRows
         record.setExitCode(call.exitCode());
         record.setDurationSeconds(call.durationSeconds());
         record.setCalledAt(timestamp(call.calledAt()));
-        record.setRowHash(new RowHash().of(record, Set.of(TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID)));
+        record.setRowHash(rowHash.of(record, TOOL_CALL_COLUMNS));
         return record;
     }
 
@@ -203,7 +209,7 @@ public final class TraceRows
         record.setCacheReadInputTokens(usage.cacheReadInputTokens());
         record.setOutputTokens(usage.outputTokens());
         record.setReasoningOutputTokens(usage.reasoningOutputTokens());
-        record.setRowHash(new RowHash().of(record, Set.of(TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID)));
+        record.setRowHash(rowHash.of(record, TOKEN_USAGE_COLUMNS));
         return record;
     }
 

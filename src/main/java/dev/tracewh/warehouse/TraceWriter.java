@@ -1,13 +1,14 @@
 package dev.tracewh.warehouse;
 
+import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
 import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
 import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
+import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Record2;
 import org.jooq.Row2;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
@@ -33,9 +34,10 @@ import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Merges traces into the warehouse inside the caller's transaction. Each row carries a hash of its values:
- * a trace whose hash is unchanged is skipped whole; otherwise its children are diffed by natural key, so an
- * appended session inserts only its new rows and a reload of unchanged data writes nothing.
+ * Merges traces into the warehouse inside the caller's transaction, a batch at a time so that a load of
+ * thousands of small files costs a few statements per batch rather than per file. Each row carries a hash of
+ * its values: a trace whose hash is unchanged is skipped whole, a new trace's rows are bulk inserted, and a
+ * changed trace's children are diffed by natural key, so an appended session inserts only its new rows.
  * A token usage row belongs to one trace: the same response copied into another file (a resumed or forked
  * session) is counted once, by the trace that started first.
  */
@@ -52,50 +54,40 @@ public final class TraceWriter
         this.runId = runId;
     }
 
-    /** Merges one trace, prepared by {@link TraceRows#of}, into the warehouse. */
-    public WriteCounts write(TraceRows rows)
+    /** Merges traces prepared by {@link TraceRows#of}; a trace id must not repeat in {@code traces}. */
+    public WriteCounts write(List<TraceRows> traces)
     {
-        String traceId = rows.traceId();
-        SessionsRecord session = rows.session();
-        session.setLastRunId(runId);
-        Record2<String, Long> existing = dsl.select(SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID)
-                .from(SESSIONS)
-                .where(SESSIONS.TRACE_ID.eq(traceId))
-                .fetchOne();
-        if (existing != null && existing.value1().equals(session.getRowHash())) {
-            return new WriteCounts(0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Map<String, Existing> existing = existingSessions(traces);
+        List<TraceRows> fresh = new ArrayList<>();
+        List<TraceRows> changed = new ArrayList<>();
+        int unchanged = 0;
+        for (TraceRows rows : traces) {
+            SessionsRecord session = rows.session();
+            session.setLastRunId(runId);
+            Existing old = existing.get(rows.traceId());
+            if (old == null) {
+                session.setFirstRunId(runId);
+                fresh.add(rows);
+            }
+            else if (old.hash().equals(session.getRowHash())) {
+                unchanged++;
+            }
+            else {
+                session.setFirstRunId(old.firstRunId());
+                changed.add(rows);
+            }
         }
-        if (existing == null) {
-            session.setFirstRunId(runId);
-            dsl.insertInto(SESSIONS).set(session).execute();
-        }
-        else {
-            session.setFirstRunId(existing.value2());
-            dsl.update(SESSIONS).set(session).where(SESSIONS.TRACE_ID.eq(traceId)).execute();
-        }
+        List<TraceRows> written = new ArrayList<>(fresh);
+        written.addAll(changed);
+        Map<String, List<TokenUsageRecord>> usage = new UsageOwnership(written).resolve();
 
-        boolean isNew = existing == null;
-        Diff messageDiff = merge(isNew, MESSAGES, MESSAGES.TRACE_ID.eq(traceId), rows.messageKeys(), rows.messageHashes(), rows::message,
-                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
-        List<ToolCallsRecord> toolCalls = rows.toolCalls();
-        List<TokenUsageRecord> ownUsage = ownedUsage(session, rows.tokenUsage());
-        Diff toolCallDiff = merge(isNew, TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
-                toolCalls.stream().map(ToolCallsRecord::getToolCallId).toList(),
-                toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
-                toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
-                List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
-        Diff usageDiff = merge(isNew, TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId),
-                ownUsage.stream().map(record -> DSL.row(record.getResponseId(), record.getRequestId())).toList(),
-                ownUsage.stream().map(TokenUsageRecord::getRowHash).toList(),
-                ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID,
-                List.of(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID),
-                row -> DSL.row(row.get(TOKEN_USAGE.RESPONSE_ID), row.get(TOKEN_USAGE.REQUEST_ID)),
-                DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)::in);
-
-        return new WriteCounts(isNew ? 1 : 0, isNew ? 0 : 1, 0,
-                messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
-                toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
-                usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
+        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        counts = counts.plus(insertFresh(fresh, usage));
+        for (TraceRows rows : changed) {
+            dsl.update(SESSIONS).set(rows.session()).where(SESSIONS.TRACE_ID.eq(rows.traceId())).execute();
+            counts = counts.plus(mergeChildren(rows, usage.get(rows.traceId())));
+        }
+        return counts;
     }
 
     /** Deletes the traces that came from {@code sourcePath} but are not in {@code keep} (their file was rewritten). */
@@ -107,10 +99,81 @@ public final class TraceWriter
                 .execute();
     }
 
-    private record Diff(int inserted, int updated, int deleted) {}
-
     /** What merging needs of a row already in the warehouse. */
     private record Existing(String hash, Long firstRunId) {}
+
+    private Map<String, Existing> existingSessions(List<TraceRows> traces)
+    {
+        Map<String, Existing> existing = new HashMap<>();
+        List<String> traceIds = traces.stream().map(TraceRows::traceId).toList();
+        for (int from = 0; from < traceIds.size(); from += BATCH_SIZE) {
+            dsl.select(SESSIONS.TRACE_ID, SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID)
+                    .from(SESSIONS)
+                    .where(SESSIONS.TRACE_ID.in(traceIds.subList(from, Math.min(traceIds.size(), from + BATCH_SIZE))))
+                    .forEach(row -> existing.put(row.value1(), new Existing(row.value2(), row.value3())));
+        }
+        return existing;
+    }
+
+    /** New traces need no diff: their sessions go first (the children reference them), then every child row. */
+    private WriteCounts insertFresh(List<TraceRows> fresh, Map<String, List<TokenUsageRecord>> usage)
+    {
+        Chunk<SessionsRecord> sessions = new Chunk<>();
+        for (TraceRows rows : fresh) {
+            sessions.add(rows.session());
+        }
+        sessions.flush();
+        Chunk<MessagesRecord> messages = new Chunk<>();
+        Chunk<ToolCallsRecord> toolCalls = new Chunk<>();
+        Chunk<TokenUsageRecord> tokenUsage = new Chunk<>();
+        int messageCount = 0;
+        int toolCallCount = 0;
+        int usageCount = 0;
+        for (TraceRows rows : fresh) {
+            for (int i = 0; i < rows.messageKeys().size(); i++) {
+                messages.add(stamped(rows.message(i), MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, runId));
+            }
+            for (ToolCallsRecord call : rows.toolCalls()) {
+                toolCalls.add(stamped(call, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID, runId));
+            }
+            for (TokenUsageRecord row : usage.get(rows.traceId())) {
+                tokenUsage.add(stamped(row, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID, runId));
+            }
+            messageCount += rows.messageKeys().size();
+            toolCallCount += rows.toolCalls().size();
+            usageCount += usage.get(rows.traceId()).size();
+        }
+        messages.flush();
+        toolCalls.flush();
+        tokenUsage.flush();
+        return new WriteCounts(0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, usageCount, 0, 0);
+    }
+
+    private WriteCounts mergeChildren(TraceRows rows, List<TokenUsageRecord> ownUsage)
+    {
+        String traceId = rows.traceId();
+        Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), rows.messageKeys(), rows.messageHashes(), rows::message,
+                MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
+        List<ToolCallsRecord> toolCalls = rows.toolCalls();
+        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
+                toolCalls.stream().map(ToolCallsRecord::getToolCallId).toList(),
+                toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
+                toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
+                List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
+        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId),
+                ownUsage.stream().map(record -> DSL.row(record.getResponseId(), record.getRequestId())).toList(),
+                ownUsage.stream().map(TokenUsageRecord::getRowHash).toList(),
+                ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID,
+                List.of(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID),
+                row -> DSL.row(row.get(TOKEN_USAGE.RESPONSE_ID), row.get(TOKEN_USAGE.REQUEST_ID)),
+                DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)::in);
+        return new WriteCounts(0, 0, 0,
+                messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
+                toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
+                usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
+    }
+
+    private record Diff(int inserted, int updated, int deleted) {}
 
     /**
      * Makes the rows of {@code table} selected by {@code owned} equal to the desired rows, given as their keys
@@ -119,7 +182,6 @@ public final class TraceWriter
      * of the existing rows are read, and rows are written in bounded chunks.
      */
     private <R extends TableRecord<R>, K> Diff merge(
-            boolean newTrace,
             Table<R> table,
             Condition owned,
             List<K> keys,
@@ -136,11 +198,14 @@ public final class TraceWriter
         List<Field<?>> selected = new ArrayList<>(keyFields);
         selected.add(hashField);
         selected.add(firstRunField);
-        if (!newTrace) {
-            dsl.select(selected).from(table).where(owned)
-                    .forEach(row -> existing.put(keyOf.apply(row), new Existing(row.get(hashField), row.get(firstRunField))));
-        }
-        Chunk<R, K> chunk = new Chunk<>();
+        dsl.select(selected).from(table).where(owned)
+                .forEach(row -> existing.put(keyOf.apply(row), new Existing(row.get(hashField), row.get(firstRunField))));
+        List<K> replacedInChunk = new ArrayList<>();
+        // replaced rows are deleted just before their new versions are inserted, a chunk at a time
+        Chunk<R> chunk = new Chunk<>(() -> {
+            delete(table, owned, keysIn, replacedInChunk);
+            replacedInChunk.clear();
+        });
         int inserted = 0;
         int replaced = 0;
         for (int i = 0; i < keys.size(); i++) {
@@ -148,59 +213,69 @@ public final class TraceWriter
             if (old != null && old.hash().equals(hashes.get(i))) {
                 continue;
             }
-            R row = build.apply(i);
-            row.set(firstRunField, old == null ? runId : old.firstRunId());
-            row.set(lastRunField, runId);
             if (old == null) {
                 inserted++;
             }
             else {
                 replaced++;
-                chunk.replacedKeys.add(keys.get(i));
+                replacedInChunk.add(keys.get(i));
             }
-            chunk.add(row);
-            if (chunk.isFull()) {
-                flush(table, owned, keysIn, chunk);
-            }
+            chunk.add(stamped(build.apply(i), firstRunField, lastRunField, old == null ? runId : old.firstRunId()));
         }
-        flush(table, owned, keysIn, chunk);
+        chunk.flush();
         List<K> removed = List.copyOf(existing.keySet());
         delete(table, owned, keysIn, removed);
         return new Diff(inserted, replaced, removed.size());
     }
 
-    /** Rows waiting to be written: flushed every thousand rows or eight million characters, whichever comes first. */
-    private static final class Chunk<R extends TableRecord<R>, K>
+    private <R extends TableRecord<R>> R stamped(R row, TableField<R, Long> firstRunField, TableField<R, Long> lastRunField, long firstRunId)
+    {
+        row.set(firstRunField, firstRunId);
+        row.set(lastRunField, runId);
+        return row;
+    }
+
+    /** Rows waiting to be inserted into one table: written every thousand rows or eight million characters. */
+    private final class Chunk<R extends TableRecord<R>>
     {
         private static final long MAX_CHARACTERS = 8L << 20;
 
-        final List<R> rows = new ArrayList<>();
-        final List<K> replacedKeys = new ArrayList<>();
-        long characters;
+        private final Runnable beforeInsert;
+        private final List<R> rows = new ArrayList<>();
+        private long characters;
+
+        Chunk()
+        {
+            this(() -> {});
+        }
+
+        Chunk(Runnable beforeInsert)
+        {
+            this.beforeInsert = beforeInsert;
+        }
 
         void add(R row)
         {
             rows.add(row);
-            for (Object value : row.intoArray()) {
-                if (value instanceof String text) {
+            for (int i = 0; i < row.size(); i++) {
+                if (row.get(i) instanceof String text) {
                     characters += text.length();
                 }
             }
+            if (rows.size() >= BATCH_SIZE || characters >= MAX_CHARACTERS) {
+                flush();
+            }
         }
 
-        boolean isFull()
+        void flush()
         {
-            return rows.size() >= BATCH_SIZE || characters >= MAX_CHARACTERS;
+            beforeInsert.run();
+            if (!rows.isEmpty()) {
+                insert(rows);
+            }
+            rows.clear();
+            characters = 0;
         }
-    }
-
-    private <R extends TableRecord<R>, K> void flush(Table<R> table, Condition owned, Function<Collection<K>, Condition> keysIn, Chunk<R, K> chunk)
-    {
-        delete(table, owned, keysIn, chunk.replacedKeys);
-        insert(chunk.rows);
-        chunk.rows.clear();
-        chunk.replacedKeys.clear();
-        chunk.characters = 0;
     }
 
     private <R extends TableRecord<R>, K> void delete(Table<R> table, Condition owned, Function<Collection<K>, Condition> keysIn, List<K> keys)
@@ -216,64 +291,108 @@ public final class TraceWriter
             PostgresCopy.insert(dsl, rows);
             return;
         }
-        for (int from = 0; from < rows.size(); from += BATCH_SIZE) {
-            dsl.batchInsert(rows.subList(from, Math.min(rows.size(), from + BATCH_SIZE))).execute();
+        // one statement rendered, every row bound to it
+        Table<R> table = rows.getFirst().getTable();
+        Field<?>[] fields = table.fields();
+        BatchBindStep batch = dsl.batch(dsl.insertInto(table).columns(fields).values(new Object[fields.length]));
+        for (R row : rows) {
+            Object[] values = new Object[fields.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.get(i);
+            }
+            batch.bind(values);
         }
+        batch.execute();
     }
 
     /**
-     * The usage rows this trace owns. A response seen in several traces (a resumed session copies earlier
-     * lines) is counted once, by the trace that started first (ties: the smaller trace id), whatever order the
-     * files load in: this trace takes over a response from a later owner and leaves one to an earlier owner.
+     * Decides which trace owns each usage row of a batch. A response seen in several traces (a resumed session
+     * copies earlier lines) is counted once, by the trace that started first (ties: the smaller trace id),
+     * whatever order the files load in: the traces of the batch compete with each other and with the owners
+     * already stored, and a stored row whose owner loses is deleted before anything is inserted.
      */
-    private List<TokenUsageRecord> ownedUsage(SessionsRecord session, List<TokenUsageRecord> usage)
+    private final class UsageOwnership
     {
-        if (usage.isEmpty()) {
-            return usage;
-        }
-        Set<Row2<String, String>> ownedElsewhere = new HashSet<>();
-        List<Row2<String, String>> takenOver = new ArrayList<>();
-        List<String> responseIds = usage.stream().map(TokenUsageRecord::getResponseId).distinct().toList();
-        for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
-            // only response_id in the predicate: the one index that serves it, whatever the planner's statistics say
-            dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
-                    .from(TOKEN_USAGE)
-                    .join(SESSIONS).on(SESSIONS.TRACE_ID.eq(TOKEN_USAGE.TRACE_ID))
-                    .where(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
-                    .forEach(row -> {
-                        if (row.value1().equals(session.getSourceKind()) && !row.value4().equals(session.getTraceId())) {
-                            Row2<String, String> key = DSL.row(row.value2(), row.value3());
-                            if (startsBefore(row.value5(), row.value4(), session.getStartedAt(), session.getTraceId())) {
-                                ownedElsewhere.add(key);
-                            }
-                            else {
-                                takenOver.add(key);
-                            }
-                        }
-                    });
-        }
-        for (int from = 0; from < takenOver.size(); from += BATCH_SIZE) {
-            dsl.deleteFrom(TOKEN_USAGE)
-                    .where(TOKEN_USAGE.SOURCE_KIND.eq(session.getSourceKind()))
-                    .and(DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID).in(takenOver.subList(from, Math.min(takenOver.size(), from + BATCH_SIZE))))
-                    .execute();
-        }
-        if (ownedElsewhere.isEmpty()) {
-            return usage;
-        }
-        return usage.stream()
-                .filter(row -> !ownedElsewhere.contains(DSL.row(row.getResponseId(), row.getRequestId())))
-                .toList();
-    }
+        private record Key(String sourceKind, String responseId, String requestId) {}
 
-    private static boolean startsBefore(OffsetDateTime startedAt, String traceId, OffsetDateTime otherStartedAt, String otherTraceId)
-    {
-        if (startedAt != null && otherStartedAt != null && !startedAt.isEqual(otherStartedAt)) {
-            return startedAt.isBefore(otherStartedAt);
+        private record Owner(String traceId, OffsetDateTime startedAt) {}
+
+        private final List<TraceRows> traces;
+
+        UsageOwnership(List<TraceRows> traces)
+        {
+            this.traces = traces;
         }
-        if ((startedAt == null) != (otherStartedAt == null)) {
-            return startedAt != null;
+
+        /** Each trace's own usage rows, by trace id. */
+        Map<String, List<TokenUsageRecord>> resolve()
+        {
+            Map<Key, Owner> winners = new HashMap<>();
+            Set<String> traceIds = new HashSet<>();
+            for (TraceRows rows : traces) {
+                Owner owner = new Owner(rows.traceId(), rows.session().getStartedAt());
+                traceIds.add(rows.traceId());
+                for (TokenUsageRecord usage : rows.tokenUsage()) {
+                    winners.merge(key(usage), owner, UsageOwnership::earlier);
+                }
+            }
+            Map<Key, String> stored = new HashMap<>();
+            List<String> responseIds = winners.keySet().stream().map(Key::responseId).distinct().toList();
+            for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
+                // only response_id in the predicate: the one index that serves it, whatever the planner's statistics say
+                dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
+                        .from(TOKEN_USAGE)
+                        .join(SESSIONS).on(SESSIONS.TRACE_ID.eq(TOKEN_USAGE.TRACE_ID))
+                        .where(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
+                        .forEach(row -> {
+                            Key key = new Key(row.value1(), row.value2(), row.value3());
+                            if (winners.containsKey(key)) {
+                                stored.put(key, row.value4());
+                                if (!traceIds.contains(row.value4())) {
+                                    winners.merge(key, new Owner(row.value4(), row.value5()), UsageOwnership::earlier);
+                                }
+                            }
+                        });
+            }
+            Map<String, List<Row2<String, String>>> takenOver = new HashMap<>();
+            stored.forEach((key, owner) -> {
+                if (!winners.get(key).traceId().equals(owner)) {
+                    takenOver.computeIfAbsent(key.sourceKind(), kind -> new ArrayList<>()).add(DSL.row(key.responseId(), key.requestId()));
+                }
+            });
+            takenOver.forEach((sourceKind, keys) -> {
+                for (int from = 0; from < keys.size(); from += BATCH_SIZE) {
+                    dsl.deleteFrom(TOKEN_USAGE)
+                            .where(TOKEN_USAGE.SOURCE_KIND.eq(sourceKind))
+                            .and(DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID).in(keys.subList(from, Math.min(keys.size(), from + BATCH_SIZE))))
+                            .execute();
+                }
+            });
+            Map<String, List<TokenUsageRecord>> owned = new HashMap<>();
+            for (TraceRows rows : traces) {
+                owned.put(rows.traceId(), rows.tokenUsage().stream()
+                        .filter(usage -> winners.get(key(usage)).traceId().equals(rows.traceId()))
+                        .toList());
+            }
+            return owned;
         }
-        return traceId.compareTo(otherTraceId) < 0;
+
+        private static Key key(TokenUsageRecord usage)
+        {
+            return new Key(usage.getSourceKind(), usage.getResponseId(), usage.getRequestId());
+        }
+
+        private static Owner earlier(Owner first, Owner second)
+        {
+            OffsetDateTime firstStart = first.startedAt();
+            OffsetDateTime secondStart = second.startedAt();
+            if (firstStart != null && secondStart != null && !firstStart.isEqual(secondStart)) {
+                return firstStart.isBefore(secondStart) ? first : second;
+            }
+            if ((firstStart == null) != (secondStart == null)) {
+                return firstStart != null ? first : second;
+            }
+            return first.traceId().compareTo(second.traceId()) <= 0 ? first : second;
+        }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,16 +20,17 @@ import java.util.stream.Stream;
 
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Kills a real {@code tracewh load} process (SIGKILL) part-way, loads again, and expects exactly the warehouse a
- * clean single load gives: per-file transactions leave no half-written file behind.
+ * clean single load gives: a file is committed whole with its state, so none is left half-written.
  */
 abstract class KillAndResumeContract
 {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final int COPIES = 12;
+    private static final int COPIES = 36;
 
     @TempDir
     Path temp;
@@ -44,43 +46,73 @@ abstract class KillAndResumeContract
     {
         Path corpus = replicatedCorpus(temp.resolve("corpus"));
         int files;
-        long cleanMillis;
         Map<String, String> clean;
         try (TestDatabase database = TestDatabase.create(kind()); Warehouse warehouse = database.open()) {
-            long start = System.nanoTime();
             files = load(warehouse, corpus).files().loaded();
-            cleanMillis = (System.nanoTime() - start) / 1_000_000;
             clean = WarehouseChecksum.of(warehouse.dsl());
         }
 
-        // JVM start-up plus part of a load; retried with other delays until the kill lands mid-load
-        List<Long> delays = List.of(1500 + cleanMillis / 2, 1000 + cleanMillis / 4, 2500 + cleanMillis);
-        for (int attempt = 0; attempt < delays.size(); attempt++) {
+        // a whole child load, JVM start-up included, times the kills: a kill that lands before the first commit
+        // (or after the last) moves the next one later (or earlier) until one lands mid-load
+        long start = System.nanoTime();
+        try (TestDatabase calibration = databaseForAnotherProcess(temp.resolve("calibration"))) {
+            Process process = startLoad(calibration, corpus);
+            assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the calibration load did not finish");
+            assertEquals(0, process.exitValue(), () -> "the calibration load failed: " + childLog());
+        }
+        long earliest = 0;
+        long latest = (System.nanoTime() - start) / 1_000_000;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long delay = (earliest + latest) / 2;
             try (TestDatabase killed = databaseForAnotherProcess(temp.resolve("attempt-" + attempt))) {
-                try (Warehouse warehouse = killed.open()) {
-                    // migrated up front so the child spends its time loading
-                }
-                Process process = new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main",
-                        "load", "--db", killed.url().jdbcUrl(), "--format", "claude_code", "--path", corpus.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(temp.resolve("child.log").toFile())
-                        .start();
-                if (process.waitFor(delays.get(attempt), TimeUnit.MILLISECONDS)) {
-                    fail("the load finished before it could be killed: " + Files.readString(temp.resolve("child.log")));
+                Process process = startLoad(killed, corpus);
+                if (process.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                    latest = delay;
+                    continue;
                 }
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 try (Warehouse warehouse = Warehouse.open(killed.url())) {
                     int loaded = warehouse.dsl().fetchCount(SOURCE_FILES);
-                    if (loaded > 0 && loaded < files) {
-                        LoadReport resumed = load(warehouse, corpus);
-                        assertEquals(files - loaded, resumed.files().loaded(), "the resumed load reads only what the killed one did not commit");
-                        assertEquals(clean, WarehouseChecksum.of(warehouse.dsl()));
-                        return;
+                    if (loaded == 0) {
+                        earliest = delay;
+                        continue;
                     }
+                    if (loaded == files) {
+                        latest = delay;
+                        continue;
+                    }
+                    LoadReport resumed = load(warehouse, corpus);
+                    assertEquals(files - loaded, resumed.files().loaded(), () -> "the resumed load reads only what the killed one did not commit: " + resumed);
+                    assertEquals(clean, WarehouseChecksum.of(warehouse.dsl()));
+                    return;
                 }
             }
         }
         fail("could not kill the load part-way");
+    }
+
+    /** A {@code tracewh load} of {@code corpus} in a child JVM, into a database migrated up front. */
+    private Process startLoad(TestDatabase database, Path corpus)
+            throws IOException
+    {
+        try (Warehouse warehouse = database.open()) {
+            // migrated here so the child spends its time loading
+        }
+        return new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main",
+                "load", "--db", database.url().jdbcUrl(), "--format", "claude_code", "--path", corpus.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(temp.resolve("child.log").toFile())
+                .start();
+    }
+
+    private String childLog()
+    {
+        try {
+            return Files.readString(temp.resolve("child.log"));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static LoadReport load(Warehouse warehouse, Path corpus)

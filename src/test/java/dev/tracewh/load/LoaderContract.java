@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -153,6 +154,34 @@ abstract class LoaderContract
         assertEquals(LoadRunStore.Status.PARTIAL, report.status());
         assertEquals(List.of(2L), dsl.select(LOAD_ERRORS.LINE_NUMBER).from(LOAD_ERRORS).fetch(LOAD_ERRORS.LINE_NUMBER));
         assertEquals(2, dsl.fetchCount(MESSAGES));
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenFailsAloneAndTheFilesOfItsBatchLoad()
+            throws IOException
+    {
+        String tooLong = "m".repeat(300);
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String session = "%08d-1111-2222-3333-444455556666".formatted(i);
+            sessions.add(session);
+            String lines = (userLine("u1", "hello") + assistantLine("a1", "msg_" + i, "hi", 10)).replace(SESSION, session);
+            // the model column holds 256 characters: the third file's write fails in the database
+            Files.writeString(projects.resolve(session + ".jsonl"), i == 2 ? lines.replace("claude-opus-4-6", tooLong) : lines);
+        }
+        LoadReport report = load(false);
+        assertEquals(LoadRunStore.Status.PARTIAL, report.status());
+        assertEquals(4, report.files().loaded());
+        assertEquals(1, report.files().failed());
+        String failedPath = projects.resolve(sessions.get(2) + ".jsonl").toAbsolutePath().toString();
+        assertEquals(List.of(failedPath), dsl.select(LOAD_ERRORS.SOURCE_PATH).from(LOAD_ERRORS).fetch(LOAD_ERRORS.SOURCE_PATH));
+        assertEquals(List.of(sessions.get(0), sessions.get(1), sessions.get(3), sessions.get(4)),
+                dsl.select(SESSIONS.TRACE_ID).from(SESSIONS).orderBy(SESSIONS.TRACE_ID).fetch(SESSIONS.TRACE_ID));
+        assertEquals(4, dsl.fetchCount(TOKEN_USAGE));
+
+        LoadReport again = load(false);
+        assertEquals(1, again.files().failed(), "a failed file has no state, so the next load tries it again");
+        assertEquals(4, again.files().unchanged());
     }
 
     @Test

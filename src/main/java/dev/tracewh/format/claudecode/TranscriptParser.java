@@ -54,6 +54,8 @@ final class TranscriptParser
     private String slug;
     private String customTitle;
     private String aiTitle;
+    /** The current line's timestamp, parsed once. */
+    private Instant lineTimestamp;
     /** The assistant message that the next line of the same response extends; null after any user line. */
     private MessageDraft openResponse;
 
@@ -77,7 +79,8 @@ final class TranscriptParser
     {
         String type = text(node, "type");
         trace.countRecordType(type);
-        trace.seeTimestamp(JsonFields.instant(text(node, "timestamp")));
+        lineTimestamp = JsonFields.instant(text(node, "timestamp"));
+        trace.seeTimestamp(lineTimestamp);
         if (sessionId == null) {
             sessionId = nonEmptyText(node, "sessionId");
         }
@@ -192,7 +195,7 @@ final class TranscriptParser
         String requestId = nonEmptyText(node, "requestId");
         String model = nonEmptyText(message, "model");
         boolean synthetic = SYNTHETIC_MODEL.equals(model);
-        Instant timestamp = JsonFields.instant(text(node, "timestamp"));
+        Instant timestamp = lineTimestamp;
 
         MessageDraft draft = openResponse;
         if (draft == null || apiMessageId == null
@@ -276,7 +279,7 @@ final class TranscriptParser
         draft.lineNumber = line.number();
         draft.lineUuid = text(node, "uuid");
         draft.parentUuid = text(node, "parentUuid");
-        draft.createdAt = JsonFields.instant(text(node, "timestamp"));
+        draft.createdAt = lineTimestamp;
         draft.isMeta = isTrue(node, "isMeta");
         draft.isCompactSummary = isTrue(node, "isCompactSummary");
         draft.isSidechain = isTrue(node, "isSidechain");
