@@ -49,7 +49,7 @@ import static java.util.Objects.requireNonNull;
 public final class Loader
 {
     /** Source bytes parsed ahead of the writer; a parsed trace takes a few times its file size in memory. */
-    private static final long READ_AHEAD_BYTES = 32L << 20;
+    private static final long READ_AHEAD_BYTES = 16L << 20;
     /** Files per transaction: PostgreSQL takes large ones; see {@link Batch} for H2's smaller ones. */
     private static final int POSTGRES_BATCH_FILES = 64;
     private static final long POSTGRES_BATCH_BYTES = 4L << 20;
