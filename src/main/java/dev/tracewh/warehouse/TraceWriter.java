@@ -136,12 +136,13 @@ public final class TraceWriter
             for (ToolCallsRecord call : rows.toolCalls()) {
                 toolCalls.add(stamped(call, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID, runId));
             }
-            for (TokenUsageRecord row : usage.get(rows.traceId())) {
+            List<TokenUsageRecord> ownUsage = usage.get(rows.traceId());
+            for (TokenUsageRecord row : ownUsage) {
                 tokenUsage.add(stamped(row, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID, runId));
             }
             messageCount += rows.messageKeys().size();
             toolCallCount += rows.toolCalls().size();
-            usageCount += usage.get(rows.traceId()).size();
+            usageCount += ownUsage.size();
         }
         messages.flush();
         toolCalls.flush();
