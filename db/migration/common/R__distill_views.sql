@@ -93,7 +93,7 @@ select c.trace_id,
        c.call_index,
        c.name as tool_name,
        c.arguments,
-       c.result_text,
+       coalesce(c.result_text, r.text_content) as result_text,
        c.is_error,
        c.exit_code,
        c.duration_seconds,
@@ -101,6 +101,7 @@ select c.trace_id,
        w.prompt_ordinal,
        p.text_content as user_prompt
 from tool_calls c
+left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
 left join served w on w.trace_id = c.trace_id and w.ordinal = c.message_ordinal
 left join messages p on p.trace_id = w.trace_id and p.ordinal = w.prompt_ordinal;
 

@@ -18,4 +18,4 @@ select m.trace_id,
                where c.trace_id = m.trace_id and c.message_ordinal = m.ordinal),
            'tool_call_id': m.tool_call_id
            absent on null) as varchar) as message_json
-from messages m;
+from v_messages m;

@@ -17,4 +17,4 @@ select m.trace_id,
                from tool_calls c
                where c.trace_id = m.trace_id and c.message_ordinal = m.ordinal),
            'tool_call_id', m.tool_call_id)) as text) as message_json
-from messages m;
+from v_messages m;

@@ -1,7 +1,6 @@
 package dev.tracewh.export;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
 import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
@@ -110,8 +109,18 @@ public final class TraceExporter
         json.writeStartObject();
         json.writeStringField("role", message.getRole());
         json.writeFieldName("content");
-        JsonNode content = mapper.readTree(message.getContent());
-        json.writeTree(content);
+        if (message.getContent() == null) {
+            // one text block, stored only as text_content
+            json.writeStartArray();
+            json.writeStartObject();
+            json.writeStringField("type", "text");
+            json.writeStringField("text", message.getTextContent());
+            json.writeEndObject();
+            json.writeEndArray();
+        }
+        else {
+            json.writeTree(mapper.readTree(message.getContent()));
+        }
         if (message.getReasoningContent() != null) {
             json.writeStringField("reasoning_content", message.getReasoningContent());
         }

@@ -30,7 +30,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A trace as warehouse rows with their content hashes, made without a database so the loader's parser
- * threads can do this work in parallel. Message rows hold a JSON copy of the content: for a trace larger than
+ * threads can do this work in parallel. Message rows hold the content's text: for a trace larger than
  * {@link #KEEP_MESSAGE_ROWS_CHARACTERS} only their hashes are kept and a row is made again when it is written,
  * so a session file of hundreds of megabytes is never held twice.
  */
@@ -68,7 +68,7 @@ public final class TraceRows
             MessagesRecord record = messageRecord(message);
             messageKeys.add(message.ordinal());
             messageHashes.add(record.getRowHash());
-            characters += record.getContent().length();
+            characters += length(record.getContent()) + length(record.getTextContent());
             if (characters <= KEEP_MESSAGE_ROWS_CHARACTERS) {
                 kept.add(record);
             }
@@ -185,7 +185,9 @@ public final class TraceRows
         record.setResultOrdinal(call.resultOrdinal());
         record.setName(TextSanitizer.clean(call.name()));
         record.setArguments(TextSanitizer.clean(call.arguments()));
-        record.setResultText(TextSanitizer.clean(call.resultText()));
+        if (!isResultMessageText(call)) {
+            record.setResultText(TextSanitizer.clean(call.resultText()));
+        }
         record.setIsError(call.isError());
         record.setExitCode(call.exitCode());
         record.setDurationSeconds(call.durationSeconds());
@@ -213,8 +215,23 @@ public final class TraceRows
         return record;
     }
 
+    /** Whether the call's output is the text of its result message, which the warehouse then stores only once. */
+    private boolean isResultMessageText(ToolCall call)
+    {
+        Integer ordinal = call.resultOrdinal();
+        if (call.resultText() == null || ordinal == null) {
+            return false;
+        }
+        Message result = trace.messages().get(ordinal);
+        return call.resultText().equals(result.text());
+    }
+
+    /** The content blocks as JSON, or null for one text block: text_content holds that text. */
     private String contentJson(List<ContentBlock> content)
     {
+        if (content.size() == 1 && content.getFirst().isText() && content.getFirst().mediaType() == null) {
+            return null;
+        }
         ArrayNode blocks = mapper.createArrayNode();
         for (ContentBlock block : content) {
             ObjectNode node = blocks.addObject().put("type", TextSanitizer.clean(block.type()));
@@ -236,6 +253,11 @@ public final class TraceRows
         catch (JsonProcessingException e) {
             throw new IllegalArgumentException("source_meta is not JSON-serializable: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static long length(String value)
+    {
+        return value == null ? 0 : value.length();
     }
 
     private static OffsetDateTime timestamp(Instant instant)

@@ -2,13 +2,20 @@ package dev.tracewh.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
+import dev.tracewh.model.ContentBlock;
+import dev.tracewh.model.Message;
+import dev.tracewh.model.ToolCall;
+import dev.tracewh.model.Trace;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
+import dev.tracewh.warehouse.TextSanitizer;
 import dev.tracewh.warehouse.Warehouse;
 import dev.tracewh.warehouse.WriteCounts;
 import org.jooq.DSLContext;
@@ -18,14 +25,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,6 +48,8 @@ import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
 import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
+import static dev.tracewh.warehouse.schema.Tables.V_MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.V_TOOL_CALLS;
 import static dev.tracewh.warehouse.schema.Tables.V_USAGE_DAILY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -289,6 +302,59 @@ abstract class LoaderContract
     }
 
     @Test
+    void textIsStoredOnceAndTheViewsGiveBackEveryMessageAndToolOutputWhole()
+            throws IOException
+    {
+        List<SourceRoot> roots = List.of(
+                new SourceRoot(new ClaudeCodeFormat(), SharedFixtures.path("synthetic/claude_code/projects")),
+                new SourceRoot(new CodexFormat(), SharedFixtures.path("synthetic/codex/sessions")));
+        new Loader(warehouse, "test").load(roots, LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+
+        ObjectMapper mapper = new ObjectMapper();
+        Map<List<Object>, JsonNode> storedContent = new HashMap<>();
+        dsl.select(V_MESSAGES.TRACE_ID, V_MESSAGES.ORDINAL, V_MESSAGES.CONTENT).from(V_MESSAGES)
+                .forEach(row -> storedContent.put(List.of(row.value1(), row.value2()), readTree(mapper, row.value3())));
+        Map<List<Object>, String> storedResults = new HashMap<>();
+        dsl.select(V_TOOL_CALLS.TRACE_ID, V_TOOL_CALLS.TOOL_CALL_ID, V_TOOL_CALLS.RESULT_TEXT).from(V_TOOL_CALLS)
+                .forEach(row -> storedResults.put(List.of(row.value1(), row.value2()), row.value3()));
+
+        Map<List<Object>, JsonNode> parsedContent = new HashMap<>();
+        Map<List<Object>, String> parsedResults = new HashMap<>();
+        for (SourceRoot root : roots) {
+            for (Path file : root.format().discover(root.root())) {
+                try (InputStream input = Files.newInputStream(file)) {
+                    for (Trace trace : root.format().parse(file, input).traces()) {
+                        for (Message message : trace.messages()) {
+                            ArrayNode blocks = mapper.createArrayNode();
+                            for (ContentBlock block : message.content()) {
+                                ObjectNode node = blocks.addObject().put("type", block.type());
+                                if (block.text() != null) {
+                                    node.put("text", block.text());
+                                }
+                                if (block.mediaType() != null) {
+                                    node.put("media_type", block.mediaType());
+                                }
+                            }
+                            parsedContent.put(List.of(trace.traceId(), message.ordinal()), blocks);
+                        }
+                        for (ToolCall call : trace.toolCalls()) {
+                            // an exec output wrapped in JSON can decode to characters no database stores
+                            parsedResults.put(List.of(trace.traceId(), call.toolCallId()), TextSanitizer.clean(call.resultText()));
+                        }
+                    }
+                }
+            }
+        }
+        assertSameEntries(parsedContent, storedContent, "message content");
+        assertSameEntries(parsedResults, storedResults, "tool output");
+
+        assertTrue(dsl.fetchCount(MESSAGES, MESSAGES.CONTENT.isNull()) > storedContent.size() / 2, "most messages are one text block, stored once");
+        assertTrue(dsl.fetchCount(TOOL_CALLS, TOOL_CALLS.RESULT_TEXT.isNotNull()) > 0, "Codex's wrapped exec output is kept where it differs");
+        assertEquals(0, dsl.fetchCount(TOOL_CALLS.join(MESSAGES).on(MESSAGES.TRACE_ID.eq(TOOL_CALLS.TRACE_ID).and(MESSAGES.ORDINAL.eq(TOOL_CALLS.RESULT_ORDINAL)))
+                .where(TOOL_CALLS.RESULT_TEXT.eq(MESSAGES.TEXT_CONTENT))), "no tool output is stored twice");
+    }
+
+    @Test
     void claudeCodeAndCodexUsageSitSideBySide()
             throws IOException
     {
@@ -430,6 +496,40 @@ abstract class LoaderContract
         Path file = projects.resolve(SESSION + ".jsonl");
         Files.writeString(file, jsonl);
         return file;
+    }
+
+    /** Like assertEquals on maps, but names only the first differing keys instead of printing every value. */
+    private static <K, V> void assertSameEntries(Map<K, V> expected, Map<K, V> actual, String what)
+    {
+        assertEquals(expected.keySet(), actual.keySet(), what + " keys");
+        List<String> differences = expected.keySet().stream()
+                .filter(key -> !Objects.equals(expected.get(key), actual.get(key)))
+                .limit(3)
+                .map(key -> key + ": " + difference(String.valueOf(expected.get(key)), String.valueOf(actual.get(key))))
+                .toList();
+        assertEquals(List.of(), differences, what + " differs");
+    }
+
+    /** Where two long values part, with a little context. */
+    private static String difference(String expected, String actual)
+    {
+        int at = 0;
+        while (at < expected.length() && at < actual.length() && expected.charAt(at) == actual.charAt(at)) {
+            at++;
+        }
+        int from = Math.max(0, at - 20);
+        return "at " + at + " expected …" + expected.substring(from, Math.min(expected.length(), at + 40))
+                + "… but was …" + actual.substring(from, Math.min(actual.length(), at + 40)) + "…";
+    }
+
+    private static JsonNode readTree(ObjectMapper mapper, String json)
+    {
+        try {
+            return mapper.readTree(json);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String userLine(String uuid, String text)
