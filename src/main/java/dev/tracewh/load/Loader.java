@@ -206,7 +206,7 @@ public final class Loader
                 while (next < files.size() && (inFlight.isEmpty() || bytesInFlight + files.get(next).sizeBytes() <= READ_AHEAD_BYTES)) {
                     PlannedFile file = files.get(next++);
                     bytesInFlight += file.sizeBytes();
-                    inFlight.add(parsers.submit(() -> parse(file)));
+                    inFlight.add(parsers.submit(() -> parse(file, runId)));
                 }
                 Parsed parsed = await(inFlight.removeFirst());
                 bytesInFlight -= parsed.file().sizeBytes();
@@ -280,11 +280,15 @@ public final class Loader
     }
 
     /** Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. */
-    private Parsed parse(PlannedFile file)
+    private Parsed parse(PlannedFile file, long runId)
     {
         try (InputStream input = Files.newInputStream(file.path())) {
             ParsedFile result = file.format().parse(file.path(), input);
             List<TraceRows> rows = result.traces().stream().map(trace -> TraceRows.of(trace, mapper)).toList();
+            if (file.action() == FileAction.NEW && warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
+                // the traces of a new file are new: encode their rows here rather than on the writer thread
+                rows.forEach(trace -> trace.prepareCopy(runId));
+            }
             return new Parsed(file, result, rows, null);
         }
         catch (IOException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package dev.tracewh.warehouse;
 
 import org.jooq.DSLContext;
-import org.jooq.Field;
+import org.jooq.Table;
 import org.jooq.TableRecord;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -37,26 +37,64 @@ final class PostgresCopy
         if (rows.isEmpty()) {
             return;
         }
-        Field<?>[] fields = rows.getFirst().fields();
-        String columns = Arrays.stream(fields).map(field -> '"' + field.getName() + '"').collect(Collectors.joining(", "));
-        String sql = "copy " + rows.getFirst().getTable().getName() + " (" + columns + ") from stdin (format binary)";
+        copy(dsl, rows.getFirst().getTable(), (out, buffer, copy) -> {
+            for (R row : rows) {
+                writeTuple(out, row);
+                if (buffer.size() >= FLUSH_BYTES) {
+                    buffer.flushTo(copy);
+                }
+            }
+        });
+    }
+
+    /**
+     * Rows encoded as COPY tuples, without the stream's header and trailer: a parser thread can do this work
+     * and leave {@link #insertTuples} only the sending.
+     */
+    static <R extends TableRecord<R>> byte[] tuples(List<R> rows)
+    {
+        Buffer buffer = new Buffer(8 << 10);
+        DataOutputStream out = new DataOutputStream(buffer);
+        for (R row : rows) {
+            writeTuple(out, row);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Inserts tuples made by {@link #tuples} from rows of {@code table}. */
+    static void insertTuples(DSLContext dsl, Table<?> table, List<byte[]> tuples)
+    {
+        if (tuples.isEmpty()) {
+            return;
+        }
+        copy(dsl, table, (out, buffer, copy) -> {
+            buffer.flushTo(copy);
+            for (byte[] bytes : tuples) {
+                copy.writeToCopy(bytes, 0, bytes.length);
+            }
+        });
+    }
+
+    private interface Body
+    {
+        void write(DataOutputStream out, Buffer buffer, CopyIn copy)
+                throws IOException, SQLException;
+    }
+
+    /** One COPY of every column of {@code table}: the header, what {@code body} writes, the trailer. */
+    private static void copy(DSLContext dsl, Table<?> table, Body body)
+    {
+        String columns = Arrays.stream(table.fields()).map(field -> '"' + field.getName() + '"').collect(Collectors.joining(", "));
+        String sql = "copy " + table.getName() + " (" + columns + ") from stdin (format binary)";
         dsl.connection(connection -> {
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
             try {
-                Buffer buffer = new Buffer();
+                Buffer buffer = new Buffer(FLUSH_BYTES + (64 << 10));
                 DataOutputStream out = new DataOutputStream(buffer);
                 out.write(SIGNATURE);
                 out.writeInt(0);
                 out.writeInt(0);
-                for (R row : rows) {
-                    out.writeShort(fields.length);
-                    for (int i = 0; i < fields.length; i++) {
-                        writeField(out, row.get(i));
-                    }
-                    if (buffer.size() >= FLUSH_BYTES) {
-                        buffer.flushTo(copy);
-                    }
-                }
+                body.write(out, buffer, copy);
                 out.writeShort(-1);
                 buffer.flushTo(copy);
                 copy.endCopy();
@@ -67,6 +105,19 @@ final class PostgresCopy
                 }
             }
         });
+    }
+
+    private static void writeTuple(DataOutputStream out, TableRecord<?> row)
+    {
+        try {
+            out.writeShort(row.size());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < row.size(); i++) {
+            writeField(out, row.get(i));
+        }
     }
 
     private static void writeField(DataOutputStream out, Object value)
@@ -112,9 +163,9 @@ final class PostgresCopy
     private static final class Buffer
             extends ByteArrayOutputStream
     {
-        Buffer()
+        Buffer(int capacity)
         {
-            super(FLUSH_BYTES + (64 << 10));
+            super(capacity);
         }
 
         void flushTo(CopyIn copy)

@@ -50,10 +50,14 @@ public final class TraceRows
     private final String traceId;
     private final List<Integer> messageKeys;
     private final List<String> messageHashes;
-    private final List<MessagesRecord> messages;
+    private List<MessagesRecord> messages;
     private final List<ToolCallsRecord> toolCalls;
     private final List<TokenUsageRecord> tokenUsage;
     private final SessionsRecord session;
+    private CopyTuples copyTuples;
+
+    /** The message and tool call rows of a new trace, encoded for PostgreSQL's COPY by {@link #prepareCopy}. */
+    record CopyTuples(long runId, byte[] messages, byte[] toolCalls) {}
 
     private TraceRows(Trace trace, ObjectMapper mapper)
     {
@@ -92,6 +96,36 @@ public final class TraceRows
     public String traceId()
     {
         return traceId;
+    }
+
+    /**
+     * Encodes the message and tool call rows for PostgreSQL's COPY as rows first written by {@code runId}, so
+     * that for a new trace the writer only has to send them. Call it on a parser thread, for a file the warehouse
+     * has never loaded. The message rows are then dropped: the bytes replace them, and a trace the writer
+     * finds already stored after all gets its rows made again.
+     */
+    public void prepareCopy(long runId)
+    {
+        if (messages == null) {
+            // a large trace is encoded by the writer, a chunk at a time
+            return;
+        }
+        for (MessagesRecord record : messages) {
+            record.setFirstRunId(runId);
+            record.setLastRunId(runId);
+        }
+        for (ToolCallsRecord record : toolCalls) {
+            record.setFirstRunId(runId);
+            record.setLastRunId(runId);
+        }
+        copyTuples = new CopyTuples(runId, PostgresCopy.tuples(messages), PostgresCopy.tuples(toolCalls));
+        messages = null;
+    }
+
+    /** What {@link #prepareCopy} encoded, or null. */
+    CopyTuples copyTuples()
+    {
+        return copyTuples;
     }
 
     SessionsRecord session()

@@ -129,12 +129,22 @@ public final class TraceWriter
         int messageCount = 0;
         int toolCallCount = 0;
         int usageCount = 0;
+        List<byte[]> messageTuples = new ArrayList<>();
+        List<byte[]> toolCallTuples = new ArrayList<>();
+        boolean postgres = dsl.dialect().family() == SQLDialect.POSTGRES;
         for (TraceRows rows : fresh) {
-            for (int i = 0; i < rows.messageKeys().size(); i++) {
-                messages.add(stamped(rows.message(i), MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, runId));
+            TraceRows.CopyTuples tuples = rows.copyTuples();
+            if (postgres && tuples != null && tuples.runId() == runId) {
+                messageTuples.add(tuples.messages());
+                toolCallTuples.add(tuples.toolCalls());
             }
-            for (ToolCallsRecord call : rows.toolCalls()) {
-                toolCalls.add(stamped(call, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID, runId));
+            else {
+                for (int i = 0; i < rows.messageKeys().size(); i++) {
+                    messages.add(stamped(rows.message(i), MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, runId));
+                }
+                for (ToolCallsRecord call : rows.toolCalls()) {
+                    toolCalls.add(stamped(call, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID, runId));
+                }
             }
             List<TokenUsageRecord> ownUsage = usage.get(rows.traceId());
             for (TokenUsageRecord row : ownUsage) {
@@ -147,6 +157,8 @@ public final class TraceWriter
         messages.flush();
         toolCalls.flush();
         tokenUsage.flush();
+        PostgresCopy.insertTuples(dsl, MESSAGES, messageTuples);
+        PostgresCopy.insertTuples(dsl, TOOL_CALLS, toolCallTuples);
         return new WriteCounts(0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, usageCount, 0, 0);
     }
 

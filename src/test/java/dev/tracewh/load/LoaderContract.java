@@ -127,6 +127,25 @@ abstract class LoaderContract
     }
 
     @Test
+    void aNewFileHoldingAStoredTraceMergesIntoIt()
+            throws IOException
+    {
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi there", 10));
+        load(false);
+        // the same session copied elsewhere and continued: a new file, but not a new trace
+        Path copy = Files.createDirectories(projects.resolve("copy")).resolve(SESSION + ".jsonl");
+        Files.writeString(copy, userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi there", 10)
+                + userLine("u2", "and now?") + assistantLine("a2", "msg_2", "done", 20));
+
+        LoadReport second = load(false);
+        assertEquals(1, second.rows().tracesUpdated());
+        assertEquals(2, second.rows().messagesInserted());
+        assertEquals(0, second.rows().messagesUpdated() + second.rows().messagesDeleted());
+        assertEquals(List.of("hello", "hi there", "and now?", "done"),
+                dsl.select(MESSAGES.TEXT_CONTENT).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.TEXT_CONTENT));
+    }
+
+    @Test
     void rewrittenFileReplacesItsRows()
             throws IOException
     {
