@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         description = {
                 "Measures parse-only throughput, a full first load into a fresh warehouse, a reload with nothing changed and a reload after",
                 "appending a turn to 1%% of the files (truncated back afterwards), with peak heap and RSS, and the psql \\copy floor of the",
-                "same bytes. The PostgreSQL database is dropped and recreated; its name must start with bench_. Run the JVM with the heap",
+                "same bytes, and with --ccusage, ccusage's daily report over the same corpus. The PostgreSQL database is dropped and recreated; its name must start with bench_. Run the JVM with the heap",
                 "limit you want numbers for (-Xmx). Exits with 1 when a phase failed (out of memory, say); the table shows which."})
 public final class BenchCommand
         implements Callable<Integer>
@@ -47,6 +47,10 @@ public final class BenchCommand
     @Option(names = "--skip-pg", description = "Do not benchmark PostgreSQL (nor the psql \\copy baseline).")
     boolean skipPostgres;
 
+    @Option(names = "--ccusage", paramLabel = "FILE",
+            description = "ccusage executable: time its daily --offline report over the same Claude Code corpus, the parse-only baseline.")
+    Path ccusage;
+
     @Option(names = "--append-fraction", paramLabel = "F", defaultValue = "0.01",
             description = "Share of the files to append to before the last reload (default: ${DEFAULT-VALUE}).")
     double appendFraction;
@@ -67,7 +71,7 @@ public final class BenchCommand
         Benchmark.Settings settings = new Benchmark.Settings(corpus, format,
                 skipH2 ? Optional.empty() : Optional.of(h2Directory),
                 skipPostgres ? Optional.empty() : Optional.of(PostgresTarget.parse(postgresUrl)),
-                appendFraction);
+                Optional.ofNullable(ccusage), appendFraction);
         PrintWriter out = spec.commandLine().getOut();
         Benchmark.Report report = new Benchmark(settings, spec.commandLine().getErr()).run();
         Machine machine = Machine.current();

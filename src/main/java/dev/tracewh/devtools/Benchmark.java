@@ -41,7 +41,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Benchmarks the loader on a corpus: parse-only throughput, then per database a full first load into a fresh
  * warehouse, a reload with nothing changed, and a reload after appending a turn to a fraction of the files (the
- * files are truncated back afterwards), and finally the {@code psql \copy} floor on the PostgreSQL server.
+ * files are truncated back afterwards), and finally the {@code psql \copy} floor on the PostgreSQL server. Given its
+ * executable, ccusage's daily report runs over the same Claude Code corpus right after the parse-only phase.
  * Every phase runs in this JVM, so its heap limit is the one the numbers are for.
  */
 final class Benchmark
@@ -51,8 +52,9 @@ final class Benchmark
     private static final String H2_DATABASE_NAME = "bench";
     private static final long APPEND_SEED = 20_260_101;
 
-    /** What to run: {@code h2Directory} and {@code postgres} are empty for a database that is skipped. */
-    record Settings(Path corpus, CorpusFormat format, Optional<Path> h2Directory, Optional<PostgresTarget> postgres, double appendFraction)
+    /** What to run: {@code h2Directory}, {@code postgres} and {@code ccusage} are empty for what is skipped. */
+    record Settings(Path corpus, CorpusFormat format, Optional<Path> h2Directory, Optional<PostgresTarget> postgres,
+            Optional<Path> ccusage, double appendFraction)
     {
         Settings
         {
@@ -60,6 +62,10 @@ final class Benchmark
             requireNonNull(format, "format is null");
             requireNonNull(h2Directory, "h2Directory is null");
             requireNonNull(postgres, "postgres is null");
+            requireNonNull(ccusage, "ccusage is null");
+            if (ccusage.isPresent() && format != CorpusFormat.CLAUDE_CODE) {
+                throw new IllegalArgumentException("the ccusage baseline reads Claude Code corpora only, not " + format.id());
+            }
             if (!(appendFraction > 0 && appendFraction <= 1)) {
                 throw new IllegalArgumentException("appendFraction must be in (0, 1]: " + appendFraction);
             }
@@ -77,13 +83,14 @@ final class Benchmark
 
     /** Everything measured; {@code warehouseBytes} is the size of each warehouse after its loads. */
     record Report(Settings settings, int files, long bytes, int appendedFiles, long appendedBytes, List<Phase> phases,
-            Map<String, Long> warehouseBytes, List<CopyBaseline.Result> copies)
+            Map<String, Long> warehouseBytes, List<CopyBaseline.Result> copies, Optional<CcusageBaseline.Result> ccusage)
     {
         Report
         {
             phases = List.copyOf(phases);
             warehouseBytes = Collections.unmodifiableMap(new LinkedHashMap<>(warehouseBytes));
             copies = List.copyOf(copies);
+            requireNonNull(ccusage, "ccusage is null");
         }
 
         Optional<Phase> phase(String name, String target)
@@ -125,6 +132,12 @@ final class Benchmark
         List<Phase> phases = new ArrayList<>();
         Map<String, Long> warehouseBytes = new LinkedHashMap<>();
         phases.add(parseOnly(files, bytes));
+        Optional<CcusageBaseline.Result> ccusage = Optional.empty();
+        if (settings.ccusage().isPresent()) {
+            log("ccusage daily --offline ...");
+            ccusage = Optional.of(new CcusageBaseline(settings.ccusage().get()).run(settings.corpus(), bytes));
+            log("  %.1f s, %.1f MB/s", ccusage.get().seconds(), ccusage.get().megabytesPerSecond());
+        }
         long[] appendedBytes = new long[1];
         if (settings.h2Directory().isPresent()) {
             Path directory = settings.h2Directory().get();
@@ -150,7 +163,7 @@ final class Benchmark
                 copies.add(copy);
             }
         }
-        return new Report(settings, files.size(), bytes, appended.size(), appendedBytes[0], phases, warehouseBytes, copies);
+        return new Report(settings, files.size(), bytes, appended.size(), appendedBytes[0], phases, warehouseBytes, copies, ccusage);
     }
 
     /** All files through the format's parser, one per core as the loader does, keeping nothing. */

@@ -24,6 +24,8 @@ final class BenchmarkTable
                     phase.name(), phase.target(), use.seconds(), phase.megabytesPerSecond(), phase.files(), use.peakHeapBytes() / 1e6,
                     use.maxHeapAfterGcBytes() / 1e6, use.peakRssBytes() / 1e6, use.cpuSeconds(), use.gcSeconds(), note(report, phase));
         }
+        report.ccusage().ifPresent(ccusage -> out.printf("%-33s %8.1f %8.1f%n", "ccusage daily --offline", ccusage.seconds(),
+                ccusage.megabytesPerSecond()));
         for (CopyBaseline.Result copy : report.copies()) {
             out.printf("%-33s %8.1f %8.1f %7s   table %.1f MB%n", "psql \\copy, " + copy.storage().name().toLowerCase(Locale.ROOT),
                     copy.seconds(), copy.megabytesPerSecond(), "", copy.tableBytes() / 1e6);
@@ -31,6 +33,7 @@ final class BenchmarkTable
         for (Map.Entry<String, Long> size : report.warehouseBytes().entrySet()) {
             out.printf("warehouse size, %s: %.1f MB%n", size.getKey(), size.getValue() / 1e6);
         }
+        parseRatio(report).ifPresent(out::println);
         ratios(report).ifPresent(out::println);
         out.flush();
     }
@@ -53,6 +56,8 @@ final class BenchmarkTable
                     phase.megabytesPerSecond(), phase.files(), use.peakHeapBytes() / 1e6, use.maxHeapAfterGcBytes() / 1e6, use.peakRssBytes() / 1e6,
                     use.cpuSeconds(), use.gcSeconds(), note(report, phase).replace("|", "\\|")));
         }
+        report.ccusage().ifPresent(ccusage -> md.append("| ccusage `daily --offline` | - | %.1f | %.1f | %,d | | | | | | |\n".formatted(
+                ccusage.seconds(), ccusage.megabytesPerSecond(), report.files())));
         for (CopyBaseline.Result copy : report.copies()) {
             md.append("| psql `\\copy`, %s | PostgreSQL | %.1f | %.1f | %,d | | | | | | table %.1f MB |\n".formatted(copy.storage().description(),
                     copy.seconds(), copy.megabytesPerSecond(), report.files(), copy.tableBytes() / 1e6));
@@ -61,6 +66,7 @@ final class BenchmarkTable
         for (Map.Entry<String, Long> size : report.warehouseBytes().entrySet()) {
             md.append("- Warehouse size after the loads, %s: %.1f MB\n".formatted(size.getKey(), size.getValue() / 1e6));
         }
+        parseRatio(report).ifPresent(ratio -> md.append("- ").append(ratio).append('\n'));
         ratios(report).ifPresent(ratios -> md.append("- ").append(ratios).append('\n'));
         return md.toString();
     }
@@ -74,6 +80,16 @@ final class BenchmarkTable
             return "%,d files appended to".formatted(report.appendedFiles());
         }
         return "";
+    }
+
+    /** Parse-only MB/s over ccusage's MB/s. */
+    private static Optional<String> parseRatio(Benchmark.Report report)
+    {
+        Optional<Benchmark.Phase> parse = report.phase(Benchmark.PARSE_ONLY, "-").filter(phase -> phase.failure() == null);
+        if (parse.isEmpty() || report.ccusage().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("parse only / ccusage daily --offline: %.2f".formatted(parse.get().megabytesPerSecond() / report.ccusage().get().megabytesPerSecond()));
     }
 
     /** Full PostgreSQL load MB/s over each {@code \copy} baseline's MB/s. */

@@ -2,11 +2,9 @@ package dev.tracewh.devtools;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -99,7 +97,7 @@ final class CopyBaseline
         builder.environment().putAll(target.psqlEnvironment());
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process psql = builder.start();
-        CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(psql.getErrorStream()));
+        CompletableFuture<String> errors = ErrorOutput.collect(psql);
         long bytes = 0;
         try (OutputStream input = new BufferedOutputStream(psql.getOutputStream(), 1 << 20)) {
             for (Path file : files) {
@@ -125,16 +123,6 @@ final class CopyBaseline
             ByteBuffer last = ByteBuffer.allocate(1);
             channel.position(channel.size() - 1).read(last);
             return last.get(0);
-        }
-    }
-
-    private static String readAll(InputStream stream)
-    {
-        try {
-            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        catch (IOException e) {
-            return "(cannot read psql's error output: " + e.getMessage() + ")";
         }
     }
 }
