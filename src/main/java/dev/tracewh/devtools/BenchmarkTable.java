@@ -3,9 +3,11 @@ package dev.tracewh.devtools;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Renders a benchmark report as a plain-text table for the terminal and as a markdown section. */
 final class BenchmarkTable
@@ -82,14 +84,18 @@ final class BenchmarkTable
         return "";
     }
 
-    /** Parse-only MB/s over ccusage's MB/s. */
+    /** Each parse-only pass's MB/s over ccusage's MB/s. */
     private static Optional<String> parseRatio(Benchmark.Report report)
     {
-        Optional<Benchmark.Phase> parse = report.phase(Benchmark.PARSE_ONLY, "-").filter(phase -> phase.failure() == null);
-        if (parse.isEmpty() || report.ccusage().isEmpty()) {
+        if (report.ccusage().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("parse only / ccusage daily --offline: %.2f".formatted(parse.get().megabytesPerSecond() / report.ccusage().get().megabytesPerSecond()));
+        double ccusage = report.ccusage().get().megabytesPerSecond();
+        List<String> ratios = Stream.of(Benchmark.PARSE_ONLY, Benchmark.PARSE_ONLY_WARM)
+                .flatMap(name -> report.phase(name, "-").filter(phase -> phase.failure() == null).stream())
+                .map(phase -> "%.2f %s".formatted(phase.megabytesPerSecond() / ccusage, phase.name()))
+                .toList();
+        return ratios.isEmpty() ? Optional.empty() : Optional.of("parse / ccusage daily --offline: " + String.join(", ", ratios));
     }
 
     /** Full PostgreSQL load MB/s over each {@code \copy} baseline's MB/s. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.tracewh.jsonl.JsonlReader;
 import dev.tracewh.jsonl.Line;
 import dev.tracewh.model.ParseIssue;
@@ -38,7 +39,8 @@ public final class JsonLines
         void accept(JsonNode node, Line line);
     }
 
-    private final ObjectMapper mapper;
+    /** Bound to the tree type once: {@code ObjectMapper.readTree} resolves it again for every line. */
+    private final ObjectReader treeReader;
     private final List<ParseIssue> issues = new ArrayList<>();
     private long consumedBytes;
     private long replacedCharacters;
@@ -58,7 +60,7 @@ public final class JsonLines
 
     public JsonLines(ObjectMapper mapper)
     {
-        this.mapper = requireNonNull(mapper, "mapper is null");
+        this.treeReader = requireNonNull(mapper, "mapper is null").readerFor(JsonNode.class);
     }
 
     public void forEach(InputStream input, Handler handler)
@@ -91,7 +93,7 @@ public final class JsonLines
         }
         JsonNode node;
         try {
-            node = mapper.readTree(bytes, offset, line.length());
+            node = treeReader.readTree(bytes, offset, line.length());
             replacedCharacters += unstorable;
         }
         catch (JsonProcessingException e) {

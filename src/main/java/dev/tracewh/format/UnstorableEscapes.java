@@ -32,14 +32,18 @@ final class UnstorableEscapes
         int found = 0;
         int i = offset;
         while (true) {
-            i = ByteScan.indexOf(bytes, (byte) '\\', i, end);
+            // only backslash-u escapes can be unstorable; the common ones (newline, quote, backslash) are skipped eight bytes at a time
+            i = ByteScan.indexOfPair(bytes, (byte) '\\', (byte) 'u', i, end);
             if (i < 0) {
                 return found;
             }
-            if (i + 5 >= end || bytes[i + 1] != 'u') {
-                // an escaped character such as \\ or \": skip both bytes
+            if (isEscaped(bytes, offset, i)) {
+                // the text holds a backslash followed by u, not an escape
                 i += 2;
                 continue;
+            }
+            if (i + 5 >= end) {
+                return found;
             }
             int code = hex4(bytes, i + 2);
             boolean unstorable;
@@ -63,6 +67,16 @@ final class UnstorableEscapes
             }
             i += 6;
         }
+    }
+
+    /** Whether the backslash at {@code index} is itself escaped: an odd number of backslashes precedes it. */
+    private static boolean isEscaped(byte[] bytes, int offset, int index)
+    {
+        int backslashes = 0;
+        for (int i = index - 1; i >= offset && bytes[i] == '\\'; i--) {
+            backslashes++;
+        }
+        return backslashes % 2 == 1;
     }
 
     /** The value of four hex digits, or -1 when they are not hex (then the JSON parser reports the line). */

@@ -36,4 +36,26 @@ public final class ByteScan
         }
         return -1;
     }
+
+    /** The index of the first {@code first} directly followed by {@code second} in {@code bytes[from, to)}, or -1. */
+    public static int indexOfPair(byte[] bytes, byte first, byte second, int from, int to)
+    {
+        long firstPattern = (first & 0xFFL) * ONES;
+        long secondPattern = (second & 0xFFL) * ONES;
+        int i = from;
+        for (; i + Long.BYTES < to; i += Long.BYTES) {
+            // a zero byte where bytes[i + k] == first and bytes[i + k + 1] == second
+            long word = ((long) LONGS.get(bytes, i) ^ firstPattern) | ((long) LONGS.get(bytes, i + 1) ^ secondPattern);
+            long matches = (word - ONES) & ~word & HIGH_BITS;
+            if (matches != 0) {
+                return i + (Long.numberOfTrailingZeros(matches) >>> 3);
+            }
+        }
+        for (; i + 1 < to; i++) {
+            if (bytes[i] == first && bytes[i + 1] == second) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

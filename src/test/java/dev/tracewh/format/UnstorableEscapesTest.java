@@ -18,6 +18,9 @@ class UnstorableEscapesTest
         assertReplaced("{\"a\":\"\\\\u0000 is text\"}", "{\"a\":\"\\\\u0000 is text\"}", 0);
         assertReplaced("{\"a\":\"\\u0000\\u0000\\ud800\"}", "{\"a\":\"\\ufffd\\ufffd\\ufffd\"}", 3);
         assertReplaced("{\"a\":\"\\u00e9 \\u000a\"}", "{\"a\":\"\\u00e9 \\u000a\"}", 0);
+        assertReplaced("{\"a\":\"\\\\\\u0000 after an escaped backslash\"}", "{\"a\":\"\\\\\\ufffd after an escaped backslash\"}", 1);
+        assertReplaced("{\"a\":\"\\\\\\\\u0000 is text too\"}", "{\"a\":\"\\\\\\\\u0000 is text too\"}", 0);
+        assertReplaced("{\"long\":\"a line with \\n and \\\" escapes before \\u0000, then a truncated \\u00", "{\"long\":\"a line with \\n and \\\" escapes before \\ufffd, then a truncated \\u00", 1);
     }
 
     private static void assertReplaced(String json, String expected, int count)

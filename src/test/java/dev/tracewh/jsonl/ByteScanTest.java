@@ -35,4 +35,31 @@ class ByteScanTest
         assertEquals(0, ByteScan.indexOf(bytes, (byte) 0xC3, 0, bytes.length));
         assertEquals(-1, ByteScan.indexOf(bytes, (byte) '\n', 5, 3));
     }
+
+    @Test
+    void findsTheFirstPairAtEveryPositionIncludingAcrossWordsAndInTheTail()
+    {
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at + 1 < length; at++) {
+                byte[] bytes = new byte[length];
+                Arrays.fill(bytes, (byte) 'u');
+                // lone firsts before the pair, and a second pair after it
+                for (int i = 0; i < at; i += 2) {
+                    bytes[i] = '\\';
+                    if (i + 1 < at) {
+                        bytes[i + 1] = 'x';
+                    }
+                }
+                if (at > 0) {
+                    bytes[at - 1] = 'x';
+                }
+                bytes[at] = '\\';
+                if (at + 5 < length) {
+                    bytes[at + 4] = '\\';
+                }
+                assertEquals(at, ByteScan.indexOfPair(bytes, (byte) '\\', (byte) 'u', 0, length), "length " + length + ", at " + at);
+                assertEquals(-1, ByteScan.indexOfPair(bytes, (byte) '\\', (byte) 'u', 0, at + 1), "the pair's second byte is out of range");
+            }
+        }
+    }
 }
