@@ -65,10 +65,13 @@ final class ResourceProbe
         });
     }
 
-    /** Collects garbage left by earlier phases, resets the peak RSS and starts measuring. */
+    /**
+     * Resets the peak RSS and starts measuring. It does not collect the garbage of earlier phases first: after
+     * {@code System.gc()} G1 shrinks the heap, and the next phase ran up to a third slower while it grew back. So a
+     * phase's heap numbers are upper bounds: they may count garbage an earlier phase left.
+     */
     static ResourceProbe start()
     {
-        System.gc();
         resetPeakRss();
         return new ResourceProbe();
     }
