@@ -146,7 +146,9 @@ public final class Loader
         listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
 
         LoadRunStore runs = new LoadRunStore(warehouse.dsl());
-        long runId = runs.start(arguments, toolVersion, warehouse.schemaVersion());
+        String lockScope = options.shard().lockScope();
+        runs.markInterrupted(lockScope);
+        long runId = runs.start(arguments, lockScope, toolVersion, warehouse.schemaVersion());
         Progress progress = new Progress();
         LoadRunStore.Status status;
         try {

@@ -15,7 +15,8 @@ public final class LoadRunStore
 {
     public enum Status
     {
-        RUNNING, SUCCEEDED, PARTIAL, FAILED;
+        /** {@code INTERRUPTED}: the process ended without finishing the run; a later load of its lock scope found it. */
+        RUNNING, SUCCEEDED, PARTIAL, FAILED, INTERRUPTED;
 
         String wireName()
         {
@@ -33,11 +34,26 @@ public final class LoadRunStore
         this.dsl = requireNonNull(dsl, "dsl is null");
     }
 
-    public long start(String arguments, String toolVersion, String schemaVersion)
+    /**
+     * Marks the runs of {@code lockScope} that are still {@code running} as interrupted. Call it holding the scope's
+     * lock: then none of them can still be going. Returns how many there were.
+     */
+    public int markInterrupted(String lockScope)
+    {
+        return dsl.update(LOAD_RUNS)
+                .set(LOAD_RUNS.STATUS, Status.INTERRUPTED.wireName())
+                .set(LOAD_RUNS.ENDED_AT, now())
+                .where(LOAD_RUNS.STATUS.eq(Status.RUNNING.wireName()))
+                .and(LOAD_RUNS.LOCK_SCOPE.eq(requireNonNull(lockScope, "lockScope is null")))
+                .execute();
+    }
+
+    public long start(String arguments, String lockScope, String toolVersion, String schemaVersion)
     {
         return dsl.insertInto(LOAD_RUNS)
                 .set(LOAD_RUNS.STARTED_AT, now())
                 .set(LOAD_RUNS.STATUS, Status.RUNNING.wireName())
+                .set(LOAD_RUNS.LOCK_SCOPE, lockScope)
                 .set(LOAD_RUNS.ARGUMENTS, arguments)
                 .set(LOAD_RUNS.TOOL_VERSION, toolVersion)
                 .set(LOAD_RUNS.SCHEMA_VERSION, schemaVersion)

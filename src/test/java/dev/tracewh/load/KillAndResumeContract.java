@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,8 @@ abstract class KillAndResumeContract
                     LoadReport resumed = load(warehouse, corpus);
                     assertEquals(files - loaded, resumed.files().loaded(), () -> "the resumed load reads only what the killed one did not commit: " + resumed);
                     assertEquals(clean, WarehouseChecksum.of(warehouse.dsl()));
+                    assertEquals(List.of("interrupted", "succeeded"), warehouse.dsl().select(LOAD_RUNS.STATUS).from(LOAD_RUNS)
+                            .orderBy(LOAD_RUNS.RUN_ID).fetch(LOAD_RUNS.STATUS), "the killed run, then the resumed one");
                     return;
                 }
             }

@@ -43,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
+import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
@@ -410,6 +411,25 @@ abstract class LoaderContract
             }
         }
         assertEquals(1, dsl.fetchCount(SESSIONS));
+    }
+
+    @Test
+    void aRunLeftRunningByAKilledLoadIsMarkedInterruptedByTheNextLoadOfItsScope()
+            throws IOException
+    {
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
+        LoadRunStore runs = new LoadRunStore(dsl);
+        // what a killed load leaves: its row still running, in its scope, and another scope's load that may be going on
+        long killed = runs.start("killed", Shard.ALL.lockScope(), "test", "7");
+        long otherScope = runs.start("shard", new Shard(1, 2).lockScope(), "test", "7");
+
+        LoadReport report = load(false);
+
+        assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
+        assertEquals("interrupted", dsl.select(LOAD_RUNS.STATUS).from(LOAD_RUNS).where(LOAD_RUNS.RUN_ID.eq(killed)).fetchOne(LOAD_RUNS.STATUS));
+        assertNotNull(dsl.select(LOAD_RUNS.ENDED_AT).from(LOAD_RUNS).where(LOAD_RUNS.RUN_ID.eq(killed)).fetchOne(LOAD_RUNS.ENDED_AT));
+        assertEquals("running", dsl.select(LOAD_RUNS.STATUS).from(LOAD_RUNS).where(LOAD_RUNS.RUN_ID.eq(otherScope)).fetchOne(LOAD_RUNS.STATUS));
+        assertEquals("succeeded", dsl.select(LOAD_RUNS.STATUS).from(LOAD_RUNS).where(LOAD_RUNS.RUN_ID.eq(report.runId())).fetchOne(LOAD_RUNS.STATUS));
     }
 
     @Test
