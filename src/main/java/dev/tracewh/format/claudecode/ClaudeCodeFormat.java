@@ -2,6 +2,7 @@ package dev.tracewh.format.claudecode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.model.ParsedFile;
@@ -10,10 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Claude Code transcripts: {@code <config>/projects/<encoded-cwd>/<session>.jsonl}, sub-agents beside them as
@@ -53,12 +52,7 @@ public final class ClaudeCodeFormat
         if (Files.isRegularFile(root)) {
             return List.of(root);
         }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.filter(ClaudeCodeFormat::isTranscript).forEach(files::add);
-        }
-        files.sort(null);
-        return files;
+        return FileTree.find(root, ClaudeCodeFormat::isTranscript);
     }
 
     /**
@@ -76,7 +70,7 @@ public final class ClaudeCodeFormat
                 return false;
             }
         }
-        return Files.isRegularFile(path);
+        return true;
     }
 
     @Override

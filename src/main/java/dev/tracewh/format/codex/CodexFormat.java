@@ -3,6 +3,7 @@ package dev.tracewh.format.codex;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.model.ParsedFile;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Codex CLI rollouts: {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl} and the flat
@@ -52,10 +52,7 @@ public final class CodexFormat
         if (Files.isRegularFile(root)) {
             return List.of(root);
         }
-        List<Path> rollouts;
-        try (Stream<Path> paths = Files.walk(root)) {
-            rollouts = paths.filter(CodexFormat::isRollout).toList();
-        }
+        List<Path> rollouts = FileTree.find(root, CodexFormat::isRollout);
         // Codex deletes the plain file after compressing it; while both exist the plain one is current
         Set<Path> plain = new HashSet<>();
         for (Path path : rollouts) {
@@ -72,9 +69,7 @@ public final class CodexFormat
     static boolean isRollout(Path path)
     {
         String name = path.getFileName().toString();
-        return name.startsWith("rollout-")
-                && (name.endsWith(PLAIN_SUFFIX) || name.endsWith(COMPRESSED_SUFFIX))
-                && Files.isRegularFile(path);
+        return name.startsWith("rollout-") && (name.endsWith(PLAIN_SUFFIX) || name.endsWith(COMPRESSED_SUFFIX));
     }
 
     static boolean isCompressed(Path path)
