@@ -36,11 +36,11 @@ public final class LoadRunStore
 
     /**
      * Marks the runs of {@code lockScope} that are still {@code running} as interrupted. Call it holding the scope's
-     * lock: then none of them can still be going. Returns how many there were.
+     * lock: then none of them can still be going.
      */
-    public int markInterrupted(String lockScope)
+    public void markInterrupted(String lockScope)
     {
-        return dsl.update(LOAD_RUNS)
+        dsl.update(LOAD_RUNS)
                 .set(LOAD_RUNS.STATUS, Status.INTERRUPTED.wireName())
                 .set(LOAD_RUNS.ENDED_AT, now())
                 .where(LOAD_RUNS.STATUS.eq(Status.RUNNING.wireName()))
