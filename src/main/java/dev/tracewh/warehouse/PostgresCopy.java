@@ -47,30 +47,50 @@ final class PostgresCopy
         });
     }
 
+    /** Encoded tuples: the first {@code length} bytes of {@code bytes}. */
+    record Tuples(byte[] bytes, int length) {}
+
     /**
      * Rows encoded as COPY tuples, without the stream's header and trailer: a parser thread can do this work
-     * and leave {@link #insertTuples} only the sending.
+     * and leave {@link #insertTuples} only the sending. The buffer is sized for the rows up front and handed
+     * over untrimmed unless non-ASCII text made it grow past a quarter of slack: growing and trimming it by
+     * default copied every byte up to three more times.
      */
-    static <R extends TableRecord<R>> byte[] tuples(List<R> rows)
+    static <R extends TableRecord<R>> Tuples tuples(List<R> rows)
     {
-        Buffer buffer = new Buffer(8 << 10);
+        Buffer buffer = new Buffer(estimatedSize(rows));
         DataOutputStream out = new DataOutputStream(buffer);
         for (R row : rows) {
             writeTuple(out, row);
         }
-        return buffer.toByteArray();
+        byte[] bytes = buffer.array();
+        int length = buffer.size();
+        return new Tuples(bytes.length - length > length / 4 ? Arrays.copyOf(bytes, length) : bytes, length);
+    }
+
+    /** Exact for ASCII text (a length and a byte per character), short for other text, which then grows the buffer. */
+    private static int estimatedSize(List<? extends TableRecord<?>> rows)
+    {
+        long size = 0;
+        for (TableRecord<?> row : rows) {
+            size += 2;
+            for (int i = 0; i < row.size(); i++) {
+                size += row.get(i) instanceof String text ? 4 + text.length() : 12;
+            }
+        }
+        return (int) Math.min(size, Integer.MAX_VALUE - 16);
     }
 
     /** Inserts tuples made by {@link #tuples} from rows of {@code table}. */
-    static void insertTuples(DSLContext dsl, Table<?> table, List<byte[]> tuples)
+    static void insertTuples(DSLContext dsl, Table<?> table, List<Tuples> tuples)
     {
         if (tuples.isEmpty()) {
             return;
         }
         copy(dsl, table, (out, buffer, copy) -> {
             buffer.flushTo(copy);
-            for (byte[] bytes : tuples) {
-                copy.writeToCopy(bytes, 0, bytes.length);
+            for (Tuples encoded : tuples) {
+                copy.writeToCopy(encoded.bytes(), 0, encoded.length());
             }
         });
     }
@@ -166,6 +186,11 @@ final class PostgresCopy
         Buffer(int capacity)
         {
             super(capacity);
+        }
+
+        byte[] array()
+        {
+            return buf;
         }
 
         void flushTo(CopyIn copy)

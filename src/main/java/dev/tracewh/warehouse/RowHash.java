@@ -4,11 +4,6 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Set;
@@ -24,13 +19,14 @@ import java.util.stream.IntStream;
 final class RowHash
 {
     private static final int CHUNK_CHARS = 8192;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long C1 = 0x87c37b91114253d5L;
     private static final long C2 = 0x4cf5ad432745937fL;
 
-    private final char[] chars = new char[CHUNK_CHARS];
-    /** Chunk bytes, after up to 15 bytes carried over from the previous chunk. */
-    private final byte[] bytes = new byte[2 * CHUNK_CHARS + 16];
+    /**
+     * Chunk characters, after up to 7 carried over from the previous chunk. Every value is whole UTF-16 code
+     * units, so the 16-byte blocks of the hashed little-endian byte stream are 8 characters here.
+     */
+    private final char[] chars = new char[CHUNK_CHARS + 8];
     private int pending;
     private long length;
     private long h1;
@@ -81,34 +77,40 @@ final class RowHash
         append((char) 1);
         append((char) (text.length() >>> 16));
         append((char) text.length());
-        for (int from = 0; from < text.length(); from += CHUNK_CHARS) {
+        for (int from = 0; from < text.length(); ) {
             int to = Math.min(text.length(), from + CHUNK_CHARS);
-            text.getChars(from, to, chars, 0);
-            CharBuffer view = ByteBuffer.wrap(bytes, pending, 2 * (to - from)).order(ByteOrder.LITTLE_ENDIAN).asCharBuffer();
-            view.put(chars, 0, to - from);
-            pending += 2 * (to - from);
+            text.getChars(from, to, chars, pending);
+            pending += to - from;
             mixBlocks();
+            from = to;
         }
     }
 
     private void append(char value)
     {
-        bytes[pending++] = (byte) value;
-        bytes[pending++] = (byte) (value >>> 8);
-        mixBlocks();
+        chars[pending++] = value;
+        if (pending == 8) {
+            mixBlocks();
+        }
     }
 
-    /** Mixes every whole 16-byte block of the buffer and carries the rest to its start. */
+    /** Mixes every whole block of 8 characters and carries the rest to the start. */
     private void mixBlocks()
     {
-        int blocks = pending / 16;
+        int blocks = pending / 8;
         for (int block = 0; block < blocks; block++) {
-            mix((long) LONGS.get(bytes, block * 16), (long) LONGS.get(bytes, block * 16 + 8));
+            mix(littleEndian(block * 8), littleEndian(block * 8 + 4));
         }
-        int consumed = blocks * 16;
-        System.arraycopy(bytes, consumed, bytes, 0, pending - consumed);
+        int consumed = blocks * 8;
+        System.arraycopy(chars, consumed, chars, 0, pending - consumed);
         pending -= consumed;
-        length += consumed;
+        length += 2L * consumed;
+    }
+
+    /** Four characters as the long their UTF-16LE bytes make. */
+    private long littleEndian(int index)
+    {
+        return chars[index] | (long) chars[index + 1] << 16 | (long) chars[index + 2] << 32 | (long) chars[index + 3] << 48;
     }
 
     private void mix(long k1, long k2)
@@ -121,13 +123,13 @@ final class RowHash
 
     private String finish()
     {
-        // the tail (under 16 bytes) padded with zeros: the length below tells it from real zeros
-        Arrays.fill(bytes, pending, 16, (byte) 0);
-        long tail1 = (long) LONGS.get(bytes, 0);
-        long tail2 = (long) LONGS.get(bytes, 8);
+        // the tail (under 8 characters) padded with zeros: the length below tells it from real zeros
+        Arrays.fill(chars, pending, 8, (char) 0);
+        long tail1 = littleEndian(0);
+        long tail2 = littleEndian(4);
         h1 ^= Long.rotateLeft(tail1 * C1, 31) * C2;
         h2 ^= Long.rotateLeft(tail2 * C2, 33) * C1;
-        long total = length + pending;
+        long total = length + 2L * pending;
         h1 ^= total;
         h2 ^= total;
         h1 += h2;

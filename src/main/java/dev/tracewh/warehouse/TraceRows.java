@@ -57,7 +57,7 @@ public final class TraceRows
     private CopyTuples copyTuples;
 
     /** The message and tool call rows of a new trace, encoded for PostgreSQL's COPY by {@link #prepareCopy}. */
-    record CopyTuples(long runId, byte[] messages, byte[] toolCalls) {}
+    record CopyTuples(long runId, PostgresCopy.Tuples messages, PostgresCopy.Tuples toolCalls) {}
 
     private TraceRows(Trace trace, ObjectMapper mapper)
     {

@@ -129,8 +129,8 @@ public final class TraceWriter
         int messageCount = 0;
         int toolCallCount = 0;
         int usageCount = 0;
-        List<byte[]> messageTuples = new ArrayList<>();
-        List<byte[]> toolCallTuples = new ArrayList<>();
+        List<PostgresCopy.Tuples> messageTuples = new ArrayList<>();
+        List<PostgresCopy.Tuples> toolCallTuples = new ArrayList<>();
         boolean postgres = dsl.dialect().family() == SQLDialect.POSTGRES;
         for (TraceRows rows : fresh) {
             TraceRows.CopyTuples tuples = rows.copyTuples();
