@@ -50,8 +50,8 @@ public final class Loader
 {
     /**
      * Source bytes parsed ahead of the writer; a parsed file takes up to ten times its size in memory. PostgreSQL
-     * loads wait on the server, and parsers that run further ahead keep its queue full (1 GB benchmark: 15.1-15.2 s
-     * with 32 MB against 16.5 s with 16, peak heap 368-390 MB of 512). H2 loads wait on H2's writer, where more
+     * loads wait on the server, and parsers that run further ahead keep its queue full (1 GB benchmark: 14.9-15.2 s
+     * with 32 MB against 16.5 s with 16, peak heap 368-394 MB of 512). H2 loads wait on H2's writer, where more
      * read-ahead only holds more memory.
      */
     private static final long POSTGRES_READ_AHEAD_BYTES = 32L << 20;
