@@ -352,7 +352,7 @@ public final class TraceWriter
             Map<Key, String> stored = new HashMap<>();
             List<String> responseIds = winners.keySet().stream().map(Key::responseId).distinct().toList();
             for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
-                // only response_id in the predicate: the one index that serves it, whatever the planner's statistics say
+                // only response_id in the predicate: the key's index, which leads with it, serves it whatever the planner's statistics say
                 dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
                         .from(TOKEN_USAGE)
                         .join(SESSIONS).on(SESSIONS.TRACE_ID.eq(TOKEN_USAGE.TRACE_ID))
