@@ -243,6 +243,21 @@ abstract class LoaderContract
     }
 
     @Test
+    void usageRowsAreLookedUpByResponseIdThroughAnIndex()
+    {
+        // the loader asks which stored trace holds each response of a batch; a scan there makes loads quadratic
+        String lookup = "select trace_id from token_usage where response_id in ('msg_1', 'msg_2')";
+        if (kind() == TestDatabase.Kind.POSTGRESQL) {
+            // an empty table is cheaper to scan; without the setting PostgreSQL would not show which index serves
+            dsl.execute("set enable_seqscan = off");
+        }
+        String plan = String.join("\n", dsl.fetch("explain " + lookup).getValues(0, String.class));
+        assertTrue(kind() == TestDatabase.Kind.POSTGRESQL
+                ? plan.contains("Index Cond: ((response_id)::text = ANY")
+                : plan.matches("(?s).*/\\* public\\.\\w+: response_id IN\\(.*"), plan);
+    }
+
+    @Test
     void aCopiedResponseBelongsToTheSessionThatStartedFirstWhateverTheLoadOrder()
             throws IOException
     {
