@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -152,14 +153,15 @@ final class Benchmark
             Files.deleteIfExists(databaseFile);
             Files.deleteIfExists(directory.resolve(H2_DATABASE_NAME + ".trace.db"));
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_DATABASE_NAME);
-            phases.addAll(loads(H2, url, appended, appendedBytes));
+            phases.addAll(loads(H2, url, ResourceProbe::start, appended, appendedBytes));
             warehouseBytes.put(H2, Files.size(databaseFile));
         }
         List<CopyBaseline.Result> copies = new ArrayList<>();
         if (settings.postgres().isPresent()) {
             PostgresTarget postgres = settings.postgres().get();
             postgres.recreate();
-            phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), appended, appendedBytes));
+            Supplier<ResourceProbe> probes = postgres.isOnThisMachine() ? ResourceProbe::startWithLocalPostgres : ResourceProbe::start;
+            phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), probes, appended, appendedBytes));
             warehouseBytes.put(POSTGRESQL, postgresTablesBytes(postgres));
             CopyBaseline baseline = new CopyBaseline(postgres);
             for (CopyBaseline.Storage storage : CopyBaseline.Storage.values()) {
@@ -227,8 +229,8 @@ final class Benchmark
         }
     }
 
-    /** The three loads against one fresh warehouse; a failed first load ends them. */
-    private List<Phase> loads(String target, String url, List<Path> appended, long[] appendedBytes)
+    /** The three loads against one fresh warehouse, each measured by a new probe; a failed first load ends them. */
+    private List<Phase> loads(String target, String url, Supplier<ResourceProbe> probes, List<Path> appended, long[] appendedBytes)
             throws IOException
     {
         List<Phase> phases = new ArrayList<>();
@@ -236,19 +238,19 @@ final class Benchmark
         try (Warehouse warehouse = Warehouse.open(DatabaseUrl.parse(url))) {
             warehouse.migrate();
             Loader loader = new Loader(warehouse, "bench");
-            Phase full = load(FULL_LOAD, target, loader, roots);
+            Phase full = load(FULL_LOAD, target, probes, loader, roots);
             phases.add(full);
             if (full.failure() != null) {
                 return phases;
             }
-            phases.add(load(UNCHANGED_RELOAD, target, loader, roots));
+            phases.add(load(UNCHANGED_RELOAD, target, probes, loader, roots));
             List<FileState> originals = new ArrayList<>();
             for (Path file : appended) {
                 originals.add(FileState.of(file));
             }
             try {
                 appendedBytes[0] = CorpusGenerator.appendTurns(settings.format(), appended, APPEND_SEED).bytes();
-                phases.add(load(APPEND_RELOAD, target, loader, roots));
+                phases.add(load(APPEND_RELOAD, target, probes, loader, roots));
             }
             finally {
                 for (FileState original : originals) {
@@ -259,10 +261,10 @@ final class Benchmark
         return phases;
     }
 
-    private Phase load(String name, String target, Loader loader, List<SourceRoot> roots)
+    private Phase load(String name, String target, Supplier<ResourceProbe> probes, Loader loader, List<SourceRoot> roots)
     {
         log("%s, %s ...", name, target);
-        ResourceProbe probe = ResourceProbe.start();
+        ResourceProbe probe = probes.get();
         Phase phase;
         try {
             LoadReport report = loader.load(roots, LoadOptions.INCREMENTAL, "dev bench", LoadListener.NONE);

@@ -25,6 +25,7 @@ import static java.util.Objects.requireNonNull;
 final class CopyBaseline
 {
     static final String TABLE = "bench_copy_lines";
+    private static final long BACKEND_EXIT_WAIT_MILLIS = 5_000;
 
     /** How the copied column is stored: out-of-line without compression, or compressed with lz4. */
     enum Storage
@@ -47,8 +48,11 @@ final class CopyBaseline
         }
     }
 
-    /** One timed copy; {@code tableBytes} is the table's size afterwards, TOAST included. */
-    record Result(Storage storage, double seconds, long bytes, long tableBytes)
+    /**
+     * One timed copy; {@code tableBytes} is the table's size afterwards, TOAST included. {@code psqlCpuSeconds} and
+     * {@code serverCpuSeconds} are the CPU time of {@code psql} and of the server, NaN where they cannot be read.
+     */
+    record Result(Storage storage, double seconds, long bytes, long tableBytes, double psqlCpuSeconds, double serverCpuSeconds)
     {
         double megabytesPerSecond()
         {
@@ -74,9 +78,13 @@ final class CopyBaseline
             statement.execute(storage.alterStatement);
             statement.execute("checkpoint");
 
+            double startPsqlCpu = ProcCpu.waitedForChildren();
+            ProcCpu.Server startServer = server();
             long startNanos = System.nanoTime();
             long bytes = runPsql(files);
             double seconds = (System.nanoTime() - startNanos) / 1e9;
+            double psqlCpu = ProcCpu.waitedForChildren() - startPsqlCpu;
+            double serverCpu = serverCpuSince(startServer);
 
             long tableBytes;
             try (ResultSet size = statement.executeQuery("select pg_total_relation_size('" + TABLE + "')")) {
@@ -84,8 +92,28 @@ final class CopyBaseline
                 tableBytes = size.getLong(1);
             }
             statement.execute("drop table " + TABLE);
-            return new Result(storage, seconds, bytes, tableBytes);
+            return new Result(storage, seconds, bytes, tableBytes, psqlCpu, serverCpu);
         }
+    }
+
+    private ProcCpu.Server server()
+    {
+        return target.isOnThisMachine() ? ProcCpu.localPostgres() : new ProcCpu.Server(Double.NaN, 0);
+    }
+
+    /**
+     * The server's CPU seconds since {@code start}, read once psql's backend has exited and been waited for (its
+     * time counts nowhere in between), or after {@value #BACKEND_EXIT_WAIT_MILLIS} ms.
+     */
+    private double serverCpuSince(ProcCpu.Server start)
+            throws InterruptedException
+    {
+        ProcCpu.Server now = server();
+        for (long waited = 0; now.processes() > start.processes() && waited < BACKEND_EXIT_WAIT_MILLIS; waited += 20) {
+            Thread.sleep(20);
+            now = server();
+        }
+        return now.cpuSeconds() - start.cpuSeconds();
     }
 
     /** Streams every file into {@code psql \copy ... from pstdin}; returns the bytes sent. */

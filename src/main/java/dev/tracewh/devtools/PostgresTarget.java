@@ -78,6 +78,12 @@ record PostgresTarget(String host, int port, String database, Map<String, String
         }
     }
 
+    /** Whether the server runs on this machine, so that its processes' CPU time can be read. */
+    boolean isOnThisMachine()
+    {
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
     /** The environment that points {@code psql} at this database. */
     Map<String, String> psqlEnvironment()
     {

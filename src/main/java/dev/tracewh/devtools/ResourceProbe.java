@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * Measures one benchmark phase of this JVM. Heap use is sampled every {@value #SAMPLE_MILLIS} ms and read after
  * every collection (GC notifications); the peak RSS counter of the kernel is reset at the start (writing 5 to
- * {@code /proc/self/clear_refs}), so each phase reports its own peak rather than the process's so far.
+ * {@code /proc/self/clear_refs}), so each phase reports its own peak rather than the process's so far. CPU time is
+ * split into the JIT's and the garbage collector's threads, and can include a local PostgreSQL server's.
  */
 final class ResourceProbe
 {
@@ -35,6 +36,9 @@ final class ResourceProbe
     private final long startNanos = System.nanoTime();
     private final long startCpuNanos = processCpuNanos();
     private final long startGcMillis = gcMillis();
+    private final ProcCpu.JvmThreads startThreads = ProcCpu.jvmThreads();
+    private final boolean measureServer;
+    private final double startServerCpu;
     private final AtomicLong peakHeap = new AtomicLong();
     private final AtomicLong maxAfterGc = new AtomicLong();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -45,8 +49,10 @@ final class ResourceProbe
     private final Thread sampler;
     private volatile boolean running = true;
 
-    private ResourceProbe()
+    private ResourceProbe(boolean measureServer)
     {
+        this.measureServer = measureServer;
+        this.startServerCpu = measureServer ? ProcCpu.localPostgres().cpuSeconds() : Double.NaN;
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(gcListener, null, null);
@@ -73,7 +79,14 @@ final class ResourceProbe
     static ResourceProbe start()
     {
         resetPeakRss();
-        return new ResourceProbe();
+        return new ResourceProbe(false);
+    }
+
+    /** Like {@link #start()}, and also counts the CPU time of a PostgreSQL server on this machine. */
+    static ResourceProbe startWithLocalPostgres()
+    {
+        resetPeakRss();
+        return new ResourceProbe(true);
     }
 
     ResourceUse stop()
@@ -96,10 +109,14 @@ final class ResourceProbe
                 }
             }
         }
+        ProcCpu.JvmThreads threads = ProcCpu.jvmThreads();
         return new ResourceUse(
                 (System.nanoTime() - startNanos) / 1e9,
                 (processCpuNanos() - startCpuNanos) / 1e9,
                 (gcMillis() - startGcMillis) / 1e3,
+                threads.jitSeconds() - startThreads.jitSeconds(),
+                threads.gcSeconds() - startThreads.gcSeconds(),
+                measureServer ? ProcCpu.localPostgres().cpuSeconds() - startServerCpu : Double.NaN,
                 Math.max(peakHeap.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()),
                 maxAfterGc.get(),
                 peakRssBytes());
