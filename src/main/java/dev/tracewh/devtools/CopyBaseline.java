@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
@@ -97,8 +98,9 @@ final class CopyBaseline
     }
 
     private ProcCpu.Server server()
+            throws InterruptedException
     {
-        return target.isOnThisMachine() ? ProcCpu.localPostgres() : new ProcCpu.Server(Double.NaN, 0);
+        return target.isOnThisMachine() ? ProcCpu.settledLocalPostgres() : new ProcCpu.Server(Double.NaN, Set.of());
     }
 
     /**
@@ -109,7 +111,7 @@ final class CopyBaseline
             throws InterruptedException
     {
         ProcCpu.Server now = server();
-        for (long waited = 0; now.processes() > start.processes() && waited < BACKEND_EXIT_WAIT_MILLIS; waited += 20) {
+        for (long waited = 0; now.hasProcessesSince(start) && waited < BACKEND_EXIT_WAIT_MILLIS; waited += 20) {
             Thread.sleep(20);
             now = server();
         }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * CPU time read from Linux's /proc, where a benchmark needs more than the JVM reports: which share of this JVM went
@@ -21,6 +22,8 @@ final class ProcCpu
     private static final double TICKS_PER_SECOND = 100;
     private static final Path PROC = Path.of("/proc");
     private static final String POSTGRES = "postgres";
+    private static final long SETTLE_MILLIS = 20;
+    private static final long SETTLE_LIMIT_MILLIS = 5_000;
 
     private ProcCpu() {}
 
@@ -59,14 +62,26 @@ final class ProcCpu
         return Stat.read(PROC.resolve("self/stat")).map(stat -> stat.childTicks() / TICKS_PER_SECOND).orElse(Double.NaN);
     }
 
-    /** The CPU seconds of the PostgreSQL servers on this machine so far, and how many processes they have now. */
-    record Server(double cpuSeconds, int processes) {}
+    /** The CPU seconds of the PostgreSQL servers on this machine so far, and the ids of their processes now. */
+    record Server(double cpuSeconds, Set<Long> processIds)
+    {
+        Server
+        {
+            processIds = Set.copyOf(processIds);
+        }
+
+        /** Whether a process has started since {@code earlier} and has not yet exited and been waited for. */
+        boolean hasProcessesSince(Server earlier)
+        {
+            return !earlier.processIds().containsAll(processIds);
+        }
+    }
 
     /**
      * What the PostgreSQL servers on this machine have used so far: every live {@code postgres} process, plus, through
      * the postmaster's count of its waited-for children, the backends that have exited. A backend that has exited but
-     * is not yet waited for counts nowhere, so a reading after a client disconnects should wait for the process count
-     * to drop back. NaN seconds when /proc shows no PostgreSQL (a remote server).
+     * is not yet waited for counts nowhere, so a reading after a client disconnects should wait until its backend has
+     * gone. NaN seconds when /proc shows no PostgreSQL (a remote server).
      */
     static Server localPostgres()
     {
@@ -77,10 +92,10 @@ final class ProcCpu
             }
         }
         catch (IOException | DirectoryIteratorException e) {
-            return new Server(Double.NaN, 0);
+            return new Server(Double.NaN, Set.of());
         }
         if (postgres.isEmpty()) {
-            return new Server(Double.NaN, 0);
+            return new Server(Double.NaN, Set.of());
         }
         long ticks = 0;
         for (Stat stat : postgres.values()) {
@@ -89,7 +104,27 @@ final class ProcCpu
                 ticks += stat.childTicks();
             }
         }
-        return new Server(ticks / TICKS_PER_SECOND, postgres.size());
+        return new Server(ticks / TICKS_PER_SECOND, postgres.keySet());
+    }
+
+    /**
+     * {@link #localPostgres()} once two readings {@value #SETTLE_MILLIS} ms apart see the same processes, or after
+     * {@value #SETTLE_LIMIT_MILLIS} ms. A backend that exits during a reading can be counted twice, alive and then by
+     * the postmaster that has just waited for it, and right after a client disconnects its backend usually is exiting.
+     */
+    static Server settledLocalPostgres()
+            throws InterruptedException
+    {
+        Server reading = localPostgres();
+        for (long waited = 0; waited < SETTLE_LIMIT_MILLIS; waited += SETTLE_MILLIS) {
+            Thread.sleep(SETTLE_MILLIS);
+            Server next = localPostgres();
+            if (next.processIds().equals(reading.processIds())) {
+                return next;
+            }
+            reading = next;
+        }
+        return reading;
     }
 
     /** The fields of a {@code /proc/PID/stat} line that these readings use; ticks are user plus system time. */

@@ -52,7 +52,7 @@ final class ResourceProbe
     private ResourceProbe(boolean measureServer)
     {
         this.measureServer = measureServer;
-        this.startServerCpu = measureServer ? ProcCpu.localPostgres().cpuSeconds() : Double.NaN;
+        this.startServerCpu = measureServer ? settledServerCpu() : Double.NaN;
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(gcListener, null, null);
@@ -116,7 +116,7 @@ final class ResourceProbe
                 (gcMillis() - startGcMillis) / 1e3,
                 threads.jitSeconds() - startThreads.jitSeconds(),
                 threads.gcSeconds() - startThreads.gcSeconds(),
-                measureServer ? ProcCpu.localPostgres().cpuSeconds() - startServerCpu : Double.NaN,
+                measureServer ? settledServerCpu() - startServerCpu : Double.NaN,
                 Math.max(peakHeap.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()),
                 maxAfterGc.get(),
                 peakRssBytes());
@@ -144,6 +144,17 @@ final class ResourceProbe
     private static long processCpuNanos()
     {
         return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
+    private static double settledServerCpu()
+    {
+        try {
+            return ProcCpu.settledLocalPostgres().cpuSeconds();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     private static long gcMillis()
