@@ -110,9 +110,10 @@ final class CopyBaseline
     private double serverCpuSince(ProcCpu.Server start)
             throws InterruptedException
     {
+        // each settled reading already waits between its scans
+        long deadline = System.nanoTime() + BACKEND_EXIT_WAIT_MILLIS * 1_000_000;
         ProcCpu.Server now = server();
-        for (long waited = 0; now.hasProcessesSince(start) && waited < BACKEND_EXIT_WAIT_MILLIS; waited += 20) {
-            Thread.sleep(20);
+        while (now.hasProcessesSince(start) && System.nanoTime() < deadline) {
             now = server();
         }
         return now.cpuSeconds() - start.cpuSeconds();
