@@ -26,50 +26,50 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Loads source files into the warehouse. Files are parsed in parallel (one per core) and written in plan
- * order by this thread, a batch of files per transaction holding their traces, their errors and their
- * {@code source_files} states, so a crash leaves neither rows without state nor state without rows. A broken
+ * Loads source files into the warehouse. Files are parsed in parallel (one per core) and written a batch of files
+ * per transaction, holding their traces, their errors and their {@code source_files} states, so a crash leaves
+ * neither rows without state nor state without rows. Batches are formed in plan order and written by one
+ * connection on H2, two at a time on PostgreSQL ({@link LoadTuning}). A broken
  * line is an error row; a batch that cannot be written is retried file by file, and a file that still fails is
  * rolled back and recorded while the load goes on with the next.
  */
 public final class Loader
 {
-    /**
-     * Source bytes parsed ahead of the writer; a parsed file takes up to ten times its size in memory. PostgreSQL
-     * loads wait on the server, and parsers that run further ahead keep its queue full (1 GB benchmark: 14.9-15.2 s
-     * with 32 MB against 16.5 s with 16, peak heap 368-394 MB of 512). H2 loads wait on H2's writer, where more
-     * read-ahead only holds more memory.
-     */
-    private static final long POSTGRES_READ_AHEAD_BYTES = 32L << 20;
-    private static final long H2_READ_AHEAD_BYTES = 16L << 20;
-    /** Files per transaction: PostgreSQL takes large ones; see {@link Batch} for H2's smaller ones. */
-    private static final int POSTGRES_BATCH_FILES = 64;
-    private static final long POSTGRES_BATCH_BYTES = 4L << 20;
-    private static final int H2_BATCH_FILES = 8;
-    private static final long H2_BATCH_BYTES = 1L << 20;
-
     private final Warehouse warehouse;
     private final String toolVersion;
+    private final LoadTuning tuning;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public Loader(Warehouse warehouse, String toolVersion)
     {
+        this(warehouse, toolVersion, LoadTuning.of(warehouse.url().vendor()));
+    }
+
+    Loader(Warehouse warehouse, String toolVersion, LoadTuning tuning)
+    {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.toolVersion = requireNonNull(toolVersion, "toolVersion is null");
+        this.tuning = requireNonNull(tuning, "tuning is null");
     }
 
     /** What a load of {@code roots} would do, without writing anything. */
@@ -196,36 +196,66 @@ public final class Loader
             throws IOException
     {
         int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
-        ExecutorService parsers = Executors.newFixedThreadPool(parallelism, runnable -> {
-            Thread thread = new Thread(runnable, "tracewh-parser");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
-            long bytesInFlight = 0;
-            int next = 0;
-            boolean postgres = warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL;
-            long readAheadBytes = postgres ? POSTGRES_READ_AHEAD_BYTES : H2_READ_AHEAD_BYTES;
-            Batch batch = postgres
-                    ? new Batch(POSTGRES_BATCH_FILES, POSTGRES_BATCH_BYTES)
-                    : new Batch(H2_BATCH_FILES, H2_BATCH_BYTES);
+        ExecutorService parsers = Executors.newFixedThreadPool(parallelism, daemonThreads("tracewh-parser"));
+        try (Writers writers = tuning.writers() == 1 ? Writers.of(warehouse) : Writers.connect(warehouse.url(), tuning.writers())) {
+            new Pipeline(runId, parsers, writers, progress, listener).run(files);
+        }
+        finally {
+            parsers.shutdownNow();
+        }
+    }
+
+    /**
+     * Files on their way from the parsers to the writers, in plan order. The source bytes of files parsed but not
+     * yet written stay within the read-ahead, whether they wait for a parser, for their batch to fill or for a
+     * writer. The load's thread forms the batches and counts them when written, in the order it handed them out.
+     */
+    private final class Pipeline
+    {
+        private final long runId;
+        private final ExecutorService parsers;
+        private final Writers writers;
+        private final Batch batch = new Batch(tuning.batchFiles(), tuning.batchBytes());
+        private final Progress progress;
+        private final LoadListener listener;
+        private final Deque<Future<Parsed>> parsing = new ArrayDeque<>();
+        private final Deque<WritingBatch> writing = new ArrayDeque<>();
+        private long unwrittenBytes;
+
+        Pipeline(long runId, ExecutorService parsers, Writers writers, Progress progress, LoadListener listener)
+        {
+            this.runId = runId;
+            this.parsers = parsers;
+            this.writers = writers;
+            this.progress = progress;
+            this.listener = listener;
+        }
+
+        void run(List<PlannedFile> files)
+                throws IOException
+        {
             long analyzeAt = 64;
-            while (next < files.size() || !inFlight.isEmpty()) {
-                // bounded read-ahead, in bytes: parsed files wait in memory only until the writer catches up
-                while (next < files.size() && (inFlight.isEmpty() || bytesInFlight + files.get(next).sizeBytes() <= readAheadBytes)) {
+            int next = 0;
+            while (next < files.size() || !parsing.isEmpty()) {
+                // a file larger than the read-ahead still goes, once everything before it is written
+                while (next < files.size()
+                        && (unwrittenBytes + files.get(next).sizeBytes() <= tuning.readAheadBytes() || unwrittenBytes == 0)) {
                     PlannedFile file = files.get(next++);
-                    bytesInFlight += file.sizeBytes();
-                    inFlight.add(parsers.submit(() -> parse(file, runId)));
+                    unwrittenBytes += file.sizeBytes();
+                    parsing.add(parsers.submit(() -> parse(file, runId)));
                 }
-                Parsed parsed = await(inFlight.removeFirst());
-                bytesInFlight -= parsed.file().sizeBytes();
+                if (parsing.isEmpty()) {
+                    // the read-ahead is all in batches: the oldest must be written before more files are parsed
+                    finishOldest();
+                    continue;
+                }
+                Parsed parsed = await(parsing.removeFirst());
                 if (!batch.accepts(parsed)) {
-                    write(runId, batch.drain(), progress, listener);
+                    write(batch.drain());
                 }
                 batch.add(parsed);
-                if (batch.isFull() || inFlight.isEmpty()) {
-                    write(runId, batch.drain(), progress, listener);
+                if (batch.isFull() || parsing.isEmpty()) {
+                    write(batch.drain());
                 }
                 if (progress.loadedFiles >= analyzeAt) {
                     // the tables grow from what the planner last saw: refresh its statistics at 64, 128, 256... files
@@ -233,9 +263,73 @@ public final class Loader
                     analyzeAt = Long.highestOneBit(progress.loadedFiles) * 2;
                 }
             }
+            while (!writing.isEmpty()) {
+                finishOldest();
+            }
         }
-        finally {
-            parsers.shutdownNow();
+
+        /**
+         * Hands a batch to a free writer. A batch waits for the batches being written before it when all writers
+         * are busy, or when it shares a trace with one of them: two transactions inserting the same session would
+         * block each other, and the second would then fail on the first's key.
+         */
+        private void write(List<Parsed> files)
+                throws IOException
+        {
+            Set<String> traceIds = new HashSet<>();
+            files.forEach(parsed -> parsed.rows().forEach(rows -> traceIds.add(rows.traceId())));
+            while (!writing.isEmpty()
+                    && (writing.size() >= writers.count() || writing.stream().anyMatch(other -> !Collections.disjoint(other.traceIds(), traceIds)))) {
+                finishOldest();
+            }
+            long bytes = files.stream().mapToLong(parsed -> parsed.file().sizeBytes()).sum();
+            writing.add(new WritingBatch(traceIds, bytes, writers.submit(writer -> writeBatch(writer, runId, files))));
+        }
+
+        private void finishOldest()
+                throws IOException
+        {
+            WritingBatch oldest = writing.removeFirst();
+            Written written = await(oldest.result());
+            unwrittenBytes -= oldest.bytes();
+            progress.rows = progress.rows.plus(written.rows());
+            for (Parsed parsed : written.loaded()) {
+                progress.count(parsed.result(), parsed.file());
+                listener.fileDone(parsed.file());
+            }
+            for (Parsed parsed : written.failed()) {
+                progress.failedFiles++;
+                progress.errors++;
+                listener.fileDone(parsed.file());
+            }
+        }
+    }
+
+    private record WritingBatch(Set<String> traceIds, long bytes, Future<Written> result) {}
+
+    /** What writing files came to: the rows written, the files loaded and the files that could not be written. */
+    private record Written(WriteCounts rows, List<Parsed> loaded, List<Parsed> failed)
+    {
+        static Written loaded(WriteCounts rows, List<Parsed> files)
+        {
+            return new Written(rows, files, List.of());
+        }
+
+        static Written failed(Parsed file)
+        {
+            return new Written(WriteCounts.ZERO, List.of(), List.of(file));
+        }
+
+        Written plus(Written other)
+        {
+            return new Written(rows.plus(other.rows), concat(loaded, other.loaded), concat(failed, other.failed));
+        }
+
+        private static List<Parsed> concat(List<Parsed> first, List<Parsed> second)
+        {
+            List<Parsed> both = new ArrayList<>(first);
+            both.addAll(second);
+            return both;
         }
     }
 
@@ -306,7 +400,7 @@ public final class Loader
         }
     }
 
-    private static Parsed await(Future<Parsed> future)
+    private static <T> T await(Future<T> future)
             throws IOException
     {
         try {
@@ -317,8 +411,11 @@ public final class Loader
             throw new IOException("load interrupted", e);
         }
         catch (ExecutionException e) {
-            // parse() turns every exception into a result, so only an Error (out of memory) gets here
-            throw new IllegalStateException("a parser thread died: " + e.getCause(), e.getCause());
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            // parse() and write() turn every exception into a result, so only an Error (out of memory) gets here
+            throw new IllegalStateException("a load thread died: " + e.getCause(), e.getCause());
         }
     }
 
@@ -326,51 +423,33 @@ public final class Loader
      * Writes a batch of parsed files in one transaction with their errors and {@code source_files} states. When
      * it fails, each file is written again on its own, so one file that cannot be written costs only itself.
      */
-    private void write(long runId, List<Parsed> batch, Progress progress, LoadListener listener)
+    private static Written writeBatch(Warehouse writer, long runId, List<Parsed> batch)
     {
+        Written written = Written.loaded(WriteCounts.ZERO, List.of());
         List<Parsed> readable = new ArrayList<>();
         for (Parsed parsed : batch) {
             if (parsed.failure() != null) {
-                fileFailed(runId, parsed.file().path().toString(), parsed.failure(), progress);
-                listener.fileDone(parsed.file());
+                written = written.plus(fileFailed(writer, runId, parsed, parsed.failure()));
             }
             else {
                 readable.add(parsed);
             }
         }
         if (readable.isEmpty()) {
-            return;
+            return written;
         }
-        WriteCounts counts;
         try {
-            counts = warehouse.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, readable));
+            WriteCounts rows = writer.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, readable));
+            return written.plus(Written.loaded(rows, readable));
         }
         catch (RuntimeException e) {
-            if (readable.size() > 1) {
-                for (Parsed parsed : readable) {
-                    write(runId, List.of(parsed), progress, listener);
-                }
+            if (readable.size() == 1) {
+                return written.plus(fileFailed(writer, runId, readable.getFirst(), e));
             }
-            else {
-                fileFailed(runId, readable.getFirst().file().path().toString(), e, progress);
-                listener.fileDone(readable.getFirst().file());
+            for (Parsed parsed : readable) {
+                written = written.plus(writeBatch(writer, runId, List.of(parsed)));
             }
-            return;
-        }
-        progress.rows = progress.rows.plus(counts);
-        for (Parsed parsed : readable) {
-            ParsedFile result = parsed.result();
-            progress.loadedFiles++;
-            progress.bytesRead += parsed.file().sizeBytes();
-            progress.errors += result.issues().size();
-            progress.replacedCharacters += result.replacedCharacters();
-            for (Trace trace : result.traces()) {
-                progress.traces++;
-                progress.messages += trace.messageCount();
-                progress.toolCalls += trace.toolCallCount();
-                progress.tokens += trace.tokenUsage().stream().mapToLong(TokenUsage::totalTokens).sum();
-            }
-            listener.fileDone(parsed.file());
+            return written;
         }
     }
 
@@ -398,12 +477,20 @@ public final class Loader
         return written;
     }
 
-    private void fileFailed(long runId, String path, Exception failure, Progress progress)
+    private static Written fileFailed(Warehouse writer, long runId, Parsed parsed, Exception failure)
     {
-        progress.failedFiles++;
-        progress.errors++;
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        new LoadRunStore(warehouse.dsl()).recordError(runId, path, null, failure.getClass().getSimpleName(), message, null);
+        new LoadRunStore(writer.dsl()).recordError(runId, parsed.file().path().toString(), null, failure.getClass().getSimpleName(), message, null);
+        return Written.failed(parsed);
+    }
+
+    private static ThreadFactory daemonThreads(String name)
+    {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static String hostName()
@@ -421,6 +508,83 @@ public final class Loader
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
+    /**
+     * The connections batches are written through, one batch per connection at a time, each on its own thread so
+     * the load's thread goes on collecting parsed files. H2 loads write through the warehouse's own connection:
+     * an embedded H2 does its writing on the calling thread, and a second writer would wait on the first.
+     */
+    private static final class Writers
+            implements AutoCloseable
+    {
+        private final int count;
+        private final BlockingQueue<Warehouse> idle;
+        private final List<Warehouse> opened;
+        private final ExecutorService threads;
+
+        private Writers(List<Warehouse> connections, List<Warehouse> opened)
+        {
+            this.count = connections.size();
+            this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
+            this.opened = opened;
+            this.threads = Executors.newFixedThreadPool(connections.size(), daemonThreads("tracewh-writer"));
+        }
+
+        static Writers of(Warehouse warehouse)
+        {
+            return new Writers(List.of(warehouse), List.of());
+        }
+
+        static Writers connect(DatabaseUrl url, int count)
+        {
+            List<Warehouse> opened = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    Warehouse writer = Warehouse.open(url);
+                    opened.add(writer);
+                    writer.useAsynchronousCommit();
+                }
+            }
+            catch (RuntimeException e) {
+                opened.forEach(Warehouse::close);
+                throw e;
+            }
+            return new Writers(opened, opened);
+        }
+
+        int count()
+        {
+            return count;
+        }
+
+        <T> Future<T> submit(Function<Warehouse, T> work)
+        {
+            return threads.submit(() -> {
+                Warehouse writer = idle.take();
+                try {
+                    return work.apply(writer);
+                }
+                finally {
+                    idle.add(writer);
+                }
+            });
+        }
+
+        /** Waits for the batches still being written (a failing load rolls nothing back half-way), then disconnects. */
+        @Override
+        public void close()
+        {
+            threads.shutdown();
+            try {
+                threads.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            }
+            catch (InterruptedException e) {
+                threads.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+            opened.forEach(Warehouse::close);
+        }
+    }
+
     /** Running totals of one load; touched by the writing thread only. */
     private static final class Progress
     {
@@ -436,6 +600,20 @@ public final class Loader
         long tokens;
         long replacedCharacters;
         WriteCounts rows = WriteCounts.ZERO;
+
+        void count(ParsedFile result, PlannedFile file)
+        {
+            loadedFiles++;
+            bytesRead += file.sizeBytes();
+            errors += result.issues().size();
+            replacedCharacters += result.replacedCharacters();
+            for (Trace trace : result.traces()) {
+                traces++;
+                messages += trace.messageCount();
+                toolCalls += trace.toolCallCount();
+                tokens += trace.tokenUsage().stream().mapToLong(TokenUsage::totalTokens).sum();
+            }
+        }
 
         LoadRunStore.FileCounts fileCounts(int scanned)
         {

@@ -44,6 +44,9 @@ import static java.util.Objects.requireNonNull;
 public final class TraceWriter
 {
     private static final int BATCH_SIZE = 1000;
+    /** The two-key advisory lock of token usage ownership ("tw", "us"); the load lock uses the one-key space. */
+    private static final int USAGE_LOCK_CLASS = 0x7477;
+    private static final int USAGE_LOCK_OBJECT = 0x7573;
 
     private final DSLContext dsl;
     private final long runId;
@@ -77,15 +80,21 @@ public final class TraceWriter
                 changed.add(rows);
             }
         }
+        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        counts = counts.plus(insertFresh(fresh));
+        for (TraceRows rows : changed) {
+            dsl.update(SESSIONS).set(rows.session()).where(SESSIONS.TRACE_ID.eq(rows.traceId())).execute();
+            counts = counts.plus(mergeMessagesAndToolCalls(rows));
+        }
+
+        // usage rows last, one transaction at a time: deciding their owners reads what other writers committed
+        lockTokenUsage();
         List<TraceRows> written = new ArrayList<>(fresh);
         written.addAll(changed);
         Map<String, List<TokenUsageRecord>> usage = new UsageOwnership(written).resolve();
-
-        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        counts = counts.plus(insertFresh(fresh, usage));
+        counts = counts.plus(insertFreshUsage(fresh, usage));
         for (TraceRows rows : changed) {
-            dsl.update(SESSIONS).set(rows.session()).where(SESSIONS.TRACE_ID.eq(rows.traceId())).execute();
-            counts = counts.plus(mergeChildren(rows, usage.get(rows.traceId())));
+            counts = counts.plus(mergeUsage(rows, usage.get(rows.traceId())));
         }
         return counts;
     }
@@ -115,8 +124,8 @@ public final class TraceWriter
         return existing;
     }
 
-    /** New traces need no diff: their sessions go first (the children reference them), then every child row. */
-    private WriteCounts insertFresh(List<TraceRows> fresh, Map<String, List<TokenUsageRecord>> usage)
+    /** New traces need no diff: their sessions go first (the children reference them), then their messages and tool calls. */
+    private WriteCounts insertFresh(List<TraceRows> fresh)
     {
         Chunk<SessionsRecord> sessions = new Chunk<>();
         for (TraceRows rows : fresh) {
@@ -125,10 +134,8 @@ public final class TraceWriter
         sessions.flush();
         Chunk<MessagesRecord> messages = new Chunk<>();
         Chunk<ToolCallsRecord> toolCalls = new Chunk<>();
-        Chunk<TokenUsageRecord> tokenUsage = new Chunk<>();
         int messageCount = 0;
         int toolCallCount = 0;
-        int usageCount = 0;
         List<PostgresCopy.Tuples> messageTuples = new ArrayList<>();
         List<PostgresCopy.Tuples> toolCallTuples = new ArrayList<>();
         boolean postgres = dsl.dialect().family() == SQLDialect.POSTGRES;
@@ -146,23 +153,32 @@ public final class TraceWriter
                     toolCalls.add(stamped(call, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID, runId));
                 }
             }
+            messageCount += rows.messageKeys().size();
+            toolCallCount += rows.toolCalls().size();
+        }
+        messages.flush();
+        toolCalls.flush();
+        PostgresCopy.insertTuples(dsl, MESSAGES, messageTuples);
+        PostgresCopy.insertTuples(dsl, TOOL_CALLS, toolCallTuples);
+        return new WriteCounts(0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, 0, 0, 0);
+    }
+
+    private WriteCounts insertFreshUsage(List<TraceRows> fresh, Map<String, List<TokenUsageRecord>> usage)
+    {
+        Chunk<TokenUsageRecord> tokenUsage = new Chunk<>();
+        int usageCount = 0;
+        for (TraceRows rows : fresh) {
             List<TokenUsageRecord> ownUsage = usage.get(rows.traceId());
             for (TokenUsageRecord row : ownUsage) {
                 tokenUsage.add(stamped(row, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID, runId));
             }
-            messageCount += rows.messageKeys().size();
-            toolCallCount += rows.toolCalls().size();
             usageCount += ownUsage.size();
         }
-        messages.flush();
-        toolCalls.flush();
         tokenUsage.flush();
-        PostgresCopy.insertTuples(dsl, MESSAGES, messageTuples);
-        PostgresCopy.insertTuples(dsl, TOOL_CALLS, toolCallTuples);
-        return new WriteCounts(0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, usageCount, 0, 0);
+        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, usageCount, 0, 0);
     }
 
-    private WriteCounts mergeChildren(TraceRows rows, List<TokenUsageRecord> ownUsage)
+    private WriteCounts mergeMessagesAndToolCalls(TraceRows rows)
     {
         String traceId = rows.traceId();
         Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), rows.messageKeys(), rows.messageHashes(), rows::message,
@@ -173,17 +189,34 @@ public final class TraceWriter
                 toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
                 toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
                 List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
-        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(traceId),
+        return new WriteCounts(0, 0, 0,
+                messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
+                toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
+                0, 0, 0);
+    }
+
+    private WriteCounts mergeUsage(TraceRows rows, List<TokenUsageRecord> ownUsage)
+    {
+        Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(rows.traceId()),
                 ownUsage.stream().map(record -> DSL.row(record.getResponseId(), record.getRequestId())).toList(),
                 ownUsage.stream().map(TokenUsageRecord::getRowHash).toList(),
                 ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID,
                 List.of(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID),
                 row -> DSL.row(row.get(TOKEN_USAGE.RESPONSE_ID), row.get(TOKEN_USAGE.REQUEST_ID)),
                 DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)::in);
-        return new WriteCounts(0, 0, 0,
-                messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
-                toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
-                usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
+        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
+    }
+
+    /**
+     * Makes concurrent writers decide usage owners one transaction at a time. PostgreSQL: a transaction-scoped
+     * advisory lock, so it is held until the commit that makes this transaction's owners visible, and a wait
+     * that would close a cycle with row locks is a deadlock the server detects. H2 loads have one writer.
+     */
+    private void lockTokenUsage()
+    {
+        if (dsl.dialect().family() == SQLDialect.POSTGRES) {
+            dsl.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(USAGE_LOCK_CLASS), DSL.val(USAGE_LOCK_OBJECT))).fetch();
+        }
     }
 
     private record Diff(int inserted, int updated, int deleted) {}

@@ -276,6 +276,47 @@ abstract class LoaderContract
     }
 
     @Test
+    void copiedResponsesWrittenFileByFileByConcurrentWritersBelongToTheFirstSession()
+            throws IOException
+    {
+        // session k started on day k and copies responses 1..k; the plan meets the latest session first, so every
+        // file takes responses over from files written just before it, on the other connection where there are two
+        int sessions = 12;
+        StringBuilder turns = new StringBuilder();
+        for (int k = 1; k <= sessions; k++) {
+            turns.append(userLine("u" + k, "turn " + k)).append(assistantLine("a" + k, "msg_" + k, "reply " + k, k));
+            String session = "%08d-1111-2222-3333-444455556666".formatted(100 - k);
+            Files.writeString(projects.resolve(session + ".jsonl"), turns.toString().replace(SESSION, session).replace("2025-07-01", "2025-07-%02d".formatted(k)));
+        }
+        LoadTuning oneFilePerBatch = LoadTuning.of(warehouse.url().vendor()).withOneFilePerBatch();
+        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch).load(roots(), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+
+        assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
+        assertEquals(sessions, report.files().loaded());
+        Map<String, String> expectedOwners = new HashMap<>();
+        for (int k = 1; k <= sessions; k++) {
+            expectedOwners.put("msg_" + k, "%08d-1111-2222-3333-444455556666".formatted(100 - k));
+        }
+        assertSameEntries(expectedOwners, dsl.select(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.TRACE_ID).from(TOKEN_USAGE).fetchMap(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.TRACE_ID),
+                "owner of each response");
+        assertEquals(0, load(true).rows().rowsChanged());
+    }
+
+    @Test
+    void syntheticClaudeCodeCorpusWrittenFileByFileMatchesItsAnswerKey()
+            throws IOException
+    {
+        Path corpus = SharedFixtures.path("synthetic/claude_code");
+        JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
+        LoadTuning oneFilePerBatch = LoadTuning.of(warehouse.url().vendor()).withOneFilePerBatch();
+        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch)
+                .load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
+        assertEquals(expected.get("corpus").get("session_files").asInt(), report.files().loaded());
+        ClaudeCodeAnswerKey.assertCorpus(dsl, expected);
+    }
+
+    @Test
     void syntheticClaudeCodeCorpusMatchesItsAnswerKeyAndReloadsUnchanged()
             throws IOException
     {

@@ -1,0 +1,39 @@
+package dev.tracewh.load;
+
+import dev.tracewh.warehouse.DatabaseUrl;
+
+/**
+ * How a load moves files from its parsers to the warehouse, per database; the numbers come from the 1 GB benchmark
+ * corpus (docs/benchmarks.md). Tests take one-file batches, so that concurrent writers meet on every file.
+ *
+ * @param readAheadBytes source bytes parsed but not yet written: a parsed file takes up to ten times its size in
+ *         memory. PostgreSQL loads wait on the server, and parsers that run further ahead keep its queue full. H2
+ *         loads wait on H2's writer, where more read-ahead only holds more memory.
+ * @param batchFiles files per transaction, at most; see {@link Loader} for why H2 takes small batches
+ * @param batchBytes source bytes per transaction, at most
+ * @param writers connections that write batches at the same time: PostgreSQL takes two, so one backend works
+ *         while the other waits on its writer thread. An embedded H2 does its writing on the calling thread, and a
+ *         second writer would wait on the first.
+ */
+record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writers)
+{
+    LoadTuning
+    {
+        if (readAheadBytes < 1 || batchFiles < 1 || batchBytes < 1 || writers < 1) {
+            throw new IllegalArgumentException("every limit must be positive: " + readAheadBytes + ", " + batchFiles + ", " + batchBytes + ", " + writers);
+        }
+    }
+
+    static LoadTuning of(DatabaseUrl.Vendor vendor)
+    {
+        return switch (vendor) {
+            case POSTGRESQL -> new LoadTuning(32L << 20, 64, 4L << 20, 2);
+            case H2 -> new LoadTuning(16L << 20, 8, 1L << 20, 1);
+        };
+    }
+
+    LoadTuning withOneFilePerBatch()
+    {
+        return new LoadTuning(readAheadBytes, 1, batchBytes, writers);
+    }
+}
