@@ -70,6 +70,10 @@ public final class Loader
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.toolVersion = requireNonNull(toolVersion, "toolVersion is null");
         this.tuning = requireNonNull(tuning, "tuning is null");
+        if (tuning.writers() > 1 && warehouse.url().vendor() != DatabaseUrl.Vendor.POSTGRESQL) {
+            // only PostgreSQL transactions lock token usage ownership against each other (TraceWriter)
+            throw new IllegalArgumentException("only PostgreSQL loads write through several connections");
+        }
     }
 
     /** What a load of {@code roots} would do, without writing anything. */
@@ -310,6 +314,8 @@ public final class Loader
     /** What writing files came to: the rows written, the files loaded and the files that could not be written. */
     private record Written(WriteCounts rows, List<Parsed> loaded, List<Parsed> failed)
     {
+        static final Written NOTHING = new Written(WriteCounts.ZERO, List.of(), List.of());
+
         static Written loaded(WriteCounts rows, List<Parsed> files)
         {
             return new Written(rows, files, List.of());
@@ -411,10 +417,11 @@ public final class Loader
             throw new IOException("load interrupted", e);
         }
         catch (ExecutionException e) {
+            // parse() and writeBatch() turn a file's failure into a result; what escapes them (the warehouse gone
+            // while a failure is recorded, an Error such as out of memory) fails the load
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
-            // parse() and write() turn every exception into a result, so only an Error (out of memory) gets here
             throw new IllegalStateException("a load thread died: " + e.getCause(), e.getCause());
         }
     }
@@ -425,7 +432,7 @@ public final class Loader
      */
     private static Written writeBatch(Warehouse writer, long runId, List<Parsed> batch)
     {
-        Written written = Written.loaded(WriteCounts.ZERO, List.of());
+        Written written = Written.NOTHING;
         List<Parsed> readable = new ArrayList<>();
         for (Parsed parsed : batch) {
             if (parsed.failure() != null) {
