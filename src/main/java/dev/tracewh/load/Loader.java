@@ -277,17 +277,14 @@ public final class Loader
          * are busy, or when it shares a trace with one of them: two transactions inserting the same session would
          * block each other, and the second would then fail on the first's key.
          */
-        private void write(List<Parsed> files)
+        private void write(Batch.Drained batch)
                 throws IOException
         {
-            Set<String> traceIds = new HashSet<>();
-            files.forEach(parsed -> parsed.rows().forEach(rows -> traceIds.add(rows.traceId())));
             while (!writing.isEmpty()
-                    && (writing.size() >= writers.count() || writing.stream().anyMatch(other -> !Collections.disjoint(other.traceIds(), traceIds)))) {
+                    && (writing.size() >= writers.count() || writing.stream().anyMatch(other -> !Collections.disjoint(other.batch().traceIds(), batch.traceIds())))) {
                 finishOldest();
             }
-            long bytes = files.stream().mapToLong(parsed -> parsed.file().sizeBytes()).sum();
-            writing.add(new WritingBatch(traceIds, bytes, writers.submit(writer -> writeBatch(writer, runId, files))));
+            writing.add(new WritingBatch(batch, writers.submit(writer -> writeBatch(writer, runId, batch.files()))));
         }
 
         private void finishOldest()
@@ -295,7 +292,7 @@ public final class Loader
         {
             WritingBatch oldest = writing.removeFirst();
             Written written = await(oldest.result());
-            unwrittenBytes -= oldest.bytes();
+            unwrittenBytes -= oldest.batch().bytes();
             progress.rows = progress.rows.plus(written.rows());
             for (Parsed parsed : written.loaded()) {
                 progress.count(parsed.result(), parsed.file());
@@ -309,7 +306,7 @@ public final class Loader
         }
     }
 
-    private record WritingBatch(Set<String> traceIds, long bytes, Future<Written> result) {}
+    private record WritingBatch(Batch.Drained batch, Future<Written> result) {}
 
     /** What writing files came to: the rows written, the files loaded and the files that could not be written. */
     private record Written(WriteCounts rows, List<Parsed> loaded, List<Parsed> failed)
@@ -379,14 +376,17 @@ public final class Loader
             return files.size() >= maxFiles || bytes >= maxBytes;
         }
 
-        List<Parsed> drain()
+        Drained drain()
         {
-            List<Parsed> drained = List.copyOf(files);
+            Drained drained = new Drained(List.copyOf(files), Set.copyOf(traceIds), bytes);
             files.clear();
             traceIds.clear();
             bytes = 0;
             return drained;
         }
+
+        /** A batch's files, with their trace ids and source bytes. */
+        record Drained(List<Parsed> files, Set<String> traceIds, long bytes) {}
     }
 
     /** Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. */
