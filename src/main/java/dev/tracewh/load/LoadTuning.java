@@ -31,9 +31,4 @@ record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writ
             case H2 -> new LoadTuning(16L << 20, 8, 1L << 20, 1);
         };
     }
-
-    LoadTuning withOneFilePerBatch()
-    {
-        return new LoadTuning(readAheadBytes, 1, batchBytes, writers);
-    }
 }

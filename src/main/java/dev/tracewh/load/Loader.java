@@ -277,14 +277,14 @@ public final class Loader
          * are busy, or when it shares a trace with one of them: two transactions inserting the same session would
          * block each other, and the second would then fail on the first's key.
          */
-        private void write(Batch.Drained batch)
+        private void write(Batch.Drained drained)
                 throws IOException
         {
             while (!writing.isEmpty()
-                    && (writing.size() >= writers.count() || writing.stream().anyMatch(other -> !Collections.disjoint(other.batch().traceIds(), batch.traceIds())))) {
+                    && (writing.size() >= writers.count() || writing.stream().anyMatch(other -> !Collections.disjoint(other.batch().traceIds(), drained.traceIds())))) {
                 finishOldest();
             }
-            writing.add(new WritingBatch(batch, writers.submit(writer -> writeBatch(writer, runId, batch.files()))));
+            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, drained.files()))));
         }
 
         private void finishOldest()

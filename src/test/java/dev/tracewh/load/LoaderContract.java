@@ -288,8 +288,7 @@ abstract class LoaderContract
             String session = "%08d-1111-2222-3333-444455556666".formatted(100 - k);
             Files.writeString(projects.resolve(session + ".jsonl"), turns.toString().replace(SESSION, session).replace("2025-07-01", "2025-07-%02d".formatted(k)));
         }
-        LoadTuning oneFilePerBatch = LoadTuning.of(warehouse.url().vendor()).withOneFilePerBatch();
-        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch).load(roots(), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch()).load(roots(), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
 
         assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
         assertEquals(sessions, report.files().loaded());
@@ -308,8 +307,7 @@ abstract class LoaderContract
     {
         Path corpus = SharedFixtures.path("synthetic/claude_code");
         JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
-        LoadTuning oneFilePerBatch = LoadTuning.of(warehouse.url().vendor()).withOneFilePerBatch();
-        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch)
+        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch())
                 .load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
         assertEquals(expected.get("corpus").get("session_files").asInt(), report.files().loaded());
@@ -578,6 +576,13 @@ abstract class LoaderContract
             throws IOException
     {
         return new Loader(warehouse, "test").load(roots(), fullRefresh ? LoadOptions.FULL_REFRESH : LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+    }
+
+    /** The database's own tuning with one file per transaction, so concurrent writers meet on every file. */
+    private LoadTuning oneFilePerBatch()
+    {
+        LoadTuning tuning = LoadTuning.of(warehouse.url().vendor());
+        return new LoadTuning(tuning.readAheadBytes(), 1, tuning.batchBytes(), tuning.writers());
     }
 
     private List<SourceRoot> roots()
