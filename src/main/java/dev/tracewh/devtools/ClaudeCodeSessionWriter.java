@@ -82,7 +82,21 @@ final class ClaudeCodeSessionWriter
     }
 
     /** A tool call waiting for its result: what the result line needs to look plausible. */
-    private record ToolUse(Tool tool, String id, String lineUuid, String target) {}
+    /**
+     * A tool call whose result is still to be written. {@code target} is what the result refers to (a path, a command,
+     * a sub-agent prompt); {@code oldText} and {@code newText} are an Edit's strings and a Write's content, empty for
+     * other tools, which Claude Code copies into the result's {@code toolUseResult}.
+     */
+    private record ToolUse(Tool tool, String id, String lineUuid, String target, String oldText, String newText) {}
+
+    /** What {@link #toolUse} wrote into a call's input that its result refers to. */
+    private record ToolInput(String target, String oldText, String newText)
+    {
+        ToolInput(String target)
+        {
+            this(target, "", "");
+        }
+    }
 
     /** One transcript file of the session: the main one or a sub-agent's. */
     private static final class Transcript
@@ -380,9 +394,9 @@ final class ClaudeCodeSessionWriter
             }
             String id = "toolu_01" + text.alphanumeric(random, 22);
             JsonGenerator json = assistantStart(transcript, messageId);
-            String target = toolUse(json, tool, id);
+            ToolInput input = toolUse(json, tool, id);
             String lineUuid = assistantEnd(transcript, json, requestId, inputTokens, cacheCreation, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
-            uses.add(new ToolUse(tool, id, lineUuid, target));
+            uses.add(new ToolUse(tool, id, lineUuid, input.target(), input.oldText(), input.newText()));
         }
         return uses;
     }
@@ -423,8 +437,8 @@ final class ClaudeCodeSessionWriter
         return finish(transcript, json);
     }
 
-    /** Writes a tool_use block; returns what the result refers to (a path, a command, a sub-agent prompt). */
-    private String toolUse(JsonGenerator json, Tool tool, String id)
+    /** Writes a tool_use block; returns what the result refers to. */
+    private ToolInput toolUse(JsonGenerator json, Tool tool, String id)
             throws IOException
     {
         json.writeStartObject();
@@ -432,67 +446,59 @@ final class ClaudeCodeSessionWriter
         json.writeStringField("id", id);
         json.writeStringField("name", tool == Tool.AGENT && version.compareTo("2.1.63") >= 0 ? "Agent" : tool.toolName);
         json.writeObjectFieldStart("input");
-        String target;
+        ToolInput input;
         switch (tool) {
             case READ -> {
-                target = text.filePath(random, cwd);
-                json.writeStringField("file_path", target);
+                input = new ToolInput(text.filePath(random, cwd));
+                json.writeStringField("file_path", input.target());
             }
             case BASH -> {
-                target = pick(random, COMMANDS);
-                json.writeStringField("command", target);
+                input = new ToolInput(pick(random, COMMANDS));
+                json.writeStringField("command", input.target());
                 json.writeStringField("description", text.sentence(random));
             }
             case EDIT -> {
-                target = text.filePath(random, cwd);
-                json.writeStringField("file_path", target);
-                json.writeStringField("old_string", text.code(random, 40 + random.nextInt(400)));
-                json.writeStringField("new_string", text.code(random, 40 + random.nextInt(600)));
+                input = new ToolInput(text.filePath(random, cwd), text.code(random, 40 + random.nextInt(400)), text.code(random, 40 + random.nextInt(600)));
+                json.writeStringField("file_path", input.target());
+                json.writeStringField("old_string", input.oldText());
+                json.writeStringField("new_string", input.newText());
             }
             case GREP -> {
-                target = text.identifier(random) + ".*Error";
-                json.writeStringField("pattern", target);
+                input = new ToolInput(text.identifier(random) + ".*Error");
+                json.writeStringField("pattern", input.target());
                 json.writeStringField("path", cwd + "/src");
                 json.writeStringField("output_mode", "content");
                 json.writeBooleanField("-n", true);
             }
             case GLOB -> {
-                target = "**/*" + text.identifier(random) + "*.py";
-                json.writeStringField("pattern", target);
+                input = new ToolInput("**/*" + text.identifier(random) + "*.py");
+                json.writeStringField("pattern", input.target());
             }
             case WRITE -> {
-                target = text.filePath(random, cwd);
-                json.writeStringField("file_path", target);
-                json.writeStringField("content", text.code(random, (int) Draws.logUniform(random, 300, 6_000)));
+                input = new ToolInput(text.filePath(random, cwd), "", text.code(random, (int) Draws.logUniform(random, 300, 6_000)));
+                json.writeStringField("file_path", input.target());
+                json.writeStringField("content", input.newText());
             }
             case TODO_WRITE -> {
-                target = "todos";
-                json.writeArrayFieldStart("todos");
-                for (int i = 2 + random.nextInt(4); i > 0; i--) {
-                    json.writeStartObject();
-                    json.writeStringField("content", text.sentence(random));
-                    json.writeStringField("status", pick(random, new String[] {"pending", "in_progress", "completed"}));
-                    json.writeStringField("activeForm", text.sentence(random));
-                    json.writeEndObject();
-                }
-                json.writeEndArray();
+                input = new ToolInput("todos");
+                todos(json, "todos");
             }
             case WEB_FETCH -> {
-                target = "https://docs.example.com/" + text.identifier(random) + "/" + text.identifier(random);
-                json.writeStringField("url", target);
+                input = new ToolInput("https://docs.example.com/" + text.identifier(random) + "/" + text.identifier(random));
+                json.writeStringField("url", input.target());
                 json.writeStringField("prompt", text.sentence(random));
             }
             case AGENT -> {
-                target = text.prose(random, (int) Draws.logUniform(random, 200, 2_000));
+                input = new ToolInput(text.prose(random, (int) Draws.logUniform(random, 200, 2_000)));
                 json.writeStringField("description", text.sentence(random));
-                json.writeStringField("prompt", target);
+                json.writeStringField("prompt", input.target());
                 json.writeStringField("subagent_type", pick(random, SUBAGENT_TYPES));
             }
             default -> throw new IllegalStateException("unknown tool " + tool);
         }
         json.writeEndObject();
         json.writeEndObject();
-        return target;
+        return input;
     }
 
     private void toolResult(Transcript transcript, ToolUse use, long limitBytes, Path subagentProject)
@@ -502,9 +508,13 @@ final class ClaudeCodeSessionWriter
         long bytesLeft = Math.max(0, limitBytes - sessionBytes());
         boolean isError = false;
         String content;
+        String fileText = "";
         String agentId = null;
         switch (use.tool) {
-            case READ -> content = numbered(text.code(random, Draws.toolOutputChars(random, bytesLeft, 500, 8_000)));
+            case READ -> {
+                fileText = text.code(random, Draws.toolOutputChars(random, bytesLeft, 500, 8_000));
+                content = numbered(fileText);
+            }
             case BASH -> {
                 isError = chance(random, 0.08);
                 String output = text.log(random, Draws.toolOutputChars(random, bytesLeft, 80, 4_000));
@@ -558,52 +568,148 @@ final class ClaudeCodeSessionWriter
         json.writeEndObject();
         json.writeEndArray();
         json.writeEndObject();
-        toolUseResult(json, use, content, isError, agentId);
+        toolUseResult(json, use, use.tool == Tool.READ ? fileText : content, isError, agentId);
         if (subagentsDir) {
             json.writeStringField("sourceToolAssistantUUID", use.lineUuid);
         }
         finish(transcript, json);
     }
 
-    /** The structured copy of a tool result that Claude Code keeps next to the message ({@code toolUseResult}). */
-    private void toolUseResult(JsonGenerator json, ToolUse use, String content, boolean isError, String agentId)
+    /**
+     * The structured copy of a tool result that Claude Code keeps next to the message ({@code toolUseResult}), in
+     * each tool's shape: it repeats the output (a Read's file text without line numbers) and adds more, an Edit the
+     * whole file before the edit. In the real sessions of ../shared/fixtures it is a third of the bytes.
+     */
+    private void toolUseResult(JsonGenerator json, ToolUse use, String output, boolean isError, String agentId)
             throws IOException
     {
         if (isError) {
-            json.writeStringField("toolUseResult", "Error: " + content);
+            json.writeStringField("toolUseResult", "Error: " + output);
             return;
         }
         json.writeObjectFieldStart("toolUseResult");
         switch (use.tool) {
             case READ -> {
+                long lines = output.chars().filter(c -> c == '\n').count() + 1;
                 json.writeStringField("type", "text");
                 json.writeObjectFieldStart("file");
                 json.writeStringField("filePath", use.target);
-                json.writeNumberField("numLines", content.chars().filter(c -> c == '\n').count() + 1);
+                json.writeStringField("content", output);
+                json.writeNumberField("numLines", lines);
                 json.writeNumberField("startLine", 1);
+                json.writeNumberField("totalLines", lines);
                 json.writeEndObject();
             }
             case BASH -> {
-                // Claude Code keeps a truncated copy of long output here
-                int cut = content.length() > 2_000 ? content.indexOf('\n', 1_500) : -1;
-                json.writeStringField("stdout", cut < 0 ? content : content.substring(0, cut + 1));
+                json.writeStringField("stdout", output);
                 json.writeStringField("stderr", "");
                 json.writeBooleanField("interrupted", false);
                 json.writeBooleanField("isImage", false);
             }
+            case EDIT -> {
+                String before = text.code(random, (int) Draws.logUniform(random, 1_000, 45_000));
+                int oldStart = 1 + (int) before.chars().filter(c -> c == '\n').count() / 2;
+                json.writeStringField("filePath", use.target);
+                json.writeStringField("oldString", use.oldText);
+                json.writeStringField("newString", use.newText);
+                json.writeStringField("originalFile", before);
+                json.writeArrayFieldStart("structuredPatch");
+                json.writeStartObject();
+                List<String> oldLines = use.oldText.lines().toList();
+                List<String> newLines = use.newText.lines().toList();
+                json.writeNumberField("oldStart", oldStart);
+                json.writeNumberField("oldLines", oldLines.size());
+                json.writeNumberField("newStart", oldStart);
+                json.writeNumberField("newLines", newLines.size());
+                json.writeArrayFieldStart("lines");
+                for (String line : oldLines) {
+                    json.writeString("-" + line);
+                }
+                for (String line : newLines) {
+                    json.writeString("+" + line);
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+                json.writeEndArray();
+                json.writeBooleanField("userModified", false);
+                json.writeBooleanField("replaceAll", false);
+            }
+            case WRITE -> {
+                json.writeStringField("type", "create");
+                json.writeStringField("filePath", use.target);
+                json.writeStringField("content", use.newText);
+                json.writeArrayFieldStart("structuredPatch");
+                json.writeEndArray();
+                json.writeNullField("originalFile");
+            }
+            case GREP -> {
+                json.writeStringField("mode", "content");
+                json.writeNumberField("numFiles", 1 + random.nextInt(12));
+                json.writeArrayFieldStart("filenames");
+                json.writeEndArray();
+                json.writeStringField("content", output);
+                json.writeNumberField("numLines", output.lines().count());
+            }
+            case GLOB -> {
+                List<String> paths = output.lines().toList();
+                json.writeArrayFieldStart("filenames");
+                for (String path : paths) {
+                    json.writeString(path);
+                }
+                json.writeEndArray();
+                json.writeNumberField("durationMs", random.nextInt(400));
+                json.writeNumberField("numFiles", paths.size());
+                json.writeBooleanField("truncated", false);
+            }
+            case TODO_WRITE -> {
+                todos(json, "oldTodos");
+                todos(json, "newTodos");
+            }
+            case WEB_FETCH -> {
+                json.writeNumberField("bytes", output.length() * 3L);
+                json.writeNumberField("code", 200);
+                json.writeStringField("codeText", "OK");
+                json.writeStringField("result", output);
+                json.writeNumberField("durationMs", Draws.logUniform(random, 200, 8_000));
+                json.writeStringField("url", use.target);
+            }
             case AGENT -> {
                 json.writeStringField("status", "completed");
+                json.writeStringField("prompt", use.target);
                 json.writeStringField("agentId", agentId);
+                json.writeArrayFieldStart("content");
+                textBlock(json, output);
+                json.writeEndArray();
                 json.writeNumberField("totalDurationMs", 5_000 + random.nextInt(200_000));
                 json.writeNumberField("totalTokens", 2_000 + random.nextInt(60_000));
                 json.writeNumberField("totalToolUseCount", random.nextInt(30));
+                // the sub-agent's own usage, which its transcript also holds: a reader must not count it twice
+                json.writeObjectFieldStart("usage");
+                json.writeNumberField("input_tokens", 1 + random.nextInt(40));
+                json.writeNumberField("cache_creation_input_tokens", random.nextInt(6_000));
+                json.writeNumberField("cache_read_input_tokens", random.nextInt(60_000));
+                json.writeNumberField("output_tokens", 20 + random.nextInt(3_000));
+                json.writeStringField("service_tier", "standard");
+                json.writeEndObject();
             }
-            default -> {
-                json.writeStringField("filePath", use.target);
-                json.writeNumberField("durationMs", random.nextInt(400));
-            }
+            default -> throw new IllegalStateException("unknown tool " + use.tool);
         }
         json.writeEndObject();
+    }
+
+    /** A TodoWrite list: the call's input and both sides of its result. */
+    private void todos(JsonGenerator json, String field)
+            throws IOException
+    {
+        json.writeArrayFieldStart(field);
+        for (int i = 2 + random.nextInt(4); i > 0; i--) {
+            json.writeStartObject();
+            json.writeStringField("content", text.sentence(random));
+            json.writeStringField("status", pick(random, new String[] {"pending", "in_progress", "completed"}));
+            json.writeStringField("activeForm", text.sentence(random));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /** A sub-agent transcript: its prompt as the root line, then a few turns of its own; it never spawns agents. */

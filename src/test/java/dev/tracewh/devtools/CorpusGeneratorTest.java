@@ -1,5 +1,8 @@
 package dev.tracewh.devtools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;
@@ -20,14 +23,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -38,6 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CorpusGeneratorTest
 {
+    private static final ObjectMapper MAPPER = JsonLines.newMapper();
+
     @TempDir
     Path temp;
 
@@ -184,6 +193,40 @@ class CorpusGeneratorTest
             assertTrue(grown.rows().messagesInserted() >= 3, "messages inserted: " + grown.rows().messagesInserted());
             assertEquals(0, grown.rows().messagesDeleted());
         }
+    }
+
+    /** Measured on the real sessions in ../shared/fixtures/claude_code: toolUseResult is 34 % of their bytes. */
+    @Test
+    void claudeCodeToolResultsCarryTheirStructuredCopyAtTheShareRealSessionsHave()
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        CorpusGenerator.generate(new CorpusGenerator.Request(CorpusFormat.CLAUDE_CODE, 8_000_000, false, 5), root);
+
+        long bytes = 0;
+        long copyBytes = 0;
+        Set<String> tools = new HashSet<>();
+        Map<String, String> toolNames = new HashMap<>();
+        for (Path file : jsonLinesFiles(root)) {
+            for (String line : Files.readAllLines(file)) {
+                bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
+                JsonNode node = MAPPER.readTree(line);
+                for (JsonNode block : node.path("message").path("content")) {
+                    if (block.path("type").asText().equals("tool_use")) {
+                        toolNames.put(block.path("id").asText(), block.path("name").asText());
+                    }
+                    if (block.path("type").asText().equals("tool_result")) {
+                        assertTrue(node.has("toolUseResult"), () -> "a tool result without its copy in " + file);
+                        tools.add(toolNames.get(block.path("tool_use_id").asText()));
+                    }
+                }
+                if (node.has("toolUseResult")) {
+                    copyBytes += MAPPER.writeValueAsBytes(node.get("toolUseResult")).length;
+                }
+            }
+        }
+        assertEquals(0.34, (double) copyBytes / bytes, 0.06);
+        assertTrue(tools.containsAll(List.of("Read", "Bash", "Edit", "Write", "Grep", "Glob", "TodoWrite")), "tools: " + tools);
     }
 
     @Test
