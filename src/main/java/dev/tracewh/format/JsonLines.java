@@ -1,12 +1,17 @@
 package dev.tracewh.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracewh.jsonl.JsonlReader;
 import dev.tracewh.jsonl.Line;
 import dev.tracewh.model.ParseIssue;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * Reads a JSON-lines file as objects for a format's parser and keeps the lines that are not JSON objects as
  * issues. A last line without its newline that does not parse is a write in progress, not an error: it stays
  * unconsumed so the next load reads it again. JSON escapes of characters no warehouse can store (U+0000,
- * lone surrogates) become U+FFFD before parsing, and are counted. One instance reads one file.
+ * lone surrogates) become U+FFFD before parsing, and are counted. Top-level fields a format never reads can be
+ * skipped: their values are checked by the tokenizer but never become trees. One instance reads one file.
  */
 public final class JsonLines
 {
@@ -41,6 +48,11 @@ public final class JsonLines
 
     /** Bound to the tree type once: {@code ObjectMapper.readTree} resolves it again for every line. */
     private final ObjectReader treeReader;
+    /** Reads one value of a line being parsed field by field; the line's end is checked once, after its last field. */
+    private final ObjectReader valueReader;
+    private final JsonFactory factory;
+    private final JsonNodeFactory nodes;
+    private final Set<String> skippedFields;
     private final List<ParseIssue> issues = new ArrayList<>();
     private long consumedBytes;
     private long replacedCharacters;
@@ -60,7 +72,18 @@ public final class JsonLines
 
     public JsonLines(ObjectMapper mapper)
     {
-        this.treeReader = requireNonNull(mapper, "mapper is null").readerFor(JsonNode.class);
+        this(mapper, Set.of());
+    }
+
+    /** Lines whose top-level {@code skippedFields} are left out of the objects handed to the parser. */
+    public JsonLines(ObjectMapper mapper, Set<String> skippedFields)
+    {
+        requireNonNull(mapper, "mapper is null");
+        this.treeReader = mapper.readerFor(JsonNode.class);
+        this.valueReader = treeReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.factory = mapper.getFactory();
+        this.nodes = mapper.getNodeFactory();
+        this.skippedFields = Set.copyOf(requireNonNull(skippedFields, "skippedFields is null"));
     }
 
     public void forEach(InputStream input, Handler handler)
@@ -93,7 +116,7 @@ public final class JsonLines
         }
         JsonNode node;
         try {
-            node = treeReader.readTree(bytes, offset, line.length());
+            node = skippedFields.isEmpty() ? treeReader.readTree(bytes, offset, line.length()) : readSkipping(bytes, offset, line.length());
             replacedCharacters += unstorable;
         }
         catch (JsonProcessingException e) {
@@ -112,6 +135,40 @@ public final class JsonLines
             return null;
         }
         return node;
+    }
+
+    /**
+     * Builds a line's object field by field, skipping the values of {@link #skippedFields}. Scalars become nodes
+     * here; objects and arrays are read by Jackson, so every value kept is the node {@code readTree} would make.
+     * A line that is not an object is read whole, as without skipping.
+     */
+    private JsonNode readSkipping(byte[] bytes, int offset, int length)
+            throws IOException
+    {
+        try (JsonParser parser = factory.createParser(bytes, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return treeReader.readTree(bytes, offset, length);
+            }
+            ObjectNode object = nodes.objectNode();
+            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+                JsonToken token = parser.nextToken();
+                if (skippedFields.contains(name)) {
+                    parser.skipChildren();
+                    continue;
+                }
+                object.set(name, switch (token) {
+                    case VALUE_STRING -> nodes.textNode(parser.getText());
+                    case VALUE_TRUE, VALUE_FALSE -> nodes.booleanNode(token == JsonToken.VALUE_TRUE);
+                    case VALUE_NULL -> nodes.nullNode();
+                    default -> valueReader.readTree(parser);
+                });
+            }
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+                throw new JsonParseException(parser, "trailing token (" + trailing + ") after the line's object");
+            }
+            return object;
+        }
     }
 
     /** Records a line the parser could not use. */

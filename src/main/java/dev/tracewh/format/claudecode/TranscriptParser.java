@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +40,11 @@ final class TranscriptParser
     static final String SYNTHETIC_MODEL = "<synthetic>";
     private static final Pattern AGENT_FILE = Pattern.compile("agent-(.+)\\.jsonl");
     private static final Pattern EXIT_CODE = Pattern.compile("^Exit code (-?\\d+)");
+    /**
+     * Claude Code's structured copy of each tool result: the result block already holds the output, and the copy
+     * adds what no trace field needs (an Edit's whole file before the edit). It is a third of real sessions' bytes.
+     */
+    private static final Set<String> UNREAD_FIELDS = Set.of("toolUseResult");
 
     private final Path file;
     private final ObjectMapper mapper;
@@ -64,7 +70,7 @@ final class TranscriptParser
         this.file = file;
         this.mapper = mapper;
         this.index = index;
-        this.lines = new JsonLines(mapper);
+        this.lines = new JsonLines(mapper, UNREAD_FIELDS);
     }
 
     ParsedFile parse(InputStream input)
