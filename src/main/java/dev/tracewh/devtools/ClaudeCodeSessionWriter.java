@@ -81,15 +81,14 @@ final class ClaudeCodeSessionWriter
         }
     }
 
-    /** A tool call waiting for its result: what the result line needs to look plausible. */
+    /** A tool call whose result is still to be written. */
+    private record ToolUse(Tool tool, String id, String lineUuid, ToolInput input) {}
+
     /**
-     * A tool call whose result is still to be written. {@code target} is what the result refers to (a path, a command,
-     * a sub-agent prompt); {@code oldText} and {@code newText} are an Edit's strings and a Write's content, empty for
+     * What {@link #toolUse} wrote into a call's input that its result refers to. {@code target} is a path, a command or
+     * a sub-agent prompt; {@code oldText} and {@code newText} are an Edit's strings and a Write's content, empty for
      * other tools, which Claude Code copies into the result's {@code toolUseResult}.
      */
-    private record ToolUse(Tool tool, String id, String lineUuid, String target, String oldText, String newText) {}
-
-    /** What {@link #toolUse} wrote into a call's input that its result refers to. */
     private record ToolInput(String target, String oldText, String newText)
     {
         ToolInput(String target)
@@ -396,7 +395,7 @@ final class ClaudeCodeSessionWriter
             JsonGenerator json = assistantStart(transcript, messageId);
             ToolInput input = toolUse(json, tool, id);
             String lineUuid = assistantEnd(transcript, json, requestId, inputTokens, cacheCreation, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
-            uses.add(new ToolUse(tool, id, lineUuid, input.target(), input.oldText(), input.newText()));
+            uses.add(new ToolUse(tool, id, lineUuid, input));
         }
         return uses;
     }
@@ -524,18 +523,18 @@ final class ClaudeCodeSessionWriter
                 isError = chance(random, 0.04);
                 content = isError
                         ? "<tool_use_error>String to replace not found in file.\nString: " + text.code(random, 80) + "</tool_use_error>"
-                        : "The file " + use.target + " has been updated. Here's the result of running `cat -n` on a snippet of the edited file:\n"
+                        : "The file " + use.input.target() + " has been updated. Here's the result of running `cat -n` on a snippet of the edited file:\n"
                                 + numbered(text.code(random, 300 + random.nextInt(1_200)));
             }
             case GREP -> content = text.log(random, Draws.toolOutputChars(random, bytesLeft, 100, 2_000));
             case GLOB -> content = text.filePath(random, cwd) + "\n" + text.filePath(random, cwd) + "\n" + text.filePath(random, cwd);
-            case WRITE -> content = "File created successfully at: " + use.target;
+            case WRITE -> content = "File created successfully at: " + use.input.target();
             case TODO_WRITE -> content = "Todos have been modified successfully. Ensure that you continue to use the todo list to track your progress.";
             case WEB_FETCH -> content = text.prose(random, Draws.toolOutputChars(random, bytesLeft, 500, 6_000));
             case AGENT -> {
                 agentId = subagentsDir ? "a" + text.hex(random, 16) : text.hex(random, 8);
                 if (subagentProject != null) {
-                    subagent(subagentProject, agentId, use.target, Math.min(bytesLeft / 3, Draws.logUniform(random, 15_000, 250_000)));
+                    subagent(subagentProject, agentId, use.input.target(), Math.min(bytesLeft / 3, Draws.logUniform(random, 15_000, 250_000)));
                 }
                 content = text.prose(random, (int) Draws.logUniform(random, 300, 4_000));
             }
@@ -593,7 +592,7 @@ final class ClaudeCodeSessionWriter
                 long lines = output.chars().filter(c -> c == '\n').count() + 1;
                 json.writeStringField("type", "text");
                 json.writeObjectFieldStart("file");
-                json.writeStringField("filePath", use.target);
+                json.writeStringField("filePath", use.input.target());
                 json.writeStringField("content", output);
                 json.writeNumberField("numLines", lines);
                 json.writeNumberField("startLine", 1);
@@ -609,14 +608,14 @@ final class ClaudeCodeSessionWriter
             case EDIT -> {
                 String before = text.code(random, (int) Draws.logUniform(random, 1_000, 45_000));
                 int oldStart = 1 + (int) before.chars().filter(c -> c == '\n').count() / 2;
-                json.writeStringField("filePath", use.target);
-                json.writeStringField("oldString", use.oldText);
-                json.writeStringField("newString", use.newText);
+                json.writeStringField("filePath", use.input.target());
+                json.writeStringField("oldString", use.input.oldText());
+                json.writeStringField("newString", use.input.newText());
                 json.writeStringField("originalFile", before);
                 json.writeArrayFieldStart("structuredPatch");
                 json.writeStartObject();
-                List<String> oldLines = use.oldText.lines().toList();
-                List<String> newLines = use.newText.lines().toList();
+                List<String> oldLines = use.input.oldText().lines().toList();
+                List<String> newLines = use.input.newText().lines().toList();
                 json.writeNumberField("oldStart", oldStart);
                 json.writeNumberField("oldLines", oldLines.size());
                 json.writeNumberField("newStart", oldStart);
@@ -636,8 +635,8 @@ final class ClaudeCodeSessionWriter
             }
             case WRITE -> {
                 json.writeStringField("type", "create");
-                json.writeStringField("filePath", use.target);
-                json.writeStringField("content", use.newText);
+                json.writeStringField("filePath", use.input.target());
+                json.writeStringField("content", use.input.newText());
                 json.writeArrayFieldStart("structuredPatch");
                 json.writeEndArray();
                 json.writeNullField("originalFile");
@@ -671,11 +670,11 @@ final class ClaudeCodeSessionWriter
                 json.writeStringField("codeText", "OK");
                 json.writeStringField("result", output);
                 json.writeNumberField("durationMs", Draws.logUniform(random, 200, 8_000));
-                json.writeStringField("url", use.target);
+                json.writeStringField("url", use.input.target());
             }
             case AGENT -> {
                 json.writeStringField("status", "completed");
-                json.writeStringField("prompt", use.target);
+                json.writeStringField("prompt", use.input.target());
                 json.writeStringField("agentId", agentId);
                 json.writeArrayFieldStart("content");
                 textBlock(json, output);
