@@ -106,15 +106,21 @@ public final class Warehouse
     }
 
     /**
-     * Refreshes PostgreSQL's planner statistics of the row tables. A load that starts on empty tables would
-     * otherwise keep planning for empty tables (where autovacuum is off or slow to react). Nothing on H2.
+     * Refreshes PostgreSQL's planner statistics of the columns loads look up by. A load that starts on empty tables
+     * would otherwise keep planning for empty tables (where autovacuum is off or slow to react). Nothing on H2.
      */
     public void analyze()
     {
         if (url.vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
-            // only the columns loads look up by: statistics of large text columns cost seconds to sample
-            dsl.execute("analyze sessions (trace_id, source_path), messages (trace_id), tool_calls (trace_id), "
-                    + "token_usage (source_kind, response_id, trace_id), source_files (path)");
+            dsl.transaction(transaction -> {
+                // A 3,000-row sample instead of 30,000: enough for the row counts and for how selective the lookup
+                // keys are, in 0.05-0.07 s after a 1 GB load against 0.28-0.69 s. Analyzing only some columns leaves
+                // autovacuum's change counter as it was, so autovacuum still samples every column in full later.
+                transaction.dsl().execute("set local default_statistics_target = 10");
+                // not the large text columns: their statistics cost seconds to sample
+                transaction.dsl().execute("analyze sessions (trace_id, source_path), messages (trace_id), tool_calls (trace_id), "
+                        + "token_usage (source_kind, response_id, trace_id), source_files (path)");
+            });
         }
     }
 
