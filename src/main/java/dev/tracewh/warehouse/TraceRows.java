@@ -41,7 +41,7 @@ public final class TraceRows
     private static final RowHash.Columns MESSAGE_COLUMNS = RowHash.Columns.allBut(MESSAGES, MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID);
     private static final RowHash.Columns TOOL_CALL_COLUMNS = RowHash.Columns.allBut(TOOL_CALLS, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
     private static final RowHash.Columns TOKEN_USAGE_COLUMNS = RowHash.Columns.allBut(TOKEN_USAGE, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
-            TOKEN_USAGE.LAST_RUN_ID);
+            TOKEN_USAGE.LAST_RUN_ID, TOKEN_USAGE.RESPONSE_KEY);
 
     private final RowHash rowHash = new RowHash();
 
@@ -236,6 +236,7 @@ public final class TraceRows
         record.setSourceKind(sourceKind);
         record.setResponseId(TextSanitizer.clean(usage.responseId()));
         record.setRequestId(TextSanitizer.clean(usage.requestId()));
+        record.setResponseKey(ResponseKey.of(sourceKind, record.getResponseId(), record.getRequestId()));
         record.setTraceId(traceId);
         record.setMessageOrdinal(usage.messageOrdinal());
         record.setModel(TextSanitizer.clean(usage.model()));

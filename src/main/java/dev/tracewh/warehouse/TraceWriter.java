@@ -8,7 +8,6 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Row2;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.TableField;
@@ -199,12 +198,12 @@ public final class TraceWriter
     private WriteCounts mergeUsage(TraceRows rows, List<TokenUsageRecord> ownUsage)
     {
         Diff usageDiff = merge(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.eq(rows.traceId()),
-                ownUsage.stream().map(record -> DSL.row(record.getResponseId(), record.getRequestId())).toList(),
+                ownUsage.stream().map(TokenUsageRecord::getResponseKey).toList(),
                 ownUsage.stream().map(TokenUsageRecord::getRowHash).toList(),
                 ownUsage::get, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID, TOKEN_USAGE.LAST_RUN_ID,
-                List.of(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID),
-                row -> DSL.row(row.get(TOKEN_USAGE.RESPONSE_ID), row.get(TOKEN_USAGE.REQUEST_ID)),
-                DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID)::in);
+                List.of(TOKEN_USAGE.RESPONSE_KEY),
+                row -> row.get(TOKEN_USAGE.RESPONSE_KEY),
+                TOKEN_USAGE.RESPONSE_KEY::in);
         return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
     }
 
@@ -364,11 +363,12 @@ public final class TraceWriter
      */
     private final class UsageOwnership
     {
-        private record Key(String sourceKind, String responseId, String requestId) {}
+        private record Response(String sourceKind, String responseId, String requestId) {}
 
         private record Owner(String traceId, OffsetDateTime startedAt) {}
 
         private final List<TraceRows> traces;
+        private final Map<Long, Response> responses = new HashMap<>();
 
         UsageOwnership(List<TraceRows> traces)
         {
@@ -378,59 +378,64 @@ public final class TraceWriter
         /** Each trace's own usage rows, by trace id. */
         Map<String, List<TokenUsageRecord>> resolve()
         {
-            Map<Key, Owner> winners = new HashMap<>();
+            Map<Long, Owner> winners = new HashMap<>();
             Set<String> traceIds = new HashSet<>();
             for (TraceRows rows : traces) {
                 Owner owner = new Owner(rows.traceId(), rows.session().getStartedAt());
                 traceIds.add(rows.traceId());
                 for (TokenUsageRecord usage : rows.tokenUsage()) {
-                    winners.merge(key(usage), owner, UsageOwnership::earlier);
+                    checkResponse(usage.getResponseKey(), new Response(usage.getSourceKind(), usage.getResponseId(), usage.getRequestId()));
+                    winners.merge(usage.getResponseKey(), owner, UsageOwnership::earlier);
                 }
             }
-            Map<Key, String> stored = new HashMap<>();
-            List<String> responseIds = winners.keySet().stream().map(Key::responseId).distinct().toList();
-            for (int from = 0; from < responseIds.size(); from += BATCH_SIZE) {
-                // only response_id in the predicate: the key's index, which leads with it, serves it whatever the planner's statistics say
-                dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
+            Map<Long, String> stored = new HashMap<>();
+            List<Long> keys = List.copyOf(winners.keySet());
+            for (int from = 0; from < keys.size(); from += BATCH_SIZE) {
+                dsl.select(TOKEN_USAGE.RESPONSE_KEY, TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
                         .from(TOKEN_USAGE)
                         .join(SESSIONS).on(SESSIONS.TRACE_ID.eq(TOKEN_USAGE.TRACE_ID))
-                        .where(TOKEN_USAGE.RESPONSE_ID.in(responseIds.subList(from, Math.min(responseIds.size(), from + BATCH_SIZE))))
+                        .where(TOKEN_USAGE.RESPONSE_KEY.in(keys.subList(from, Math.min(keys.size(), from + BATCH_SIZE))))
                         .forEach(row -> {
-                            Key key = new Key(row.value1(), row.value2(), row.value3());
-                            if (winners.containsKey(key)) {
-                                stored.put(key, row.value4());
-                                if (!traceIds.contains(row.value4())) {
-                                    winners.merge(key, new Owner(row.value4(), row.value5()), UsageOwnership::earlier);
-                                }
+                            long key = row.value1();
+                            checkResponse(key, new Response(row.value2(), row.value3(), row.value4()));
+                            stored.put(key, row.value5());
+                            if (!traceIds.contains(row.value5())) {
+                                winners.merge(key, new Owner(row.value5(), row.value6()), UsageOwnership::earlier);
                             }
                         });
             }
-            Map<String, List<Row2<String, String>>> takenOver = new HashMap<>();
-            stored.forEach((key, owner) -> {
-                if (!winners.get(key).traceId().equals(owner)) {
-                    takenOver.computeIfAbsent(key.sourceKind(), kind -> new ArrayList<>()).add(DSL.row(key.responseId(), key.requestId()));
-                }
-            });
-            takenOver.forEach((sourceKind, keys) -> {
-                for (int from = 0; from < keys.size(); from += BATCH_SIZE) {
-                    dsl.deleteFrom(TOKEN_USAGE)
-                            .where(TOKEN_USAGE.SOURCE_KIND.eq(sourceKind))
-                            .and(DSL.row(TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID).in(keys.subList(from, Math.min(keys.size(), from + BATCH_SIZE))))
-                            .execute();
-                }
-            });
+            List<Long> takenOver = stored.entrySet().stream()
+                    .filter(entry -> !winners.get(entry.getKey()).traceId().equals(entry.getValue()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            for (int from = 0; from < takenOver.size(); from += BATCH_SIZE) {
+                dsl.deleteFrom(TOKEN_USAGE)
+                        .where(TOKEN_USAGE.RESPONSE_KEY.in(takenOver.subList(from, Math.min(takenOver.size(), from + BATCH_SIZE))))
+                        .execute();
+            }
             Map<String, List<TokenUsageRecord>> owned = new HashMap<>();
             for (TraceRows rows : traces) {
                 owned.put(rows.traceId(), rows.tokenUsage().stream()
-                        .filter(usage -> winners.get(key(usage)).traceId().equals(rows.traceId()))
+                        .filter(usage -> winners.get(usage.getResponseKey()).traceId().equals(rows.traceId()))
                         .toList());
             }
             return owned;
         }
 
-        private static Key key(TokenUsageRecord usage)
+        /** Fails when two different responses share a key: their usage would otherwise be counted as one. */
+        private void checkResponse(long key, Response response)
         {
-            return new Key(usage.getSourceKind(), usage.getResponseId(), usage.getRequestId());
+            Response known = responses.putIfAbsent(key, response);
+            if (known != null && !known.equals(response)) {
+                throw new WarehouseException("token usage of two responses has the same key " + key + " (" + describe(known) + " and "
+                        + describe(response) + "); the warehouse cannot hold both", null);
+            }
+        }
+
+        private static String describe(Response response)
+        {
+            return "%s response %s, request %s".formatted(response.sourceKind(), response.responseId(),
+                    response.requestId().isEmpty() ? "none" : response.requestId());
         }
 
         private static Owner earlier(Owner first, Owner second)

@@ -119,7 +119,7 @@ public final class Warehouse
                 transaction.dsl().execute("set local default_statistics_target = 10");
                 // not the large text columns: their statistics cost seconds to sample
                 transaction.dsl().execute("analyze sessions (trace_id, source_path), messages (trace_id), tool_calls (trace_id), "
-                        + "token_usage (source_kind, response_id, trace_id), source_files (path)");
+                        + "token_usage (response_key, trace_id), source_files (path)");
             });
         }
     }

@@ -243,18 +243,40 @@ abstract class LoaderContract
     }
 
     @Test
-    void usageRowsAreLookedUpByResponseIdThroughAnIndex()
+    void usageRowsAreLookedUpByResponseKeyThroughAnIndex()
     {
         // the loader asks which stored trace holds each response of a batch; a scan there makes loads quadratic
-        String lookup = "select trace_id from token_usage where response_id in ('msg_1', 'msg_2')";
+        String lookup = "select trace_id from token_usage where response_key in (-1, 2)";
         if (kind() == TestDatabase.Kind.POSTGRESQL) {
             // an empty table is cheaper to scan; without the setting PostgreSQL would not show which index serves
             dsl.execute("set enable_seqscan = off");
         }
         String plan = String.join("\n", dsl.fetch("explain " + lookup).getValues(0, String.class));
         assertTrue(kind() == TestDatabase.Kind.POSTGRESQL
-                ? plan.contains("Index Cond: ((response_id)::text = ANY")
-                : plan.matches("(?s).*/\\* public\\.\\w+: response_id IN\\(.*"), plan);
+                ? plan.contains("Index Cond: (response_key = ANY")
+                : plan.matches("(?s).*/\\* public\\.\\w+: response_key IN\\(.*"), plan);
+    }
+
+    @Test
+    void aResponseWhoseKeyCollidesWithAStoredOneFailsItsFileAndMergesNothing()
+            throws IOException
+    {
+        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
+        load(false);
+        // a 64-bit collision cannot be found for a test, so the stored row is made to collide: its key stays msg_1's
+        dsl.update(TOKEN_USAGE).set(TOKEN_USAGE.RESPONSE_ID, "msg_other").execute();
+        String resumed = "99999999-1111-2222-3333-444455556666";
+        Path resumedFile = projects.resolve(resumed + ".jsonl");
+        Files.writeString(resumedFile, (userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10)).replace(SESSION, resumed));
+
+        LoadReport report = load(false);
+        assertEquals(1, report.files().failed());
+        String message = dsl.select(LOAD_ERRORS.MESSAGE).from(LOAD_ERRORS)
+                .where(LOAD_ERRORS.SOURCE_PATH.eq(resumedFile.toAbsolutePath().toString()))
+                .fetchSingle(LOAD_ERRORS.MESSAGE);
+        assertTrue(message.contains("claude_code response msg_1, request req_msg_1 and claude_code response msg_other, request req_msg_1"), message);
+        assertEquals(List.of(SESSION), dsl.select(SESSIONS.TRACE_ID).from(SESSIONS).fetch(SESSIONS.TRACE_ID));
+        assertEquals(List.of("msg_other"), dsl.select(TOKEN_USAGE.RESPONSE_ID).from(TOKEN_USAGE).fetch(TOKEN_USAGE.RESPONSE_ID));
     }
 
     @Test
