@@ -8,9 +8,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The key of a token usage row: the first 8 bytes, big-endian, of the SHA-256 of the UTF-8 bytes of
  * {@code source_kind \n response_id \n request_id}. Migration V9 computes the same in SQL for rows stored before
- * it. Eight bytes instead of the three strings keep the key's index small; a cryptographic hash keeps the key
- * computable in both databases' SQL and its collisions as rare as 64 bits allow (odds of about 3 in 10^8 that
- * a warehouse of a million responses has one), and the loader fails a file whose response collides rather than merge two.
+ * it. Eight bytes instead of the three strings keep the key's index small. SHA-256 is in both databases' SQL and
+ * makes collisions as rare as 64 bits allow (odds of about 3 in 10^8 that a warehouse of a million responses has
+ * one); the loader fails a file whose response collides rather than merge two responses.
  */
 final class ResponseKey
 {
