@@ -129,8 +129,8 @@ public final class Warehouse
 
     /**
      * Gives back the space that loads leave behind. H2 appends every commit's pages to its file and reuses space
-     * only later, so a first load of 1 GB of sessions leaves a 1.55 GB file for 0.4 GB of live pages:
-     * {@code SHUTDOWN COMPACT} rewrites it (6 s; H2 writes the new file beside the old one and swaps them), after
+     * only later, so a first load of 1 GB of sessions leaves a 0.86 GB file for 0.27 GB of live pages:
+     * {@code SHUTDOWN COMPACT} rewrites it (5 s; H2 writes the new file beside the old one and swaps them), after
      * which this warehouse is closed. PostgreSQL gets {@code VACUUM (ANALYZE)}: space of deleted and replaced rows
      * becomes reusable, but its files keep their size. An in-memory H2 database has nothing to compact.
      */
