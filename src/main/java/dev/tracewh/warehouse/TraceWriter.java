@@ -36,7 +36,8 @@ import static java.util.Objects.requireNonNull;
  * Merges traces into the warehouse inside the caller's transaction, a batch at a time so that a load of
  * thousands of small files costs a few statements per batch rather than per file. Each row carries a hash of
  * its values: a trace whose hash is unchanged is skipped whole, a new trace's rows are bulk inserted, and a
- * changed trace's children are diffed by natural key, so an appended session inserts only its new rows.
+ * changed trace's children are diffed by key (a usage row's key is its response key), so an appended session
+ * inserts only its new rows.
  * A token usage row belongs to one trace: the same response copied into another file (a resumed or forked
  * session) is counted once, by the trace that started first. Usage rows go last in the transaction: writers on
  * several connections decide their owners one transaction at a time.

@@ -28,8 +28,9 @@ final class WarehouseChecksum
                 .forEach(row -> rows.put("messages|" + row.value1() + "|" + row.value2(), row.value3()));
         dsl.select(TOOL_CALLS.TRACE_ID, TOOL_CALLS.TOOL_CALL_ID, TOOL_CALLS.ROW_HASH).from(TOOL_CALLS)
                 .forEach(row -> rows.put("tool_calls|" + row.value1() + "|" + row.value2(), row.value3()));
-        dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.ROW_HASH).from(TOKEN_USAGE)
-                .forEach(row -> rows.put("token_usage|" + row.value1() + "|" + row.value2() + "|" + row.value3(), row.value4()));
+        // the row hash leaves out response_key, which is derived from the ids: a wrong key shows here only
+        dsl.select(TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.RESPONSE_KEY).from(TOKEN_USAGE)
+                .forEach(row -> rows.put("token_usage|" + row.value1() + "|" + row.value2() + "|" + row.value3(), row.value4() + "|" + row.value5()));
         dsl.select(SOURCE_FILES.PATH, SOURCE_FILES.CONTENT_HASH, SOURCE_FILES.STATUS).from(SOURCE_FILES)
                 .forEach(row -> rows.put("source_files|" + row.value1(), row.value2() + "|" + row.value3()));
         return rows;

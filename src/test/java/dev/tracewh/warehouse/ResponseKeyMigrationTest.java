@@ -3,27 +3,35 @@ package dev.tracewh.warehouse;
 import dev.tracewh.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Migration V9 keys the usage rows stored before it exactly as the loader keys new ones. */
 class ResponseKeyMigrationTest
 {
-    /** Response ids whose keys cover both signs, with and without a request id, and non-ASCII text. */
+    /**
+     * Response ids whose keys cover both signs, with and without a request id, non-ASCII text, and two responses
+     * whose ids joined by a newline would be the same string.
+     */
     private static final List<List<String>> RESPONSES = List.of(
             List.of("claude_code", "msg_01", "req_01"),
             List.of("claude_code", "msg_02", ""),
             List.of("codex", "resp_ünïcødé_🙂", "turn-7"),
             List.of("codex", "resp_4", ""),
             List.of("claude_code", "msg_05", "req_05"),
-            List.of("claude_code", "msg_06", "req_06"));
+            List.of("claude_code", "msg_06", "req_06"),
+            List.of("claude_code", "joined\nby", "newline"),
+            List.of("claude_code", "joined", "by\nnewline"));
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
@@ -56,6 +64,11 @@ class ResponseKeyMigrationTest
                 assertEquals(expected, migrated);
                 assertEquals(2, expected.values().stream().collect(Collectors.groupingBy(Long::signum)).size(),
                         "keys of both signs");
+                assertEquals(RESPONSES.size(), Set.copyOf(expected.values()).size(), "a key per response");
+                assertThrows(DataAccessException.class, () -> dsl.insertInto(TOKEN_USAGE)
+                        .set(dsl.selectFrom(TOKEN_USAGE).limit(1).fetchSingle())
+                        .set(TOKEN_USAGE.RESPONSE_ID, "another")
+                        .execute(), "one row per key");
             }
         }
     }
