@@ -2,6 +2,7 @@ package dev.tracewh.warehouse;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
@@ -62,7 +63,7 @@ public final class Warehouse
     public String migrate()
     {
         try {
-            flyway().migrate();
+            flyway().load().migrate();
             return schemaVersion();
         }
         catch (RuntimeException e) {
@@ -74,7 +75,7 @@ public final class Warehouse
     public String schemaVersion()
     {
         String version = null;
-        for (MigrationInfo applied : flyway().info().applied()) {
+        for (MigrationInfo applied : flyway().load().info().applied()) {
             if (applied.getVersion() != null) {
                 version = applied.getVersion().getVersion();
             }
@@ -82,15 +83,15 @@ public final class Warehouse
         return version;
     }
 
-    private Flyway flyway()
+    /** This warehouse's migrations; tests set a target version to build an older schema. */
+    FluentConfiguration flyway()
     {
         return Flyway.configure(getClass().getClassLoader())
                 // Flyway opens and closes its own connection; ours stays out of its transactions
                 .dataSource(url.jdbcUrl(), null, null)
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + url.vendor().migrationFolder())
                 .failOnMissingLocations(true)
-                .loggers("slf4j")
-                .load();
+                .loggers("slf4j");
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.tracewh.warehouse;
 
 import dev.tracewh.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,13 +37,8 @@ class ResponseKeyMigrationTest
     void storedUsageRowsGetTheKeysTheLoaderComputes(TestDatabase.Kind kind)
     {
         try (TestDatabase database = TestDatabase.create(kind)) {
-            Flyway.configure(getClass().getClassLoader())
-                    .dataSource(database.url().jdbcUrl(), null, null)
-                    .locations("classpath:db/migration/common", "classpath:db/migration/" + database.url().vendor().migrationFolder())
-                    .target("8")
-                    .load()
-                    .migrate();
             try (Warehouse warehouse = Warehouse.open(database.url())) {
+                warehouse.flyway().target("8").load().migrate();
                 DSLContext dsl = warehouse.dsl();
                 dsl.execute("insert into load_runs (run_id, started_at, status, arguments, tool_version) values (1, current_timestamp, 'succeeded', '', 'test')");
                 dsl.execute("insert into sessions (trace_id, source_kind, source_path, root_session_id, is_sidechain, source_meta, message_count, "
