@@ -3,8 +3,9 @@ package dev.tracewh.cli;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.Formats;
 import dev.tracewh.format.TraceFormat;
-import dev.tracewh.load.FileAction;
+import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.load.LoadOptions;
+import dev.tracewh.load.LoadPlan;
 import dev.tracewh.load.LoadReport;
 import dev.tracewh.load.Loader;
 import dev.tracewh.load.PlannedFile;
@@ -28,8 +29,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -63,6 +64,15 @@ final class LoadCommand
     @Option(names = "--dry-run", description = "List what would be loaded and why (new, grown, changed, unchanged, missing); write nothing.")
     boolean dryRun;
 
+    @Option(names = "--replace-changed", description = {
+            "Let a file that shrank or whose start changed since its last load replace its stored sessions.",
+            "Without it such a file is refused (an error, exit code 1) and its stored rows are kept: agents only append to their files."})
+    boolean replaceChanged;
+
+    @Option(names = "--max-line-bytes", paramLabel = "BYTES", defaultValue = "33554432",
+            description = "The longest line parsed (default: ${DEFAULT-VALUE}, 32 MiB); a longer line is an error row and the rest of its file loads.")
+    long maxLineBytes;
+
     @Option(names = "--json", description = "End with one JSON line of metrics on stdout (for cron and CI).")
     boolean json;
 
@@ -74,7 +84,10 @@ final class LoadCommand
             throws IOException
     {
         List<SourceRoot> roots = roots(Environment.system());
-        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock);
+        if (maxLineBytes < 1) {
+            throw new UsageException("--max-line-bytes must be positive, got " + maxLineBytes);
+        }
+        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock, replaceChanged, maxLineBytes);
         try (Warehouse warehouse = database.openMigrated(waitForLock)) {
             Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
             if (dryRun) {
@@ -149,15 +162,19 @@ final class LoadCommand
         return roots;
     }
 
-    private void printPlan(List<PlannedFile> plan)
+    private void printPlan(LoadPlan plan)
     {
         PrintWriter out = spec.commandLine().getOut();
-        Map<FileAction, Integer> counts = new TreeMap<>();
-        for (PlannedFile file : plan) {
-            counts.merge(file.action(), 1, Integer::sum);
-            out.printf("%-9s %-11s %12d  %s%n", file.action().wireName(), file.sourceKind(), file.sizeBytes(), file.path());
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (PlannedFile file : plan.files()) {
+            counts.merge(file.action().wireName(), 1, Integer::sum);
+            out.printf("%-10s %-11s %12d  %s%n", file.action().wireName(), file.sourceKind(), file.sizeBytes(), file.path());
         }
-        out.println(counts.entrySet().stream().map(entry -> entry.getKey().wireName() + " " + entry.getValue()).toList());
+        for (UnreadablePath unreadable : plan.unreadable()) {
+            counts.merge("unreadable", 1, Integer::sum);
+            out.printf("%-10s %-11s %12s  %s (%s)%n", "unreadable", "", "", unreadable.path(), unreadable.reason());
+        }
+        out.println(counts.entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue()).toList());
         out.flush();
     }
 
@@ -177,14 +194,15 @@ final class LoadCommand
                     files.scanned(), files.loaded(), files.unchanged(), files.failed(), files.missing());
             err.printf("  read      %,d traces · %,d messages · %,d tool calls · %,d tokens · %,d errors%n",
                     report.traces(), report.messages(), report.toolCalls(), report.tokens(), files.errors());
-            err.printf("  written   traces +%,d ~%,d =%,d · messages +%,d ~%,d -%,d · tool calls +%,d ~%,d -%,d · token rows +%,d ~%,d -%,d%n",
-                    rows.tracesInserted(), rows.tracesUpdated(), rows.tracesUnchanged(),
+            err.printf("  written   traces +%,d ~%,d =%,d -%,d · messages +%,d ~%,d -%,d · tool calls +%,d ~%,d -%,d · token rows +%,d ~%,d -%,d%n",
+                    rows.tracesInserted(), rows.tracesUpdated(), rows.tracesUnchanged(), rows.tracesDeleted(),
                     rows.messagesInserted(), rows.messagesUpdated(), rows.messagesDeleted(),
                     rows.toolCallsInserted(), rows.toolCallsUpdated(), rows.toolCallsDeleted(),
                     rows.tokenRowsInserted(), rows.tokenRowsUpdated(), rows.tokenRowsDeleted());
             if (report.replacedCharacters() > 0) {
                 err.printf("  replaced  %,d NUL or lone-surrogate characters by U+FFFD%n", report.replacedCharacters());
             }
+            report.warnings().forEach(warning -> err.println("  warning   " + warning));
             if (files.errors() > 0) {
                 err.printf("  see the errors with: tracewh errors --run %d%n", report.runId());
             }

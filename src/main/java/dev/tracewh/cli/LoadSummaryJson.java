@@ -35,6 +35,7 @@ final class LoadSummaryJson
         node.put("traces_inserted", rows.tracesInserted());
         node.put("traces_updated", rows.tracesUpdated());
         node.put("traces_unchanged", rows.tracesUnchanged());
+        node.put("traces_deleted", rows.tracesDeleted());
         node.put("messages_inserted", rows.messagesInserted());
         node.put("messages_updated", rows.messagesUpdated());
         node.put("messages_deleted", rows.messagesDeleted());
@@ -45,6 +46,7 @@ final class LoadSummaryJson
         node.put("token_rows_updated", rows.tokenRowsUpdated());
         node.put("token_rows_deleted", rows.tokenRowsDeleted());
         node.put("replaced_characters", report.replacedCharacters());
+        report.warnings().forEach(node.putArray("warnings")::add);
         return node.toString();
     }
 }

@@ -9,6 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -45,7 +47,7 @@ final class PurgeCommand
         }
         try (Warehouse warehouse = database.openMigrated()) {
             SourceFileStore.Purge purge = warehouse.dsl().transactionResult(configuration ->
-                    new SourceFileStore(org.jooq.impl.DSL.using(configuration)).purgeMissing(before, dryRun));
+                    new SourceFileStore(org.jooq.impl.DSL.using(configuration)).purgeMissing(before, dryRun, path -> Files.exists(Path.of(path))));
             PrintWriter out = spec.commandLine().getOut();
             purge.paths().forEach(path -> out.println((dryRun ? "would purge " : "purged ") + path));
             out.printf("%s %,d missing files and %,d traces%n", dryRun ? "would purge" : "purged", purge.paths().size(), purge.traces());

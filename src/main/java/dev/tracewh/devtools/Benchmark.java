@@ -1,5 +1,6 @@
 package dev.tracewh.devtools;
 
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;
@@ -225,7 +226,7 @@ final class Benchmark
             throws IOException
     {
         try (InputStream input = Files.newInputStream(file)) {
-            return format.parse(file, input);
+            return format.parse(file, input, ReadOptions.DEFAULT);
         }
     }
 

@@ -11,19 +11,21 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * The files below a folder, following symbolic links: a {@code ~/.claude/projects} moved to another disk and linked
  * back, or a project folder linked in, must be loaded, not skipped in silence. A link back up the tree is not
- * followed twice.
+ * followed twice. A folder or file that cannot be read is handed to the caller and passed over, so one folder
+ * without permission does not stop the load of everything else.
  */
 public final class FileTree
 {
     private FileTree() {}
 
-    /** The regular files below {@code root} that {@code accept} takes, sorted by path. */
-    public static List<Path> find(Path root, Predicate<Path> accept)
+    /** The regular files below {@code root} that {@code accept} takes, sorted by path; {@code unreadable} gets what could not be read. */
+    public static List<Path> find(Path root, Predicate<Path> accept, Consumer<UnreadablePath> unreadable)
             throws IOException
     {
         List<Path> found = new ArrayList<>();
@@ -40,15 +42,35 @@ public final class FileTree
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException failure)
-                    throws IOException
             {
-                if (failure instanceof FileSystemLoopException) {
-                    return FileVisitResult.CONTINUE;
+                if (!(failure instanceof FileSystemLoopException)) {
+                    unreadable.accept(new UnreadablePath(file, describe(failure)));
                 }
-                throw failure;
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException failure)
+            {
+                if (failure != null) {
+                    unreadable.accept(new UnreadablePath(directory, describe(failure)));
+                }
+                return FileVisitResult.CONTINUE;
             }
         });
         found.sort(null);
         return found;
+    }
+
+    /** "permission denied" rather than the bare path that many IOExceptions carry as their only message. */
+    private static String describe(IOException failure)
+    {
+        String kind = switch (failure) {
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case java.nio.file.NoSuchFileException gone -> "deleted while the load looked at it";
+            default -> failure.getClass().getSimpleName();
+        };
+        String reason = failure instanceof java.nio.file.FileSystemException system ? system.getReason() : failure.getMessage();
+        return reason == null ? kind : kind + ": " + reason;
     }
 }

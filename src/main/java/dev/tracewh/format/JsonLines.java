@@ -38,6 +38,7 @@ public final class JsonLines
     public static final String INVALID_JSON = "invalid_json";
     public static final String NOT_AN_OBJECT = "not_an_object";
     public static final String UNEXPECTED_SHAPE = "unexpected_shape";
+    public static final String LINE_TOO_LONG = "line_too_long";
 
     /** Receives each line that is a JSON object. */
     @FunctionalInterface
@@ -53,10 +54,12 @@ public final class JsonLines
     private final JsonFactory factory;
     private final JsonNodeFactory nodes;
     private final Set<String> skippedFields;
+    private final ReadOptions options;
     private final List<ParseIssue> issues = new ArrayList<>();
     private long consumedBytes;
     private long replacedCharacters;
     private String consumedSha256;
+    private String checkpointSha256;
 
     /** A mapper for session lines: no size limits (tool outputs of many megabytes), no trailing garbage. */
     public static ObjectMapper newMapper()
@@ -70,14 +73,15 @@ public final class JsonLines
         return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    public JsonLines(ObjectMapper mapper)
+    public JsonLines(ObjectMapper mapper, ReadOptions options)
     {
-        this(mapper, Set.of());
+        this(mapper, Set.of(), options);
     }
 
     /** Lines whose top-level {@code skippedFields} are left out of the objects handed to the parser. */
-    public JsonLines(ObjectMapper mapper, Set<String> skippedFields)
+    public JsonLines(ObjectMapper mapper, Set<String> skippedFields, ReadOptions options)
     {
+        this.options = requireNonNull(options, "options is null");
         requireNonNull(mapper, "mapper is null");
         this.treeReader = mapper.readerFor(JsonNode.class);
         this.valueReader = treeReader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -89,8 +93,13 @@ public final class JsonLines
     public void forEach(InputStream input, Handler handler)
             throws IOException
     {
-        JsonlReader reader = new JsonlReader(input);
+        JsonlReader reader = new JsonlReader(input, options.maxLineBytes(), options.checkpointBytes());
         for (Line line = reader.next(); line != null; line = reader.next()) {
+            if (line.overlong()) {
+                issue(line, LINE_TOO_LONG, "line of %,d bytes is longer than the limit of %,d bytes (--max-line-bytes); skipped"
+                        .formatted(line.overlongBytes(), options.maxLineBytes()));
+                continue;
+            }
             JsonNode node = readObject(line);
             if (node != null) {
                 if (!line.terminated()) {
@@ -101,6 +110,7 @@ public final class JsonLines
         }
         consumedBytes = reader.consumedBytes();
         consumedSha256 = reader.consumedSha256();
+        checkpointSha256 = reader.checkpointSha256();
     }
 
     private JsonNode readObject(Line line)
@@ -190,6 +200,12 @@ public final class JsonLines
     public String consumedSha256()
     {
         return consumedSha256;
+    }
+
+    /** See {@link dev.tracewh.model.ParsedFile#checkpointSha256()}. */
+    public String checkpointSha256()
+    {
+        return checkpointSha256;
     }
 
     /** How many U+0000 and lone surrogates (as JSON escapes) were replaced by U+FFFD. */

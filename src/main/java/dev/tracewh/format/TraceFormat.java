@@ -5,7 +5,9 @@ import dev.tracewh.model.ParsedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One agent's on-disk session format: where its files live, which files are transcripts, and how one file
@@ -19,14 +21,37 @@ public interface TraceFormat
     /** Where the agent keeps its sessions on this machine, given the environment (first existing ones win). */
     List<Path> defaultRoots(Environment environment);
 
-    /** The transcript files below {@code root} (or {@code root} itself when it is a transcript), sorted. */
-    List<Path> discover(Path root)
+    /**
+     * The transcript files below {@code root} (or {@code root} itself when it is a transcript), sorted. Folders and
+     * files that cannot be read go to {@code unreadable}, and discovery goes on without them.
+     */
+    List<Path> discover(Path root, Consumer<UnreadablePath> unreadable)
             throws IOException;
+
+    /** The transcript files below {@code root}; fails on the first path that cannot be read. */
+    default List<Path> discover(Path root)
+            throws IOException
+    {
+        List<UnreadablePath> unreadable = new ArrayList<>();
+        List<Path> files = discover(root, unreadable::add);
+        if (!unreadable.isEmpty()) {
+            throw new IOException("cannot read " + unreadable.getFirst().path() + ": " + unreadable.getFirst().reason());
+        }
+        return files;
+    }
 
     /**
      * Parses one file. Broken lines become {@link dev.tracewh.model.ParseIssue}s; only an I/O failure throws.
      * {@code input} holds the file's raw bytes (the format decompresses them itself if needed).
      */
-    ParsedFile parse(Path file, InputStream input)
+    ParsedFile parse(Path file, InputStream input, ReadOptions options)
             throws IOException;
+
+    /**
+     * True when the agent only ever appends to a session file, so a file that no longer starts with what an
+     * earlier load read was damaged (truncated, zeroed, restored from an old backup), not legitimately rewritten:
+     * the load then keeps the stored sessions and reports the file. A format whose files are rewritten whole
+     * (a snapshot of the session on every save) returns false, and its stored rows follow the file.
+     */
+    boolean appendOnly();
 }

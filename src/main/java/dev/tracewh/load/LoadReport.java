@@ -4,8 +4,11 @@ import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.WriteCounts;
 
 
+import java.util.List;
+
 /**
- * The outcome of one load. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD.
+ * The outcome of one load. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD;
+ * {@code warnings} are what went wrong without costing the load any data (a statistics refresh that failed).
  */
 public record LoadReport(
         Long runId,
@@ -17,8 +20,14 @@ public record LoadReport(
         long toolCalls,
         long tokens,
         long replacedCharacters,
-        double seconds)
+        double seconds,
+        List<String> warnings)
 {
+    public LoadReport
+    {
+        warnings = List.copyOf(warnings);
+    }
+
     public double megabytesPerSecond()
     {
         return seconds <= 0 ? 0 : files.bytesRead() / 1_000_000.0 / seconds;

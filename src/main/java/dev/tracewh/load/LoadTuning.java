@@ -14,21 +14,30 @@ import dev.tracewh.warehouse.DatabaseUrl;
  * @param writers connections that write batches at the same time: PostgreSQL takes two, so one backend works
  *         while the other waits on its writer thread. An embedded H2 does its writing on the calling thread, and a
  *         second writer would wait on the first.
+ * @param minimumFreeDiskBytes what an H2 load leaves free on the warehouse's disk ({@link DiskSpace})
  */
-record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writers)
+record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writers, long minimumFreeDiskBytes)
 {
+    private static final long MINIMUM_FREE_DISK_BYTES = 64L << 20;
+
     LoadTuning
     {
-        if (readAheadBytes < 1 || batchFiles < 1 || batchBytes < 1 || writers < 1) {
-            throw new IllegalArgumentException("every limit must be positive: " + readAheadBytes + ", " + batchFiles + ", " + batchBytes + ", " + writers);
+        if (readAheadBytes < 1 || batchFiles < 1 || batchBytes < 1 || writers < 1 || minimumFreeDiskBytes < 0) {
+            throw new IllegalArgumentException("every limit must be positive: " + readAheadBytes + ", " + batchFiles + ", " + batchBytes + ", " + writers
+                    + ", " + minimumFreeDiskBytes);
         }
     }
 
     static LoadTuning of(DatabaseUrl.Vendor vendor)
     {
         return switch (vendor) {
-            case POSTGRESQL -> new LoadTuning(32L << 20, 64, 4L << 20, 2);
-            case H2 -> new LoadTuning(16L << 20, 8, 1L << 20, 1);
+            case POSTGRESQL -> new LoadTuning(32L << 20, 64, 4L << 20, 2, MINIMUM_FREE_DISK_BYTES);
+            case H2 -> new LoadTuning(16L << 20, 8, 1L << 20, 1, MINIMUM_FREE_DISK_BYTES);
         };
+    }
+
+    LoadTuning withMinimumFreeDiskBytes(long bytes)
+    {
+        return new LoadTuning(readAheadBytes, batchFiles, batchBytes, writers, bytes);
     }
 }

@@ -1,6 +1,8 @@
 package dev.tracewh.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.format.ReadOptions;
+import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
 import dev.tracewh.model.TokenUsage;
@@ -39,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -58,35 +61,45 @@ public final class Loader
     private final Warehouse warehouse;
     private final String toolVersion;
     private final LoadTuning tuning;
+    private final Function<DatabaseUrl, Warehouse> connector;
+    private final DiskSpace diskSpace;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public Loader(Warehouse warehouse, String toolVersion)
     {
-        this(warehouse, toolVersion, LoadTuning.of(warehouse.url().vendor()));
+        this(warehouse, toolVersion, LoadTuning.of(warehouse.url().vendor()), Warehouse::open);
     }
 
-    Loader(Warehouse warehouse, String toolVersion, LoadTuning tuning)
+    /** {@code connector} opens the writer connections of a PostgreSQL load (tests watch them). */
+    Loader(Warehouse warehouse, String toolVersion, LoadTuning tuning, Function<DatabaseUrl, Warehouse> connector)
     {
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
         this.toolVersion = requireNonNull(toolVersion, "toolVersion is null");
         this.tuning = requireNonNull(tuning, "tuning is null");
+        this.connector = requireNonNull(connector, "connector is null");
+        this.diskSpace = DiskSpace.of(warehouse.url(), tuning.minimumFreeDiskBytes());
         if (tuning.writers() > 1 && warehouse.url().vendor() != DatabaseUrl.Vendor.POSTGRESQL) {
             // only PostgreSQL transactions lock token usage ownership against each other (TraceWriter)
             throw new IllegalArgumentException("only PostgreSQL loads write through several connections");
         }
     }
 
-    /** What a load of {@code roots} would do, without writing anything. */
-    public List<PlannedFile> plan(List<SourceRoot> roots, LoadOptions options)
+    /**
+     * What a load of {@code roots} would do, without writing anything. A path that cannot be read is left out of
+     * the plan and listed as unreadable; a known file below it is then not marked missing.
+     */
+    public LoadPlan plan(List<SourceRoot> roots, LoadOptions options)
             throws IOException
     {
         SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl());
         List<PlannedFile> plan = new ArrayList<>();
+        List<UnreadablePath> unreadable = new ArrayList<>();
         Set<Path> planned = new HashSet<>();
         Map<String, Map<String, SourceFileStore.State>> knownByKind = new HashMap<>();
         for (SourceRoot root : roots) {
             Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
-            for (Path file : root.format().discover(root.root())) {
+            List<UnreadablePath> unreadableBelowRoot = new ArrayList<>();
+            for (Path file : root.format().discover(root.root(), unreadableBelowRoot::add)) {
                 Path path = file.toAbsolutePath().normalize();
                 if (!options.shard().contains(path) || !planned.add(path)) {
                     continue;
@@ -95,7 +108,9 @@ public final class Loader
                 try {
                     attributes = Files.readAttributes(path, BasicFileAttributes.class);
                 }
-                catch (NoSuchFileException deletedSinceDiscovery) {
+                catch (IOException e) {
+                    unreadableBelowRoot.add(new UnreadablePath(path, e instanceof NoSuchFileException
+                            ? "deleted while the load looked at it" : e.getClass().getSimpleName() + ": " + e.getMessage()));
                     continue;
                 }
                 long size = attributes.size();
@@ -105,18 +120,26 @@ public final class Loader
                     continue;
                 }
                 SourceFileStore.State state = known.get(path.toString());
-                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, options.fullRefresh()), size, modifiedAt));
+                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, options.fullRefresh()), size, modifiedAt, state));
+            }
+            for (UnreadablePath each : unreadableBelowRoot) {
+                unreadable.add(new UnreadablePath(each.path().toAbsolutePath().normalize(), each.reason()));
             }
             for (SourceFileStore.State state : known.values()) {
                 Path path = Path.of(state.path());
                 if (path.startsWith(root.root()) && options.shard().contains(path) && !planned.contains(path)
-                        && !state.missing() && !Files.exists(path)) {
+                        && !state.missing() && !below(path, unreadable) && !Files.exists(path)) {
                     planned.add(path);
-                    plan.add(new PlannedFile(path, null, state.sourceKind(), FileAction.MISSING, state.sizeBytes(), state.modifiedAt()));
+                    plan.add(new PlannedFile(path, null, state.sourceKind(), FileAction.MISSING, state.sizeBytes(), state.modifiedAt(), state));
                 }
             }
         }
-        return plan;
+        return new LoadPlan(plan, unreadable);
+    }
+
+    private static boolean below(Path path, List<UnreadablePath> unreadable)
+    {
+        return unreadable.stream().anyMatch(each -> path.startsWith(each.path()));
     }
 
     private static FileAction action(SourceFileStore.State state, long size, Instant modifiedAt, boolean fullRefresh)
@@ -151,32 +174,59 @@ public final class Loader
     {
         long startNanos = System.nanoTime();
         warehouse.useAsynchronousCommit();
-        List<PlannedFile> plan = plan(roots, options);
-        List<PlannedFile> toRead = plan.stream().filter(file -> file.action().reads()).toList();
-        listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
-
         LoadRunStore runs = new LoadRunStore(warehouse.dsl());
         String lockScope = options.shard().lockScope();
         runs.markInterrupted(lockScope);
         long runId = runs.start(arguments, lockScope, toolVersion, warehouse.schemaVersion());
         Progress progress = new Progress();
+        int scanned = 0;
         LoadRunStore.Status status;
         try {
-            readAndWrite(runId, toRead, progress, listener);
-            finishUnreadFiles(runId, plan, progress);
+            LoadPlan plan = plan(roots, options);
+            scanned = plan.files().size() + plan.unreadable().size();
+            for (UnreadablePath unreadable : plan.unreadable()) {
+                runs.recordError(runId, unreadable.path().toString(), null, "unreadable_path", "cannot read " + unreadable.path() + ": " + unreadable.reason(), null);
+                progress.failedFiles++;
+                progress.errors++;
+            }
+            List<PlannedFile> toRead = plan.files().stream().filter(file -> file.action().reads()).toList();
+            listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
+            readAndWrite(runId, toRead, options, progress, listener);
+            finishUnreadFiles(runId, plan.files(), progress);
             if (progress.loadedFiles > 0) {
-                warehouse.analyze();
+                analyze(progress);
             }
             status = progress.failedFiles > 0 || progress.errors > 0 ? LoadRunStore.Status.PARTIAL : LoadRunStore.Status.SUCCEEDED;
         }
         catch (RuntimeException | IOException e) {
-            runs.finish(runId, LoadRunStore.Status.FAILED, progress.fileCounts(plan.size()), progress.rows, seconds(startNanos));
+            try {
+                runs.fail(runId, progress.fileCounts(scanned), progress.rows, seconds(startNanos), describe(e));
+            }
+            catch (RuntimeException recordFailed) {
+                e.addSuppressed(recordFailed);
+            }
             throw e;
         }
         double seconds = seconds(startNanos);
-        runs.finish(runId, status, progress.fileCounts(plan.size()), progress.rows, seconds);
-        return new LoadReport(runId, status, progress.fileCounts(plan.size()), progress.rows,
-                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds);
+        runs.finish(runId, status, progress.fileCounts(scanned), progress.rows, seconds);
+        return new LoadReport(runId, status, progress.fileCounts(scanned), progress.rows,
+                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds, progress.warnings);
+    }
+
+    /** Statistics help the next loads plan; a refresh that fails (a statement timeout, say) leaves a finished load finished. */
+    private void analyze(Progress progress)
+    {
+        try {
+            warehouse.analyze();
+        }
+        catch (RuntimeException e) {
+            progress.warnings.add("could not refresh the planner statistics after the load (the load itself is complete): " + describe(e));
+        }
+    }
+
+    private static String describe(Throwable failure)
+    {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 
     private void finishUnreadFiles(long runId, List<PlannedFile> plan, Progress progress)
@@ -196,13 +246,13 @@ public final class Loader
         sourceFiles.touch(unchanged);
     }
 
-    private void readAndWrite(long runId, List<PlannedFile> files, Progress progress, LoadListener listener)
+    private void readAndWrite(long runId, List<PlannedFile> files, LoadOptions options, Progress progress, LoadListener listener)
             throws IOException
     {
         int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService parsers = Executors.newFixedThreadPool(parallelism, daemonThreads("tracewh-parser"));
-        try (Writers writers = tuning.writers() == 1 ? Writers.of(warehouse) : Writers.connect(warehouse.url(), tuning.writers())) {
-            new Pipeline(runId, parsers, writers, progress, listener).run(files);
+        try (Writers writers = tuning.writers() == 1 ? Writers.of(warehouse) : Writers.connect(connector, warehouse.url(), tuning.writers())) {
+            new Pipeline(runId, options, parsers, writers, progress, listener).run(files);
         }
         finally {
             parsers.shutdownNow();
@@ -217,6 +267,7 @@ public final class Loader
     private final class Pipeline
     {
         private final long runId;
+        private final LoadOptions options;
         private final ExecutorService parsers;
         private final Writers writers;
         private final Batch batch = new Batch(tuning.batchFiles(), tuning.batchBytes());
@@ -226,9 +277,10 @@ public final class Loader
         private final Deque<WritingBatch> writing = new ArrayDeque<>();
         private long unwrittenBytes;
 
-        Pipeline(long runId, ExecutorService parsers, Writers writers, Progress progress, LoadListener listener)
+        Pipeline(long runId, LoadOptions options, ExecutorService parsers, Writers writers, Progress progress, LoadListener listener)
         {
             this.runId = runId;
+            this.options = options;
             this.parsers = parsers;
             this.writers = writers;
             this.progress = progress;
@@ -246,7 +298,7 @@ public final class Loader
                         && (unwrittenBytes + files.get(next).sizeBytes() <= tuning.readAheadBytes() || unwrittenBytes == 0)) {
                     PlannedFile file = files.get(next++);
                     unwrittenBytes += file.sizeBytes();
-                    parsing.add(parsers.submit(() -> parse(file, runId)));
+                    parsing.add(parsers.submit(() -> parse(file, runId, options)));
                 }
                 if (parsing.isEmpty()) {
                     // the read-ahead is all in batches: the oldest must be written before more files are parsed
@@ -263,7 +315,7 @@ public final class Loader
                 }
                 if (progress.loadedFiles >= analyzeAt) {
                     // the tables grow from what the planner last saw: refresh its statistics at 64, 128, 256... files
-                    warehouse.analyze();
+                    analyze(progress);
                     analyzeAt = Long.highestOneBit(progress.loadedFiles) * 2;
                 }
             }
@@ -284,7 +336,8 @@ public final class Loader
                     && (writing.size() >= writers.count() || writing.stream().anyMatch(other -> !Collections.disjoint(other.batch().traceIds(), drained.traceIds())))) {
                 finishOldest();
             }
-            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, drained.files()))));
+            diskSpace.check(drained.bytes());
+            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, options.fullRefresh(), drained.files()))));
         }
 
         private void finishOldest()
@@ -389,11 +442,20 @@ public final class Loader
         record Drained(List<Parsed> files, Set<String> traceIds, long bytes) {}
     }
 
-    /** Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. */
-    private Parsed parse(PlannedFile file, long runId)
+    /**
+     * Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. A file of an
+     * append-only format must still start with what its last load consumed, unless the options replace changed files.
+     */
+    private Parsed parse(PlannedFile file, long runId, LoadOptions options)
     {
+        SourceFileStore.State previous = file.previous();
+        boolean guarded = previous != null && previous.consumedBytes() > 0 && file.format().appendOnly() && !options.replaceChanged();
+        ReadOptions read = new ReadOptions(options.maxLineBytes(), guarded ? previous.consumedBytes() : 0);
         try (InputStream input = Files.newInputStream(file.path())) {
-            ParsedFile result = file.format().parse(file.path(), input);
+            ParsedFile result = file.format().parse(file.path(), input, read);
+            if (guarded && !previous.contentHash().equals(result.checkpointSha256())) {
+                return new Parsed(file, null, List.of(), changedUnderneath(previous, result));
+            }
             List<TraceRows> rows = result.traces().stream().map(trace -> TraceRows.of(trace, mapper)).toList();
             if (file.action() == FileAction.NEW && warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
                 // the traces of a new file are new: encode their rows here rather than on the writer thread
@@ -404,6 +466,23 @@ public final class Loader
         catch (IOException | RuntimeException e) {
             return new Parsed(file, null, List.of(), e);
         }
+        catch (OutOfMemoryError | StackOverflowError e) {
+            // what the parse held is garbage now: the file fails, the load goes on
+            return new Parsed(file, null, List.of(), new RejectedFileException("parse_failed",
+                    "parsing the file ran out of " + (e instanceof OutOfMemoryError ? "memory" : "stack") + " (" + e + "); "
+                            + "give the load a larger heap (TRACEWH_JAVA_OPTS=-Xmx...) or a smaller --max-line-bytes"));
+        }
+    }
+
+    private static RejectedFileException changedUnderneath(SourceFileStore.State previous, ParsedFile result)
+    {
+        String keep = " Its stored sessions are kept. If the file was replaced on purpose, load it with --replace-changed.";
+        if (result.checkpointSha256() == null) {
+            return new RejectedFileException("file_shrank", "the file now holds %,d bytes of complete lines, fewer than the %,d bytes an earlier load read: it was truncated, emptied or zeroed."
+                    .formatted(result.consumedBytes(), previous.consumedBytes()) + keep);
+        }
+        return new RejectedFileException("file_rewritten", "the file's first %,d bytes are no longer those an earlier load read: it was rewritten, corrupted or restored from an older copy."
+                .formatted(previous.consumedBytes()) + keep);
     }
 
     private static <T> T await(Future<T> future)
@@ -428,15 +507,19 @@ public final class Loader
 
     /**
      * Writes a batch of parsed files in one transaction with their errors and {@code source_files} states. When
-     * it fails, each file is written again on its own, so one file that cannot be written costs only itself.
+     * it fails, each file is written again on its own, so one file that cannot be written costs only itself. When
+     * the connection itself is gone, nothing is retried on it: {@link WriterConnectionLostException}.
      */
-    private static Written writeBatch(Warehouse writer, long runId, List<Parsed> batch)
+    private static Written writeBatch(Warehouse writer, long runId, boolean fullRefresh, List<Parsed> batch)
     {
         Written written = Written.NOTHING;
         List<Parsed> readable = new ArrayList<>();
+        Map<String, String> owners = new TraceWriter(writer.dsl(), runId, fullRefresh)
+                .sourcePaths(batch.stream().flatMap(parsed -> parsed.rows().stream()).map(TraceRows::traceId).toList());
         for (Parsed parsed : batch) {
-            if (parsed.failure() != null) {
-                written = written.plus(fileFailed(writer, runId, parsed, parsed.failure()));
+            Exception failure = parsed.failure() != null ? parsed.failure() : heldElsewhere(parsed, owners);
+            if (failure != null) {
+                written = written.plus(fileFailed(writer, runId, parsed, failure));
             }
             else {
                 readable.add(parsed);
@@ -446,23 +529,45 @@ public final class Loader
             return written;
         }
         try {
-            WriteCounts rows = writer.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, readable));
+            WriteCounts rows = writer.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, fullRefresh, readable));
             return written.plus(Written.loaded(rows, readable));
         }
         catch (RuntimeException e) {
+            if (!writer.isConnected()) {
+                throw new WriterConnectionLostException(writer.url(), e);
+            }
             if (readable.size() == 1) {
                 return written.plus(fileFailed(writer, runId, readable.getFirst(), e));
             }
             for (Parsed parsed : readable) {
-                written = written.plus(writeBatch(writer, runId, List.of(parsed)));
+                written = written.plus(writeBatch(writer, runId, fullRefresh, List.of(parsed)));
             }
             return written;
         }
     }
 
-    private static WriteCounts writeInTransaction(DSLContext transaction, long runId, List<Parsed> batch)
+    /**
+     * A session already stored from another file that still exists stays with that file: this copy (a backup, a
+     * copied folder) is refused, whatever the load order. When the owning file is gone (Codex moves a rollout to
+     * archived_sessions, a folder was moved), the session moves to this file.
+     */
+    private static RejectedFileException heldElsewhere(Parsed parsed, Map<String, String> owners)
     {
-        TraceWriter writer = new TraceWriter(transaction, runId);
+        String path = parsed.file().path().toString();
+        for (TraceRows rows : parsed.rows()) {
+            String owner = owners.get(rows.traceId());
+            if (owner != null && !owner.equals(path) && Files.exists(Path.of(owner))) {
+                return new RejectedFileException("duplicate_session", "session " + rows.traceId() + " is already loaded from " + owner
+                        + ", which still exists; this file (" + path + ") holds another copy of it and is not loaded. "
+                        + "The session stays with the file that first held it.");
+            }
+        }
+        return null;
+    }
+
+    private static WriteCounts writeInTransaction(DSLContext transaction, long runId, boolean fullRefresh, List<Parsed> batch)
+    {
+        TraceWriter writer = new TraceWriter(transaction, runId, fullRefresh);
         WriteCounts written = writer.write(batch.stream().flatMap(parsed -> parsed.rows().stream()).toList());
         LoadRunStore runs = new LoadRunStore(transaction);
         List<SourceFileStore.Loaded> loaded = new ArrayList<>(batch.size());
@@ -471,8 +576,8 @@ public final class Loader
             String path = file.path().toString();
             ParsedFile result = parsed.result();
             if (file.action() != FileAction.NEW) {
-                // a rewritten file may no longer hold every trace it held before
-                writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList());
+                // a replaced or snapshot file may no longer hold every trace it held before
+                written = written.plus(writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList()));
             }
             for (ParseIssue issue : result.issues()) {
                 runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
@@ -486,8 +591,8 @@ public final class Loader
 
     private static Written fileFailed(Warehouse writer, long runId, Parsed parsed, Exception failure)
     {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        new LoadRunStore(writer.dsl()).recordError(runId, parsed.file().path().toString(), null, failure.getClass().getSimpleName(), message, null);
+        String errorClass = failure instanceof RejectedFileException rejected ? rejected.errorClass() : failure.getClass().getSimpleName();
+        new LoadRunStore(writer.dsl()).recordError(runId, parsed.file().path().toString(), null, errorClass, describe(failure), null);
         return Written.failed(parsed);
     }
 
@@ -528,34 +633,44 @@ public final class Loader
         private final List<Warehouse> opened;
         private final ExecutorService threads;
 
-        private Writers(List<Warehouse> connections, List<Warehouse> opened)
+        private final DatabaseUrl url;
+        private final Function<DatabaseUrl, Warehouse> connector;
+
+        private Writers(List<Warehouse> connections, List<Warehouse> opened, DatabaseUrl url, Function<DatabaseUrl, Warehouse> connector)
         {
             this.count = connections.size();
             this.idle = new ArrayBlockingQueue<>(connections.size(), false, connections);
-            this.opened = opened;
+            this.opened = new CopyOnWriteArrayList<>(opened);
             this.threads = Executors.newFixedThreadPool(connections.size(), daemonThreads("tracewh-writer"));
+            this.url = url;
+            this.connector = connector;
         }
 
         static Writers of(Warehouse warehouse)
         {
-            return new Writers(List.of(warehouse), List.of());
+            return new Writers(List.of(warehouse), List.of(), null, null);
         }
 
-        static Writers connect(DatabaseUrl url, int count)
+        static Writers connect(Function<DatabaseUrl, Warehouse> connector, DatabaseUrl url, int count)
         {
             List<Warehouse> opened = new ArrayList<>();
             try {
                 for (int i = 0; i < count; i++) {
-                    Warehouse writer = Warehouse.open(url);
-                    opened.add(writer);
-                    writer.useAsynchronousCommit();
+                    opened.add(open(connector, url));
                 }
             }
             catch (RuntimeException e) {
                 opened.forEach(Warehouse::close);
                 throw e;
             }
-            return new Writers(opened, opened);
+            return new Writers(opened, opened, url, connector);
+        }
+
+        private static Warehouse open(Function<DatabaseUrl, Warehouse> connector, DatabaseUrl url)
+        {
+            Warehouse writer = connector.apply(url);
+            writer.useAsynchronousCommit();
+            return writer;
         }
 
         int count()
@@ -563,6 +678,10 @@ public final class Loader
             return count;
         }
 
+        /**
+         * Runs {@code work} on a free connection. A connection of its own that is lost (its backend terminated, a
+         * network cut) is replaced and the work done again, once; the load's own connection (H2) is not replaced.
+         */
         <T> Future<T> submit(Function<Warehouse, T> work)
         {
             return threads.submit(() -> {
@@ -570,10 +689,30 @@ public final class Loader
                 try {
                     return work.apply(writer);
                 }
+                catch (WriterConnectionLostException lost) {
+                    if (connector == null) {
+                        throw lost;
+                    }
+                    opened.remove(writer);
+                    closeQuietly(writer);
+                    writer = open(connector, url);
+                    opened.add(writer);
+                    return work.apply(writer);
+                }
                 finally {
                     idle.add(writer);
                 }
             });
+        }
+
+        private static void closeQuietly(Warehouse lost)
+        {
+            try {
+                lost.close();
+            }
+            catch (RuntimeException alreadyGone) {
+                // the connection is what failed; its close has nothing to add
+            }
         }
 
         /** Waits for the batches still being written (a failing load rolls nothing back half-way), then disconnects. */
@@ -607,6 +746,7 @@ public final class Loader
         long tokens;
         long replacedCharacters;
         WriteCounts rows = WriteCounts.ZERO;
+        final List<String> warnings = new ArrayList<>();
 
         void count(ParsedFile result, PlannedFile file)
         {

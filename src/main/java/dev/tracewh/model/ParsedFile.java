@@ -6,9 +6,11 @@ import java.util.List;
  * What one source file yielded: its traces (none for a file with no conversation), the lines it could not
  * read, and how many bytes were consumed. {@code consumedBytes} stops before a final line that is still being
  * written, so the next load reads it again. {@code replacedCharacters} counts the characters no warehouse can
- * store (U+0000, lone surrogates) that were replaced by U+FFFD.
+ * store (U+0000, lone surrogates) that were replaced by U+FFFD. {@code checkpointSha256} is the hash of the
+ * file's first {@code ReadOptions.checkpointBytes}, or null when the parse consumed fewer bytes (or none were asked).
  */
-public record ParsedFile(List<Trace> traces, List<ParseIssue> issues, long consumedBytes, String consumedSha256, long replacedCharacters)
+public record ParsedFile(List<Trace> traces, List<ParseIssue> issues, long consumedBytes, String consumedSha256, String checkpointSha256,
+                         long replacedCharacters)
 {
     public ParsedFile
     {

@@ -64,6 +64,19 @@ public final class LoadRunStore
 
     public void finish(long runId, Status status, FileCounts files, WriteCounts rows, double seconds)
     {
+        dsl.update(LOAD_RUNS).set(finished(status, files, rows, seconds)).where(LOAD_RUNS.RUN_ID.eq(runId)).execute();
+    }
+
+    /** Ends a run that failed after it started, with what it had done and why it stopped. */
+    public void fail(long runId, FileCounts files, WriteCounts rows, double seconds, String failure)
+    {
+        LoadRunsRecord record = finished(Status.FAILED, files, rows, seconds);
+        record.setFailure(TextSanitizer.clean(failure));
+        dsl.update(LOAD_RUNS).set(record).where(LOAD_RUNS.RUN_ID.eq(runId)).execute();
+    }
+
+    private LoadRunsRecord finished(Status status, FileCounts files, WriteCounts rows, double seconds)
+    {
         LoadRunsRecord record = dsl.newRecord(LOAD_RUNS);
         record.setEndedAt(now());
         record.setStatus(status.wireName());
@@ -77,6 +90,7 @@ public final class LoadRunStore
         record.setTracesInserted(rows.tracesInserted());
         record.setTracesUpdated(rows.tracesUpdated());
         record.setTracesUnchanged(rows.tracesUnchanged());
+        record.setTracesDeleted(rows.tracesDeleted());
         record.setMessagesInserted(rows.messagesInserted());
         record.setMessagesUpdated(rows.messagesUpdated());
         record.setMessagesDeleted(rows.messagesDeleted());
@@ -87,7 +101,7 @@ public final class LoadRunStore
         record.setTokenRowsUpdated(rows.tokenRowsUpdated());
         record.setTokenRowsDeleted(rows.tokenRowsDeleted());
         record.setSeconds(seconds);
-        dsl.update(LOAD_RUNS).set(record).where(LOAD_RUNS.RUN_ID.eq(runId)).execute();
+        return record;
     }
 
     /** Records a line (lineNumber > 0) or a whole file (lineNumber null) that could not be loaded. */

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
@@ -109,15 +110,22 @@ public final class SourceFileStore
     /** Missing files purged (or to purge) and how many traces they held. */
     public record Purge(List<String> paths, int traces) {}
 
-    /** Deletes the traces of files missing since before {@code before}, and their state; counts only when {@code dryRun}. */
-    public Purge purgeMissing(Instant before, boolean dryRun)
+    /**
+     * Deletes the traces of files missing since before {@code before}, and their state; counts only when
+     * {@code dryRun}. A file marked missing that {@code stillExists} says is there again is left alone: a purge
+     * never deletes a session whose file exists.
+     */
+    public Purge purgeMissing(Instant before, boolean dryRun, Predicate<String> stillExists)
     {
         List<String> paths = dsl.select(SOURCE_FILES.PATH)
                 .from(SOURCE_FILES)
                 .where(SOURCE_FILES.STATUS.eq("missing"))
                 .and(SOURCE_FILES.MISSING_SINCE.lt(before.atOffset(ZoneOffset.UTC)))
                 .orderBy(SOURCE_FILES.PATH)
-                .fetch(SOURCE_FILES.PATH);
+                .fetch(SOURCE_FILES.PATH)
+                .stream()
+                .filter(stillExists.negate())
+                .toList();
         int traces = 0;
         for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
             List<String> chunk = paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE));

@@ -40,7 +40,8 @@ import static java.util.Objects.requireNonNull;
  * inserts only its new rows.
  * A token usage row belongs to one trace: the same response copied into another file (a resumed or forked
  * session) is counted once, by the trace that started first. Usage rows go last in the transaction: writers on
- * several connections decide their owners one transaction at a time.
+ * several connections decide their owners one transaction at a time. A writer that {@code verifiesUnchanged}
+ * (a full refresh) diffs the children of unchanged traces too, and so puts back rows lost since they were written.
  */
 public final class TraceWriter
 {
@@ -51,11 +52,13 @@ public final class TraceWriter
 
     private final DSLContext dsl;
     private final long runId;
+    private final boolean verifiesUnchanged;
 
-    public TraceWriter(DSLContext dsl, long runId)
+    public TraceWriter(DSLContext dsl, long runId, boolean verifiesUnchanged)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
         this.runId = runId;
+        this.verifiesUnchanged = verifiesUnchanged;
     }
 
     /** Merges traces prepared by {@link TraceRows#of}; a trace id must not repeat in {@code traces}. */
@@ -64,6 +67,7 @@ public final class TraceWriter
         Map<String, Existing> existing = existingSessions(traces);
         List<TraceRows> fresh = new ArrayList<>();
         List<TraceRows> changed = new ArrayList<>();
+        List<TraceRows> verified = new ArrayList<>();
         int unchanged = 0;
         for (TraceRows rows : traces) {
             SessionsRecord session = rows.session();
@@ -73,40 +77,80 @@ public final class TraceWriter
                 session.setFirstRunId(runId);
                 fresh.add(rows);
             }
-            else if (old.hash().equals(session.getRowHash())) {
-                unchanged++;
-            }
-            else {
+            else if (!old.hash().equals(session.getRowHash())) {
                 session.setFirstRunId(old.firstRunId());
                 changed.add(rows);
             }
+            else if (verifiesUnchanged) {
+                verified.add(rows);
+            }
+            else {
+                unchanged++;
+            }
         }
-        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         counts = counts.plus(insertFresh(fresh));
         for (TraceRows rows : changed) {
             dsl.update(SESSIONS).set(rows.session()).where(SESSIONS.TRACE_ID.eq(rows.traceId())).execute();
             counts = counts.plus(mergeMessagesAndToolCalls(rows));
+        }
+        Map<String, WriteCounts> repairs = new HashMap<>();
+        for (TraceRows rows : verified) {
+            repairs.put(rows.traceId(), mergeMessagesAndToolCalls(rows));
         }
 
         // usage rows last, one transaction at a time: deciding their owners reads what other writers committed
         lockTokenUsage();
         List<TraceRows> written = new ArrayList<>(fresh);
         written.addAll(changed);
+        written.addAll(verified);
         Map<String, List<TokenUsageRecord>> usage = new UsageOwnership(written).resolve();
         counts = counts.plus(insertFreshUsage(fresh, usage));
         for (TraceRows rows : changed) {
             counts = counts.plus(mergeUsage(rows, usage.get(rows.traceId())));
         }
+        for (TraceRows rows : verified) {
+            // a verified trace whose children had to be put back counts as updated, one whose rows all held as unchanged
+            WriteCounts repair = repairs.get(rows.traceId()).plus(mergeUsage(rows, usage.get(rows.traceId())));
+            boolean repaired = repair.rowsChanged() > 0;
+            counts = counts.plus(repair).plus(new WriteCounts(0, repaired ? 1 : 0, repaired ? 0 : 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        }
         return counts;
     }
 
-    /** Deletes the traces that came from {@code sourcePath} but are not in {@code keep} (their file was rewritten). */
-    public int deleteOtherTraces(String sourcePath, Collection<String> keep)
+    /**
+     * Deletes the traces that came from {@code sourcePath} but are not in {@code keep} (their file was rewritten),
+     * counting them and the child rows that go with them.
+     */
+    public WriteCounts deleteOtherTraces(String sourcePath, Collection<String> keep)
     {
         Condition fromFile = SESSIONS.SOURCE_PATH.eq(sourcePath);
-        return dsl.deleteFrom(SESSIONS)
+        List<String> doomed = dsl.select(SESSIONS.TRACE_ID)
+                .from(SESSIONS)
                 .where(keep.isEmpty() ? fromFile : fromFile.and(SESSIONS.TRACE_ID.notIn(keep)))
-                .execute();
+                .fetch(SESSIONS.TRACE_ID);
+        if (doomed.isEmpty()) {
+            return WriteCounts.ZERO;
+        }
+        int messages = dsl.fetchCount(MESSAGES, MESSAGES.TRACE_ID.in(doomed));
+        int toolCalls = dsl.fetchCount(TOOL_CALLS, TOOL_CALLS.TRACE_ID.in(doomed));
+        int usage = dsl.fetchCount(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.in(doomed));
+        int sessions = dsl.deleteFrom(SESSIONS).where(SESSIONS.TRACE_ID.in(doomed)).execute();
+        return new WriteCounts(0, 0, 0, sessions, 0, 0, messages, 0, 0, toolCalls, 0, 0, usage);
+    }
+
+    /** The file each of {@code traceIds} already stored was loaded from, by trace id. */
+    public Map<String, String> sourcePaths(Collection<String> traceIds)
+    {
+        Map<String, String> paths = new HashMap<>();
+        List<String> ids = List.copyOf(traceIds);
+        for (int from = 0; from < ids.size(); from += BATCH_SIZE) {
+            dsl.select(SESSIONS.TRACE_ID, SESSIONS.SOURCE_PATH)
+                    .from(SESSIONS)
+                    .where(SESSIONS.TRACE_ID.in(ids.subList(from, Math.min(ids.size(), from + BATCH_SIZE))))
+                    .forEach(row -> paths.put(row.value1(), row.value2()));
+        }
+        return paths;
     }
 
     /** What merging needs of a row already in the warehouse. */
@@ -161,7 +205,7 @@ public final class TraceWriter
         toolCalls.flush();
         PostgresCopy.insertTuples(dsl, MESSAGES, messageTuples);
         PostgresCopy.insertTuples(dsl, TOOL_CALLS, toolCallTuples);
-        return new WriteCounts(0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, 0, 0, 0);
+        return new WriteCounts(0, 0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, 0, 0, 0);
     }
 
     private WriteCounts insertFreshUsage(List<TraceRows> fresh, Map<String, List<TokenUsageRecord>> usage)
@@ -176,7 +220,7 @@ public final class TraceWriter
             usageCount += ownUsage.size();
         }
         tokenUsage.flush();
-        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, usageCount, 0, 0);
+        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, usageCount, 0, 0);
     }
 
     private WriteCounts mergeMessagesAndToolCalls(TraceRows rows)
@@ -190,7 +234,7 @@ public final class TraceWriter
                 toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
                 toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
                 List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
-        return new WriteCounts(0, 0, 0,
+        return new WriteCounts(0, 0, 0, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
                 toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
                 0, 0, 0);
@@ -205,7 +249,7 @@ public final class TraceWriter
                 List.of(TOKEN_USAGE.RESPONSE_KEY),
                 row -> row.get(TOKEN_USAGE.RESPONSE_KEY),
                 TOKEN_USAGE.RESPONSE_KEY::in);
-        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
+        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
     }
 
     /**

@@ -174,6 +174,17 @@ public final class Warehouse
         return dsl;
     }
 
+    /** False once the connection is gone: its server backend terminated, or H2 closed the database after an I/O failure. */
+    public boolean isConnected()
+    {
+        try {
+            return connection.isValid(5);
+        }
+        catch (SQLException e) {
+            return false;
+        }
+    }
+
     public DatabaseUrl url()
     {
         return url;

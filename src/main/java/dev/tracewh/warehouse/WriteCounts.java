@@ -2,12 +2,13 @@ package dev.tracewh.warehouse;
 
 /**
  * What writing traces changed, per table. A trace whose rows are all unchanged counts as unchanged and
- * touches nothing.
+ * touches nothing; a deleted trace takes its messages, tool calls and usage rows with it.
  */
 public record WriteCounts(
         int tracesInserted,
         int tracesUpdated,
         int tracesUnchanged,
+        int tracesDeleted,
         int messagesInserted,
         int messagesUpdated,
         int messagesDeleted,
@@ -18,7 +19,7 @@ public record WriteCounts(
         int tokenRowsUpdated,
         int tokenRowsDeleted)
 {
-    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public WriteCounts plus(WriteCounts other)
     {
@@ -26,6 +27,7 @@ public record WriteCounts(
                 tracesInserted + other.tracesInserted,
                 tracesUpdated + other.tracesUpdated,
                 tracesUnchanged + other.tracesUnchanged,
+                tracesDeleted + other.tracesDeleted,
                 messagesInserted + other.messagesInserted,
                 messagesUpdated + other.messagesUpdated,
                 messagesDeleted + other.messagesDeleted,
@@ -39,7 +41,7 @@ public record WriteCounts(
 
     public int rowsChanged()
     {
-        return tracesInserted + tracesUpdated + messagesInserted + messagesUpdated + messagesDeleted
+        return tracesInserted + tracesUpdated + tracesDeleted + messagesInserted + messagesUpdated + messagesDeleted
                 + toolCallsInserted + toolCallsUpdated + toolCallsDeleted
                 + tokenRowsInserted + tokenRowsUpdated + tokenRowsDeleted;
     }

@@ -1,5 +1,6 @@
 package dev.tracewh.devtools;
 
+import dev.tracewh.format.ReadOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonLines;
@@ -267,7 +268,7 @@ class CorpusGeneratorTest
             throws IOException
     {
         try (InputStream input = Files.newInputStream(file)) {
-            return format.parse(file, input);
+            return format.parse(file, input, ReadOptions.DEFAULT);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class FileTreeTest
 {
@@ -30,7 +31,7 @@ class FileTreeTest
         Files.createSymbolicLink(disk.resolve("dangling.jsonl"), directory.resolve("gone.jsonl"));
         Path root = Files.createSymbolicLink(directory.resolve("projects"), disk);
 
-        List<Path> found = FileTree.find(root, path -> path.getFileName().toString().endsWith(".jsonl"));
+        List<Path> found = FileTree.find(root, path -> path.getFileName().toString().endsWith(".jsonl"), unreadable -> fail("unreadable: " + unreadable));
 
         assertEquals(List.of("a/one.jsonl", "a/three.jsonl", "b/two.jsonl"), found.stream().map(path -> root.relativize(path).toString()).toList());
     }

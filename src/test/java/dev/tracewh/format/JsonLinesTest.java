@@ -60,7 +60,7 @@ class JsonLinesTest
     private static Result read(String text, Set<String> skippedFields)
             throws IOException
     {
-        JsonLines lines = new JsonLines(MAPPER, skippedFields);
+        JsonLines lines = new JsonLines(MAPPER, skippedFields, ReadOptions.DEFAULT);
         List<JsonNode> nodes = new ArrayList<>();
         lines.forEach(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), (node, line) -> nodes.add(node));
         return new Result(nodes, lines.issues());

@@ -1,5 +1,6 @@
 package dev.tracewh.load;
 
+import dev.tracewh.format.ReadOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -125,41 +126,6 @@ abstract class LoaderContract
         assertEquals(List.of(firstRun, firstRun, second.runId(), second.runId()),
                 dsl.select(MESSAGES.FIRST_RUN_ID).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.FIRST_RUN_ID));
         assertEquals("done", dsl.select(SESSIONS.FINAL_ASSISTANT_MESSAGE).from(SESSIONS).fetchOne(SESSIONS.FINAL_ASSISTANT_MESSAGE));
-    }
-
-    @Test
-    void aNewFileHoldingAStoredTraceMergesIntoIt()
-            throws IOException
-    {
-        writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi there", 10));
-        load(false);
-        // the same session copied elsewhere and continued: a new file, but not a new trace
-        Path copy = Files.createDirectories(projects.resolve("copy")).resolve(SESSION + ".jsonl");
-        Files.writeString(copy, userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi there", 10)
-                + userLine("u2", "and now?") + assistantLine("a2", "msg_2", "done", 20));
-
-        LoadReport second = load(false);
-        assertEquals(1, second.rows().tracesUpdated());
-        assertEquals(2, second.rows().messagesInserted());
-        assertEquals(0, second.rows().messagesUpdated() + second.rows().messagesDeleted());
-        assertEquals(List.of("hello", "hi there", "and now?", "done"),
-                dsl.select(MESSAGES.TEXT_CONTENT).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.TEXT_CONTENT));
-    }
-
-    @Test
-    void rewrittenFileReplacesItsRows()
-            throws IOException
-    {
-        Path file = writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "first answer", 10) + userLine("u2", "more"));
-        load(false);
-        Files.writeString(file, userLine("u1", "hello") + assistantLine("a1", "msg_9", "second answer", 30));
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
-
-        LoadReport second = load(false);
-        assertEquals(1, second.rows().messagesUpdated());
-        assertEquals(1, second.rows().messagesDeleted());
-        assertEquals(List.of("hello", "second answer"), dsl.select(MESSAGES.TEXT_CONTENT).from(MESSAGES).orderBy(MESSAGES.ORDINAL).fetch(MESSAGES.TEXT_CONTENT));
-        assertEquals(List.of("msg_9"), dsl.select(TOKEN_USAGE.RESPONSE_ID).from(TOKEN_USAGE).fetch(TOKEN_USAGE.RESPONSE_ID));
     }
 
     @Test
@@ -310,7 +276,7 @@ abstract class LoaderContract
             String session = "%08d-1111-2222-3333-444455556666".formatted(100 - k);
             Files.writeString(projects.resolve(session + ".jsonl"), turns.toString().replace(SESSION, session).replace("2025-07-01", "2025-07-%02d".formatted(k)));
         }
-        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch()).load(roots(), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch(), Warehouse::open).load(roots(), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
 
         assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
         assertEquals(sessions, report.files().loaded());
@@ -329,7 +295,7 @@ abstract class LoaderContract
     {
         Path corpus = SharedFixtures.path("synthetic/claude_code");
         JsonNode expected = new ObjectMapper().readTree(corpus.resolve("expected.json").toFile());
-        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch())
+        LoadReport report = new Loader(warehouse, "test", oneFilePerBatch(), Warehouse::open)
                 .load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus.resolve("projects"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
         assertEquals(expected.get("corpus").get("session_files").asInt(), report.files().loaded());
@@ -419,7 +385,7 @@ abstract class LoaderContract
         for (SourceRoot root : roots) {
             for (Path file : root.format().discover(root.root())) {
                 try (InputStream input = Files.newInputStream(file)) {
-                    for (Trace trace : root.format().parse(file, input).traces()) {
+                    for (Trace trace : root.format().parse(file, input, ReadOptions.DEFAULT).traces()) {
                         for (Message message : trace.messages()) {
                             ArrayNode blocks = mapper.createArrayNode();
                             for (ContentBlock block : message.content()) {
@@ -476,7 +442,7 @@ abstract class LoaderContract
             ExecutorService other = Executors.newSingleThreadExecutor();
             try (Warehouse second = Warehouse.open(database.url())) {
                 Future<LoadReport> waiting = other.submit(() -> new Loader(second, "test")
-                        .load(roots(), new LoadOptions(false, null, Shard.ALL, true), "test", LoadListener.NONE));
+                        .load(roots(), LoadOptions.INCREMENTAL.withWaitForLock(), "test", LoadListener.NONE));
                 Thread.sleep(1500);
                 assertFalse(waiting.isDone(), "a load with --wait waits for the lock");
                 held.close();
@@ -516,7 +482,7 @@ abstract class LoaderContract
         List<SourceRoot> roots = List.of(new SourceRoot(new ClaudeCodeFormat(), corpus));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (Warehouse first = Warehouse.open(database.url()); Warehouse second = Warehouse.open(database.url())) {
-            LoadOptions waiting = new LoadOptions(false, null, Shard.ALL, true);
+            LoadOptions waiting = LoadOptions.INCREMENTAL.withWaitForLock();
             Future<LoadReport> a = pool.submit(() -> new Loader(first, "test").load(roots, waiting, "a", LoadListener.NONE));
             Future<LoadReport> b = pool.submit(() -> new Loader(second, "test").load(roots, waiting, "b", LoadListener.NONE));
             List<LoadReport> reports = List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
@@ -539,7 +505,7 @@ abstract class LoaderContract
         List<SourceRoot> roots = List.of(new SourceRoot(new ClaudeCodeFormat(), SharedFixtures.path("synthetic/claude_code/projects")));
         int loaded = 0;
         for (int index = 1; index <= 3; index++) {
-            LoadReport report = new Loader(warehouse, "test").load(roots, new LoadOptions(false, null, new Shard(index, 3), false), "shard", LoadListener.NONE);
+            LoadReport report = new Loader(warehouse, "test").load(roots, LoadOptions.INCREMENTAL.withShard(new Shard(index, 3)), "shard", LoadListener.NONE);
             assertTrue(report.files().loaded() < 29, "a shard loads part of the files");
             loaded += report.files().loaded();
         }
@@ -556,7 +522,7 @@ abstract class LoaderContract
     {
         Path file = writeSession(userLine("u1", "hello"));
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2025-01-01T00:00:00Z")));
-        LoadReport report = new Loader(warehouse, "test").load(roots(), new LoadOptions(false, Instant.parse("2025-06-01T00:00:00Z"), Shard.ALL, false), "since", LoadListener.NONE);
+        LoadReport report = new Loader(warehouse, "test").load(roots(), LoadOptions.INCREMENTAL.withModifiedSince(Instant.parse("2025-06-01T00:00:00Z")), "since", LoadListener.NONE);
         assertEquals(0, report.files().scanned());
         assertEquals(0, dsl.fetchCount(SESSIONS));
     }
@@ -570,11 +536,11 @@ abstract class LoaderContract
         Files.delete(file);
         load(false);
         SourceFileStore store = new SourceFileStore(dsl);
-        assertEquals(0, store.purgeMissing(Instant.now().minusSeconds(3600), false).paths().size());
-        SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true);
+        assertEquals(0, store.purgeMissing(Instant.now().minusSeconds(3600), false, LoaderContract::exists).paths().size());
+        SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true, LoaderContract::exists);
         assertEquals(List.of(1, 1), List.of(dryRun.paths().size(), dryRun.traces()));
         assertEquals(1, dsl.fetchCount(SESSIONS));
-        store.purgeMissing(Instant.now().plusSeconds(3600), false);
+        store.purgeMissing(Instant.now().plusSeconds(3600), false, LoaderContract::exists);
         assertEquals(0, dsl.fetchCount(SESSIONS));
         assertEquals(0, dsl.fetchCount(MESSAGES));
         assertEquals(0, dsl.fetchCount(SOURCE_FILES));
@@ -604,7 +570,7 @@ abstract class LoaderContract
     private LoadTuning oneFilePerBatch()
     {
         LoadTuning tuning = LoadTuning.of(warehouse.url().vendor());
-        return new LoadTuning(tuning.readAheadBytes(), 1, tuning.batchBytes(), tuning.writers());
+        return new LoadTuning(tuning.readAheadBytes(), 1, tuning.batchBytes(), tuning.writers(), tuning.minimumFreeDiskBytes());
     }
 
     private List<SourceRoot> roots()
@@ -652,6 +618,11 @@ abstract class LoaderContract
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean exists(String path)
+    {
+        return Files.exists(Path.of(path));
     }
 
     private static String userLine(String uuid, String text)

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
+import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.model.ParsedFile;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Claude Code transcripts: {@code <config>/projects/<encoded-cwd>/<session>.jsonl}, sub-agents beside them as
@@ -46,13 +49,13 @@ public final class ClaudeCodeFormat
     }
 
     @Override
-    public List<Path> discover(Path root)
+    public List<Path> discover(Path root, Consumer<UnreadablePath> unreadable)
             throws IOException
     {
         if (Files.isRegularFile(root)) {
             return List.of(root);
         }
-        return FileTree.find(root, ClaudeCodeFormat::isTranscript);
+        return FileTree.find(root, ClaudeCodeFormat::isTranscript, unreadable);
     }
 
     /**
@@ -74,9 +77,16 @@ public final class ClaudeCodeFormat
     }
 
     @Override
-    public ParsedFile parse(Path file, InputStream input)
+    public ParsedFile parse(Path file, InputStream input, ReadOptions options)
             throws IOException
     {
-        return new TranscriptParser(file, mapper, SessionsIndex.forTranscript(file, mapper)).parse(input);
+        return new TranscriptParser(file, mapper, SessionsIndex.forTranscript(file, mapper), options).parse(input);
+    }
+
+    /** Claude Code appends every event to its session's transcript and never rewrites one. */
+    @Override
+    public boolean appendOnly()
+    {
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.jsonl.Line;
@@ -65,12 +66,12 @@ final class TranscriptParser
     /** The assistant message that the next line of the same response extends; null after any user line. */
     private MessageDraft openResponse;
 
-    TranscriptParser(Path file, ObjectMapper mapper, SessionsIndex index)
+    TranscriptParser(Path file, ObjectMapper mapper, SessionsIndex index, ReadOptions options)
     {
         this.file = file;
         this.mapper = mapper;
         this.index = index;
-        this.lines = new JsonLines(mapper, UNREAD_FIELDS);
+        this.lines = new JsonLines(mapper, UNREAD_FIELDS, options);
     }
 
     ParsedFile parse(InputStream input)
@@ -78,7 +79,8 @@ final class TranscriptParser
     {
         lines.forEach(input, this::line);
         List<Trace> traces = sessionId == null ? List.of() : List.of(buildTrace());
-        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.replacedCharacters());
+        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.checkpointSha256(),
+                lines.replacedCharacters());
     }
 
     private void line(JsonNode node, Line line)

@@ -5,7 +5,9 @@ import com.github.luben.zstd.ZstdInputStream;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
+import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.model.ParsedFile;
 
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Set;
 
 /**
@@ -46,13 +49,13 @@ public final class CodexFormat
     }
 
     @Override
-    public List<Path> discover(Path root)
+    public List<Path> discover(Path root, Consumer<UnreadablePath> unreadable)
             throws IOException
     {
         if (Files.isRegularFile(root)) {
             return List.of(root);
         }
-        List<Path> rollouts = FileTree.find(root, CodexFormat::isRollout);
+        List<Path> rollouts = FileTree.find(root, CodexFormat::isRollout, unreadable);
         // Codex deletes the plain file after compressing it; while both exist the plain one is current
         Set<Path> plain = new HashSet<>();
         for (Path path : rollouts) {
@@ -88,14 +91,21 @@ public final class CodexFormat
      * decompressed bytes (compressed rollouts are cold and never appended to).
      */
     @Override
-    public ParsedFile parse(Path file, InputStream input)
+    public ParsedFile parse(Path file, InputStream input, ReadOptions options)
             throws IOException
     {
         if (isCompressed(file)) {
             try (InputStream decompressed = new ZstdInputStream(input)) {
-                return new RolloutParser(file, mapper).parse(decompressed);
+                return new RolloutParser(file, mapper, options).parse(decompressed);
             }
         }
-        return new RolloutParser(file, mapper).parse(input);
+        return new RolloutParser(file, mapper, options).parse(input);
+    }
+
+    /** Codex appends to a rollout, and compresses a cold one once, into a file of its own. */
+    @Override
+    public boolean appendOnly()
+    {
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.jsonl.Line;
@@ -117,11 +118,11 @@ final class RolloutParser
     private Integer lastAssistantOrdinal;
     private JsonNode previousTotalUsage;
 
-    RolloutParser(Path file, ObjectMapper mapper)
+    RolloutParser(Path file, ObjectMapper mapper, ReadOptions options)
     {
         this.file = requireNonNull(file, "file is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
-        this.lines = new JsonLines(mapper);
+        this.lines = new JsonLines(mapper, options);
     }
 
     ParsedFile parse(InputStream input)
@@ -130,7 +131,8 @@ final class RolloutParser
         lines.forEach(input, this::line);
         closeResponse();
         List<Trace> traces = identity == null ? List.of() : List.of(buildTrace());
-        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.replacedCharacters());
+        return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.checkpointSha256(),
+                lines.replacedCharacters());
     }
 
     private void line(JsonNode node, Line line)

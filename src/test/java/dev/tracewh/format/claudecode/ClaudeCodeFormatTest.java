@@ -1,5 +1,6 @@
 package dev.tracewh.format.claudecode;
 
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.model.Message;
@@ -269,7 +270,7 @@ class ClaudeCodeFormatTest
         Files.createDirectories(file.getParent());
         Files.writeString(file, jsonl);
         try (InputStream input = Files.newInputStream(file)) {
-            return format.parse(file, input);
+            return format.parse(file, input, ReadOptions.DEFAULT);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tracewh.format.codex;
 
+import dev.tracewh.format.ReadOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonLines;
@@ -334,7 +335,7 @@ class CodexConformanceTest
     private ParsedFile parse(Path file)
     {
         try (InputStream input = Files.newInputStream(file)) {
-            return format.parse(file, input);
+            return format.parse(file, input, ReadOptions.DEFAULT);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

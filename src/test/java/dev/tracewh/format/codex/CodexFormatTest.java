@@ -1,5 +1,6 @@
 package dev.tracewh.format.codex;
 
+import dev.tracewh.format.ReadOptions;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
@@ -464,7 +465,7 @@ class CodexFormatTest
         bytes[1] = (byte) 0xBB;
         bytes[2] = (byte) 0xBF;
         System.arraycopy(body, 0, bytes, 3, body.length);
-        ParsedFile parsed = format.parse(FILE, new ByteArrayInputStream(bytes));
+        ParsedFile parsed = format.parse(FILE, new ByteArrayInputStream(bytes), ReadOptions.DEFAULT);
         assertEquals(List.of(), parsed.issues());
         assertEquals("hi", parsed.traces().getFirst().messages().getFirst().text());
         assertEquals(bytes.length, parsed.consumedBytes());
@@ -484,7 +485,7 @@ class CodexFormatTest
         }
         ParsedFile parsed;
         try (InputStream input = Files.newInputStream(file)) {
-            parsed = format.parse(file, input);
+            parsed = format.parse(file, input, ReadOptions.DEFAULT);
         }
         Trace trace = parsed.traces().getFirst();
         assertEquals("z1", trace.traceId());
@@ -527,7 +528,7 @@ class CodexFormatTest
     private ParsedFile parse(String jsonl)
             throws IOException
     {
-        return format.parse(FILE, new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)));
+        return format.parse(FILE, new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), ReadOptions.DEFAULT);
     }
 
     private Trace single(String jsonl)
