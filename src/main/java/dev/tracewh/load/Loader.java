@@ -689,9 +689,9 @@ public final class Loader
                 try {
                     return work.apply(writer);
                 }
-                catch (WriterConnectionLostException lost) {
-                    if (connector == null) {
-                        throw lost;
+                catch (RuntimeException e) {
+                    if (connector == null || writer.isConnected()) {
+                        throw e;
                     }
                     opened.remove(writer);
                     closeQuietly(writer);

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 class FileTreeTest
@@ -34,6 +36,42 @@ class FileTreeTest
         List<Path> found = FileTree.find(root, path -> path.getFileName().toString().endsWith(".jsonl"), unreadable -> fail("unreadable: " + unreadable));
 
         assertEquals(List.of("a/one.jsonl", "a/three.jsonl", "b/two.jsonl"), found.stream().map(path -> root.relativize(path).toString()).toList());
+    }
+
+    @Test
+    void aFolderThatVanishesDuringTheWalkIsReportedAndTheRestIsFound()
+            throws IOException
+    {
+        for (String folder : List.of("a", "b", "c", "d")) {
+            write(directory.resolve(folder + "/session.jsonl"));
+        }
+        List<UnreadablePath> unreadable = new ArrayList<>();
+        List<Path> found = FileTree.find(directory, path -> {
+            // the first file seen deletes every other folder before the walk reaches it
+            for (String folder : List.of("a", "b", "c", "d")) {
+                Path other = directory.resolve(folder);
+                if (!path.startsWith(other) && Files.exists(other)) {
+                    deleteTree(other);
+                }
+            }
+            return true;
+        }, unreadable::add);
+
+        assertEquals(1, found.size());
+        assertEquals(3, unreadable.size(), unreadable.toString());
+        assertTrue(unreadable.stream().allMatch(each -> each.reason().startsWith("deleted while the load looked at it")), unreadable.toString());
+    }
+
+    private static void deleteTree(Path folder)
+    {
+        try (var files = Files.walk(folder)) {
+            for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void write(Path file)

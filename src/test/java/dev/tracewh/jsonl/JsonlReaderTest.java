@@ -21,6 +21,56 @@ class JsonlReaderTest
     private record Read(List<String> lines, List<Long> numbers, List<Boolean> terminated, long consumed) {}
 
     @Test
+    void checkpointHashesExactlyTheFirstBytesWhereverTheyEnd()
+            throws IOException
+    {
+        String text = "{\"a\":1}\n\n{\"b\":2}\n{\"c\":3}\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int checkpoint = 1; checkpoint <= bytes.length; checkpoint++) {
+            JsonlReader reader = new JsonlReader(new ByteArrayInputStream(bytes), JsonlReader.DEFAULT_MAX_LINE_BYTES, checkpoint);
+            while (reader.next() != null) {
+                // read to the end
+            }
+            assertEquals(sha256(java.util.Arrays.copyOf(bytes, checkpoint)), reader.checkpointSha256(), "checkpoint " + checkpoint);
+        }
+        JsonlReader beyond = new JsonlReader(new ByteArrayInputStream(bytes), JsonlReader.DEFAULT_MAX_LINE_BYTES, bytes.length + 1);
+        while (beyond.next() != null) {
+            // read to the end
+        }
+        assertEquals(null, beyond.checkpointSha256());
+    }
+
+    @Test
+    void aLineOverTheLimitIsConsumedButNotKeptAndAnOverlongTailWaits()
+            throws IOException
+    {
+        String longLine = "{\"a\":\"" + "x".repeat(300_000) + "\"}";
+        byte[] bytes = ("{\"first\":1}\n" + longLine + "\n{\"last\":2}\n" + longLine).getBytes(StandardCharsets.UTF_8);
+        JsonlReader reader = new JsonlReader(new ByteArrayInputStream(bytes), 1_000, 0);
+        assertEquals("{\"first\":1}", text(reader.next()));
+        Line overlong = reader.next();
+        assertTrue(overlong.overlong());
+        assertEquals(2, overlong.number());
+        assertEquals(longLine.length() + 1, overlong.overlongBytes());
+        assertTrue(overlong.length() <= 1024);
+        assertEquals("{\"last\":2}", text(reader.next()));
+        assertEquals(null, reader.next());
+        long terminatedBytes = bytes.length - longLine.length();
+        assertEquals(terminatedBytes, reader.consumedBytes());
+        assertEquals(sha256(java.util.Arrays.copyOf(bytes, (int) terminatedBytes)), reader.consumedSha256());
+    }
+
+    private static String sha256(byte[] bytes)
+    {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void splitsOnNewlinesAndCountsLineNumbersIncludingBlankLines()
             throws IOException
     {
