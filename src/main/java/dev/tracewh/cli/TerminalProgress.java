@@ -40,6 +40,14 @@ final class TerminalProgress
         }
     }
 
+    /** Said on a terminal or not: a load waiting in a cron job's log must not look like a hang. */
+    @Override
+    public void waiting(String why)
+    {
+        System.err.println("tracewh: " + why + " ...");
+        System.err.flush();
+    }
+
     @Override
     public void started(int filesToRead, long bytesToRead)
     {

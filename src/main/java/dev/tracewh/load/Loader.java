@@ -162,7 +162,7 @@ public final class Loader
             throws IOException
     {
         String holder = ProcessHandle.current().pid() + "@" + hostName();
-        try (LoadLock lock = LoadLock.acquire(warehouse.url(), options.shard().lockScope(), holder, options.waitForLock())
+        try (LoadLock lock = LoadLock.acquire(warehouse.url(), options.shard().lockScope(), holder, options.waitForLock(), listener::waiting)
                 .orElseThrow(() -> new LoadLockedException("another load holds the warehouse lock '" + options.shard().lockScope()
                         + "' (use --wait to wait for it)"))) {
             return loadLocked(roots, options, arguments, listener);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static dev.tracewh.warehouse.schema.Tables.LOAD_LOCKS;
 import static java.util.Objects.requireNonNull;
@@ -39,9 +40,9 @@ public final class LoadLock
 
     /**
      * Takes the lock of {@code scope}; returns empty when another load holds it, unless {@code wait}, in which
-     * case it waits for it.
+     * case it waits for it, and first tells {@code waiting} who holds it (a wait must never look like a hang).
      */
-    public static Optional<LoadLock> acquire(DatabaseUrl url, String scope, String holder, boolean wait)
+    public static Optional<LoadLock> acquire(DatabaseUrl url, String scope, String holder, boolean wait, Consumer<String> waiting)
     {
         requireNonNull(scope, "scope is null");
         Connection connection = connect(url);
@@ -49,6 +50,7 @@ public final class LoadLock
             DSLContext dsl = DSL.using(connection, url.vendor() == DatabaseUrl.Vendor.POSTGRESQL ? SQLDialect.POSTGRES : SQLDialect.H2);
             ensureScopeRow(dsl, scope);
             connection.setAutoCommit(false);
+            boolean told = false;
             while (true) {
                 if (tryLock(dsl, url.vendor(), scope)) {
                     dsl.update(LOAD_LOCKS)
@@ -62,11 +64,16 @@ public final class LoadLock
                     }
                     return Optional.of(new LoadLock(connection));
                 }
-                connection.rollback();
                 if (!wait) {
+                    connection.rollback();
                     connection.close();
                     return Optional.empty();
                 }
+                if (!told) {
+                    waiting.accept(describeHolder(dsl, scope));
+                    told = true;
+                }
+                connection.rollback();
                 Thread.sleep(POLL_INTERVAL.toMillis());
             }
         }
@@ -79,6 +86,13 @@ public final class LoadLock
             closeQuietly(connection);
             throw new WarehouseException("interrupted while waiting for the load lock '" + scope + "'", e);
         }
+    }
+
+    private static String describeHolder(DSLContext dsl, String scope)
+    {
+        return dsl.select(LOAD_LOCKS.HOLDER, LOAD_LOCKS.ACQUIRED_AT).from(LOAD_LOCKS).where(LOAD_LOCKS.SCOPE.eq(scope)).fetchOptional()
+                .map(row -> "waiting for the load lock '" + scope + "', held by " + row.value1() + " since " + row.value2())
+                .orElse("waiting for the load lock '" + scope + "'");
     }
 
     private static boolean tryLock(DSLContext dsl, DatabaseUrl.Vendor vendor, String scope)

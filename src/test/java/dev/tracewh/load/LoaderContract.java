@@ -432,9 +432,9 @@ abstract class LoaderContract
             throws Exception
     {
         writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
-        try (LoadLock held = LoadLock.acquire(database.url(), Shard.ALL.lockScope(), "test", false).orElseThrow()) {
+        try (LoadLock held = LoadLock.acquire(database.url(), Shard.ALL.lockScope(), "test", false, waiting -> {}).orElseThrow()) {
             assertThrows(LoadLockedException.class, () -> load(false));
-            assertTrue(LoadLock.acquire(database.url(), new Shard(1, 2).lockScope(), "test", false).map(lock -> {
+            assertTrue(LoadLock.acquire(database.url(), new Shard(1, 2).lockScope(), "test", false, waiting -> {}).map(lock -> {
                 lock.close();
                 return true;
             }).orElse(false), "a shard has its own lock scope");
