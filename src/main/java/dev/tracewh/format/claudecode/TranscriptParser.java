@@ -292,13 +292,22 @@ final class TranscriptParser
         return draft;
     }
 
-    private static Integer exitCode(String text)
+    /** The code of an "Exit code N" result, or null; one beyond a long stays only in the result's text. */
+    private static Long exitCode(String text)
     {
         if (text == null) {
             return null;
         }
         Matcher matcher = EXIT_CODE.matcher(text);
-        return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+        if (!matcher.find()) {
+            return null;
+        }
+        try {
+            return Long.valueOf(matcher.group(1));
+        }
+        catch (NumberFormatException beyondALong) {
+            return null;
+        }
     }
 
     private Trace buildTrace()

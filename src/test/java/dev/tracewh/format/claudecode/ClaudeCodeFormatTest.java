@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -92,6 +93,22 @@ class ClaudeCodeFormatTest
         assertEquals("contents of a", read.resultText());
         assertEquals(false, read.isError());
         assertNull(read.exitCode());
+    }
+
+    @Test
+    void exitCodesBeyondAnIntAreKeptAndOnesBeyondALongAreNullWithTheirTextKept()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{}},{"type":"tool_use","id":"t2","name":"Bash","input":{}},{"type":"tool_use","id":"t3","name":"Bash","input":{}}]}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":"Exit code 99999999999\\nfailed"}]}}
+                {"type":"user","uuid":"u2","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","is_error":true,"content":"Exit code 3221225477\\naccess violation"}]}}
+                {"type":"user","uuid":"u3","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t3","is_error":true,"content":"Exit code 99999999999999999999999\\nfailed"}]}}
+                """.formatted(SESSION));
+        assertEquals(Arrays.asList(99_999_999_999L, 3_221_225_477L, null), trace.toolCalls().stream().map(ToolCall::exitCode).toList());
+        ToolCall unparseable = trace.toolCalls().get(2);
+        assertEquals("Exit code 99999999999999999999999\nfailed", unparseable.resultText());
+        assertEquals(true, unparseable.isError());
     }
 
     @Test

@@ -176,9 +176,28 @@ class CodexFormatTest
         List<ToolCall> calls = trace.toolCalls();
         assertEquals(List.of(true, false, true, false), calls.stream().map(ToolCall::isError).toList());
         // the command's own output ("Process exited with code 7" after Output:) is not the header
-        assertEquals(Arrays.asList(1, 0, 1, null), calls.stream().map(ToolCall::exitCode).toList());
+        assertEquals(Arrays.asList(1L, 0L, 1L, null), calls.stream().map(ToolCall::exitCode).toList());
         assertEquals(Arrays.asList(9.5, 0.1, 0.2, null), calls.stream().map(ToolCall::durationSeconds).toList());
         assertEquals("Plan updated", calls.get(3).resultText());
+    }
+
+    @Test
+    void exitCodesBeyondAnIntAreKeptAndOnesBeyondALongAreNullWithTheirTextKept()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"id":"s1"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{}","call_id":"c1"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell_command","arguments":"{}","call_id":"c2"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell_command","arguments":"{}","call_id":"c3"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c1","output":"{\\"output\\":\\"boom\\",\\"metadata\\":{\\"exit_code\\":99999999999,\\"duration_seconds\\":1.5}}"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c2","output":"Exit code: 3221225477\\nWall time: 0.1 seconds\\nOutput:\\n"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c3","output":"Exit code: 99999999999999999999999\\nWall time: 0.1 seconds\\nOutput:\\n"}}
+                """);
+        List<ToolCall> calls = trace.toolCalls();
+        assertEquals(Arrays.asList(99_999_999_999L, 3_221_225_477L, null), calls.stream().map(ToolCall::exitCode).toList());
+        assertEquals(List.of(true, true), calls.subList(0, 2).stream().map(ToolCall::isError).toList());
+        assertEquals("Exit code: 99999999999999999999999\nWall time: 0.1 seconds\nOutput:\n", calls.get(2).resultText());
     }
 
     @Test
