@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.jsonl.Line;
@@ -50,6 +51,7 @@ final class TranscriptParser
     private final ObjectMapper mapper;
     private final SessionsIndex index;
     private final JsonLines lines;
+    private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
     private final List<String> summaries = new ArrayList<>();
     private String sessionId;
@@ -71,6 +73,7 @@ final class TranscriptParser
         this.mapper = mapper;
         this.index = index;
         this.lines = new JsonLines(mapper, UNREAD_FIELDS);
+        this.values = new LineValues(lines);
     }
 
     ParsedFile parse(InputStream input)
@@ -85,7 +88,7 @@ final class TranscriptParser
     {
         String type = text(node, "type");
         trace.countRecordType(type);
-        lineTimestamp = JsonFields.instant(text(node, "timestamp"));
+        lineTimestamp = values.timestamp(node, "timestamp", line);
         trace.seeTimestamp(lineTimestamp);
         if (sessionId == null) {
             sessionId = nonEmptyText(node, "sessionId");

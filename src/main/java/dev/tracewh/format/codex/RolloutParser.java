@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.jsonl.Line;
@@ -97,6 +98,7 @@ final class RolloutParser
     private final Path file;
     private final ObjectMapper mapper;
     private final JsonLines lines;
+    private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
     private final List<String> replayedSessionIds = new ArrayList<>();
     private Layout layout;
@@ -122,6 +124,7 @@ final class RolloutParser
         this.file = requireNonNull(file, "file is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.lines = new JsonLines(mapper);
+        this.values = new LineValues(lines);
     }
 
     ParsedFile parse(InputStream input)
@@ -165,7 +168,7 @@ final class RolloutParser
     {
         String type = text(node, "type");
         JsonNode payload = node.get("payload");
-        Instant timestamp = JsonFields.instant(text(node, "timestamp"));
+        Instant timestamp = values.timestamp(node, "timestamp", line);
         trace.seeTimestamp(timestamp);
         boolean nested = "response_item".equals(type) || "event_msg".equals(type);
         trace.countRecordType(nested && payload != null && payload.isObject()
@@ -206,7 +209,7 @@ final class RolloutParser
         }
         if (!identitySeen && node.has("id")) {
             trace.countRecordType("session_header");
-            trace.seeTimestamp(JsonFields.instant(text(node, "timestamp")));
+            trace.seeTimestamp(values.timestamp(node, "timestamp", line));
             identity(SessionMeta.of(node), line, "session header");
             return;
         }

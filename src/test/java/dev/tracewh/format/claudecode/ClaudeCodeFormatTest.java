@@ -2,6 +2,7 @@ package dev.tracewh.format.claudecode;
 
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
@@ -109,6 +110,33 @@ class ClaudeCodeFormatTest
         ToolCall unparseable = trace.toolCalls().get(2);
         assertEquals("Exit code 99999999999999999999999\nfailed", unparseable.resultText());
         assertEquals(true, unparseable.isError());
+    }
+
+    @Test
+    void timestampsOutsideWhatBothDatabasesHoldAreIssuesAndNull()
+            throws IOException
+    {
+        ParsedFile parsed = parse(SESSION + ".jsonl", """
+                {"type":"user","uuid":"u1","sessionId":"%1$s","timestamp":"1970-01-01T00:00:00Z","message":{"role":"user","content":"first"}}
+                {"type":"user","uuid":"u2","sessionId":"%1$s","timestamp":"-0001-06-01T00:00:00Z","message":{"role":"user","content":"negative year"}}
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r1","timestamp":"+300000-01-01T00:00:00Z","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{}}],"usage":{"input_tokens":1,"output_tokens":2}}}
+                {"type":"user","uuid":"u3","sessionId":"%1$s","timestamp":"+600000-01-01T00:00:00Z","message":{"role":"user","content":"year 600000"}}
+                {"type":"user","uuid":"u4","sessionId":"%1$s","timestamp":"1969-12-31T23:59:59.999Z","message":{"role":"user","content":"before 1970"}}
+                {"type":"user","uuid":"u5","sessionId":"%1$s","timestamp":"+10000-01-01T00:00:00Z","message":{"role":"user","content":"year 10000"}}
+                {"type":"user","uuid":"u6","sessionId":"%1$s","timestamp":"9999-12-31T23:59:59.999Z","message":{"role":"user","content":"last"}}
+                """.formatted(SESSION));
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.OUT_OF_RANGE)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(1).message().contains("timestamp") && parsed.issues().get(1).message().contains("+300000-01-01T00:00:00Z"),
+                parsed.issues().get(1).message());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(7, trace.messageCount());
+        assertEquals(Arrays.asList(Instant.parse("1970-01-01T00:00:00Z"), null, null, null, null, null, Instant.parse("9999-12-31T23:59:59.999Z")),
+                trace.messages().stream().map(Message::createdAt).toList());
+        assertNull(trace.toolCalls().getFirst().calledAt());
+        assertNull(trace.tokenUsage().getFirst().createdAt());
+        assertEquals(Instant.parse("1970-01-01T00:00:00Z"), trace.startedAt());
+        assertEquals(Instant.parse("9999-12-31T23:59:59.999Z"), trace.endedAt());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tracewh.format.codex;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
@@ -198,6 +199,28 @@ class CodexFormatTest
         assertEquals(Arrays.asList(99_999_999_999L, 3_221_225_477L, null), calls.stream().map(ToolCall::exitCode).toList());
         assertEquals(List.of(true, true), calls.subList(0, 2).stream().map(ToolCall::isError).toList());
         assertEquals("Exit code: 99999999999999999999999\nWall time: 0.1 seconds\nOutput:\n", calls.get(2).resultText());
+    }
+
+    @Test
+    void timestampsOutsideWhatBothDatabasesHoldAreIssuesAndNull()
+            throws IOException
+    {
+        ParsedFile parsed = parse("""
+                {"timestamp":"-0001-01-01T00:00:00Z","type":"session_meta","payload":{"id":"s1"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"go"}]}}
+                {"timestamp":"+300000-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{}","call_id":"c1"}}
+                {"timestamp":"+600000-01-02T10:00:03.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":10,"output_tokens":1,"total_tokens":11},"last_token_usage":{"input_tokens":10,"output_tokens":1,"total_tokens":11}}}}
+                {"timestamp":"2026-01-02T10:00:04.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done"}]}}
+                """);
+        assertEquals(List.of(1L, 3L, 4L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.OUT_OF_RANGE)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(2).message().contains("+600000-01-02T10:00:03.000Z"), parsed.issues().get(2).message());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(Arrays.asList(Instant.parse("2026-01-02T10:00:01Z"), null), trace.messages().stream().map(Message::createdAt).toList());
+        assertNull(trace.toolCalls().getFirst().calledAt());
+        assertNull(trace.tokenUsage().getFirst().createdAt());
+        assertEquals(Instant.parse("2026-01-02T10:00:01Z"), trace.startedAt());
+        assertEquals(Instant.parse("2026-01-02T10:00:04Z"), trace.endedAt());
     }
 
     @Test
