@@ -232,7 +232,8 @@ final class TranscriptParser
         }
 
         JsonNode usage = JsonFields.object(message, "usage");
-        if (!synthetic && usage != null && apiMessageId != null) {
+        if (!synthetic && usage != null && apiMessageId != null
+                && values.areCounts(usage, line, "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")) {
             trace.putUsage(new TokenUsage(apiMessageId, requestId == null ? "" : requestId, trace.lastOrdinal(), model, timestamp,
                     JsonFields.longValue(usage, "input_tokens"),
                     JsonFields.longValue(usage, "cache_creation_input_tokens"),

@@ -50,6 +50,8 @@ final class RolloutParser
     /** The record types read here; their payload must be an object. */
     private static final Set<String> PAYLOAD_TYPES = Set.of("session_meta", "turn_context", "response_item", "event_msg", "compacted");
     private static final Pattern ENVIRONMENT_CWD = Pattern.compile("<cwd>([^<]+)</cwd>");
+    /** The counts of a token_count usage object that make a usage row or its key. */
+    private static final String[] USAGE_COUNTS = {"input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens"};
 
     private enum Layout
     {
@@ -445,6 +447,10 @@ final class RolloutParser
             return;
         }
         JsonNode last = JsonFields.object(info, "last_token_usage");
+        // both, so that each bad count is an issue; a bad total is not kept as the base of the next growth either
+        if (!values.areCounts(total, line, USAGE_COUNTS) | !values.areCounts(last, line, USAGE_COUNTS)) {
+            return;
+        }
         long input = usage(last, total, "input_tokens");
         long cached = usage(last, total, "cached_input_tokens");
         long output = usage(last, total, "output_tokens");

@@ -140,6 +140,29 @@ class ClaudeCodeFormatTest
     }
 
     @Test
+    void tokenCountsThatAreNotCountsAreIssuesAndLeaveTheirResponsesUsageOut()
+            throws IOException
+    {
+        String line = """
+                {"type":"assistant","uuid":"a%1$d","sessionId":"%2$s","requestId":"r%1$d","message":{"id":"msg_%1$d","model":"m","content":[{"type":"text","text":"answer %1$d"}],"usage":{"input_tokens":%3$s,"output_tokens":2}}}
+                """;
+        List<String> counts = List.of("1e400", "99999999999999999999999", "\"123\"", "9223372036854775807", "-1", "1.5", "100000000001", "100000000000", "null");
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < counts.size(); i++) {
+            jsonl.append(line.formatted(i + 1, SESSION, counts.get(i)));
+        }
+        ParsedFile parsed = parse(SESSION + ".jsonl", jsonl.toString());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.INVALID_COUNT)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(2).message().contains("input_tokens") && parsed.issues().get(2).message().contains("\"123\""),
+                parsed.issues().get(2).message());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(9, trace.messageCount(), "every message stays");
+        assertEquals(List.of(new TokenUsage("msg_8", "r8", 7, "m", null, 100_000_000_000L, 0, 0, 2, 0), new TokenUsage("msg_9", "r9", 8, "m", null, 0, 0, 0, 2, 0)),
+                trace.tokenUsage());
+    }
+
+    @Test
     void syntheticNoticesAreKeptButCarryNoUsageAndAreNotTheFinalAnswer()
             throws IOException
     {

@@ -317,6 +317,25 @@ class CodexFormatTest
     }
 
     @Test
+    void tokenCountsThatAreNotCountsAreIssuesAndLeaveTheirResponsesUsageOut()
+            throws IOException
+    {
+        ParsedFile parsed = parse("""
+                {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"id":"s1"}}
+                {"timestamp":"2026-01-02T10:01:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":100,"output_tokens":10,"total_tokens":110},"last_token_usage":{"input_tokens":100,"output_tokens":1e400,"total_tokens":110}}}}
+                {"timestamp":"2026-01-02T10:02:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":200,"output_tokens":20,"total_tokens":"220"},"last_token_usage":{"input_tokens":100,"output_tokens":10,"total_tokens":110}}}}
+                {"timestamp":"2026-01-02T10:03:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":99999999999999999999999,"output_tokens":30,"total_tokens":330}}}}
+                {"timestamp":"2026-01-02T10:04:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":400,"output_tokens":40,"total_tokens":440},"last_token_usage":{"input_tokens":100,"cached_input_tokens":9223372036854775807,"output_tokens":10,"total_tokens":110}}}}
+                {"timestamp":"2026-01-02T10:05:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":500,"output_tokens":50,"total_tokens":550},"last_token_usage":{"input_tokens":100,"output_tokens":10,"total_tokens":110}}}}
+                """);
+        assertEquals(List.of(2L, 3L, 4L, 5L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.INVALID_COUNT)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(1).message().contains("total_tokens"), parsed.issues().get(1).message());
+        assertEquals(List.of(new TokenUsage("s1:550", "", null, null, Instant.parse("2026-01-02T10:05:00Z"), 100, 0, 0, 10, 0)),
+                parsed.traces().getFirst().tokenUsage());
+    }
+
+    @Test
     void forkKeepsItsOwnIdAndSharesTheParentsUsageKeys()
             throws IOException
     {
