@@ -64,7 +64,7 @@ public final class TraceAssembler
     }
 
     /** Attaches a result to the call with that id; a result for an unknown call is counted. */
-    public void addToolResult(String id, int resultOrdinal, String text, Boolean isError, Integer exitCode, Double durationSeconds)
+    public void addToolResult(String id, int resultOrdinal, String text, Boolean isError, Long exitCode, Double durationSeconds)
     {
         ToolCall call = toolCalls.get(id);
         if (call == null) {

@@ -18,7 +18,7 @@ public record ToolCall(
         Integer resultOrdinal,
         String resultText,
         Boolean isError,
-        Integer exitCode,
+        Long exitCode,
         Double durationSeconds)
 {
     public ToolCall
@@ -28,7 +28,7 @@ public record ToolCall(
         requireNonNull(arguments, "arguments is null");
     }
 
-    public ToolCall withResult(int resultOrdinal, String resultText, Boolean isError, Integer exitCode, Double durationSeconds)
+    public ToolCall withResult(int resultOrdinal, String resultText, Boolean isError, Long exitCode, Double durationSeconds)
     {
         return new ToolCall(toolCallId, messageOrdinal, callIndex, name, arguments, calledAt,
                 resultOrdinal, resultText, isError, exitCode, durationSeconds);

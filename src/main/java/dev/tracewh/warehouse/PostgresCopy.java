@@ -169,7 +169,8 @@ final class PostgresCopy
                 case OffsetDateTime timestamp -> {
                     Duration sinceEpoch = Duration.between(POSTGRES_EPOCH, timestamp.toInstant());
                     out.writeInt(8);
-                    out.writeLong(sinceEpoch.getSeconds() * 1_000_000 + sinceEpoch.getNano() / 1_000);
+                    // exact: past PostgreSQL's last year (294276) the microseconds overflow, and wrapped they were another date
+                    out.writeLong(Math.addExact(Math.multiplyExact(sinceEpoch.getSeconds(), 1_000_000L), sinceEpoch.getNano() / 1_000));
                 }
                 default -> throw new IllegalArgumentException("no binary COPY encoding for " + value.getClass().getName());
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.TraceAssembler;
@@ -51,6 +52,7 @@ final class TranscriptParser
     private final ObjectMapper mapper;
     private final SessionsIndex index;
     private final JsonLines lines;
+    private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
     private final List<String> summaries = new ArrayList<>();
     private String sessionId;
@@ -72,6 +74,7 @@ final class TranscriptParser
         this.mapper = mapper;
         this.index = index;
         this.lines = new JsonLines(mapper, UNREAD_FIELDS, options);
+        this.values = new LineValues(lines);
     }
 
     ParsedFile parse(InputStream input)
@@ -87,7 +90,7 @@ final class TranscriptParser
     {
         String type = text(node, "type");
         trace.countRecordType(type);
-        lineTimestamp = JsonFields.instant(text(node, "timestamp"));
+        lineTimestamp = values.timestamp(node, "timestamp", line);
         trace.seeTimestamp(lineTimestamp);
         if (sessionId == null) {
             sessionId = nonEmptyText(node, "sessionId");
@@ -231,7 +234,8 @@ final class TranscriptParser
         }
 
         JsonNode usage = JsonFields.object(message, "usage");
-        if (!synthetic && usage != null && apiMessageId != null) {
+        if (!synthetic && usage != null && apiMessageId != null
+                && values.areCounts(usage, line, "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")) {
             trace.putUsage(new TokenUsage(apiMessageId, requestId == null ? "" : requestId, trace.lastOrdinal(), model, timestamp,
                     JsonFields.longValue(usage, "input_tokens"),
                     JsonFields.longValue(usage, "cache_creation_input_tokens"),
@@ -294,13 +298,22 @@ final class TranscriptParser
         return draft;
     }
 
-    private static Integer exitCode(String text)
+    /** The code of an "Exit code N" result, or null; one beyond a long stays only in the result's text. */
+    private static Long exitCode(String text)
     {
         if (text == null) {
             return null;
         }
         Matcher matcher = EXIT_CODE.matcher(text);
-        return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+        if (!matcher.find()) {
+            return null;
+        }
+        try {
+            return Long.valueOf(matcher.group(1));
+        }
+        catch (NumberFormatException beyondALong) {
+            return null;
+        }
     }
 
     private Trace buildTrace()

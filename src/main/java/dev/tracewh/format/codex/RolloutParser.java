@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.TraceAssembler;
@@ -50,6 +51,8 @@ final class RolloutParser
     /** The record types read here; their payload must be an object. */
     private static final Set<String> PAYLOAD_TYPES = Set.of("session_meta", "turn_context", "response_item", "event_msg", "compacted");
     private static final Pattern ENVIRONMENT_CWD = Pattern.compile("<cwd>([^<]+)</cwd>");
+    /** The counts of a token_count usage object that make a usage row or its key. */
+    private static final String[] USAGE_COUNTS = {"input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens", "total_tokens"};
 
     private enum Layout
     {
@@ -98,6 +101,7 @@ final class RolloutParser
     private final Path file;
     private final ObjectMapper mapper;
     private final JsonLines lines;
+    private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
     private final List<String> replayedSessionIds = new ArrayList<>();
     private Layout layout;
@@ -123,6 +127,7 @@ final class RolloutParser
         this.file = requireNonNull(file, "file is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.lines = new JsonLines(mapper, options);
+        this.values = new LineValues(lines);
     }
 
     ParsedFile parse(InputStream input)
@@ -167,7 +172,7 @@ final class RolloutParser
     {
         String type = text(node, "type");
         JsonNode payload = node.get("payload");
-        Instant timestamp = JsonFields.instant(text(node, "timestamp"));
+        Instant timestamp = values.timestamp(node, "timestamp", line);
         trace.seeTimestamp(timestamp);
         boolean nested = "response_item".equals(type) || "event_msg".equals(type);
         trace.countRecordType(nested && payload != null && payload.isObject()
@@ -208,7 +213,7 @@ final class RolloutParser
         }
         if (!identitySeen && node.has("id")) {
             trace.countRecordType("session_header");
-            trace.seeTimestamp(JsonFields.instant(text(node, "timestamp")));
+            trace.seeTimestamp(values.timestamp(node, "timestamp", line));
             identity(SessionMeta.of(node), line, "session header");
             return;
         }
@@ -444,6 +449,10 @@ final class RolloutParser
             return;
         }
         JsonNode last = JsonFields.object(info, "last_token_usage");
+        // both, so that each bad count is an issue; a bad total is not kept as the base of the next growth either
+        if (!values.areCounts(total, line, USAGE_COUNTS) | !values.areCounts(last, line, USAGE_COUNTS)) {
+            return;
+        }
         long input = usage(last, total, "input_tokens");
         long cached = usage(last, total, "cached_input_tokens");
         long output = usage(last, total, "output_tokens");

@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  * {@code resultText} is the tool's own output: the inner {@code output} of the JSON-encoded exec form
  * {@code {"output":…,"metadata":{"exit_code":…,"duration_seconds":…}}}, else the raw text.
  */
-record ToolOutput(List<ContentBlock> content, String resultText, Integer exitCode, Double durationSeconds)
+record ToolOutput(List<ContentBlock> content, String resultText, Long exitCode, Double durationSeconds)
 {
     // Plain-text exec results carry a header before an "Output:" line: "Exit code: N" / "Wall time: X seconds"
     // (shell_command) or "Chunk ID / Wall time / Process exited with code N" (unified exec).
@@ -57,7 +57,7 @@ record ToolOutput(List<ContentBlock> content, String resultText, Integer exitCod
             JsonNode duration = metadata.get("duration_seconds");
             return new ToolOutput(content,
                     inner.isTextual() ? inner.textValue() : inner.isNull() ? null : inner.toString(),
-                    exitCode != null && exitCode.canConvertToInt() ? exitCode.intValue() : null,
+                    exitCode != null && exitCode.canConvertToLong() ? exitCode.longValue() : null,
                     duration != null && duration.isNumber() ? duration.doubleValue() : null);
         }
         String header = raw;
@@ -88,12 +88,13 @@ record ToolOutput(List<ContentBlock> content, String resultText, Integer exitCod
         }
     }
 
-    private static Integer parseExitCode(String digits)
+    /** The exit code, or null when it is beyond a long: the result's text keeps it. */
+    private static Long parseExitCode(String digits)
     {
         try {
-            return Integer.valueOf(digits);
+            return Long.valueOf(digits);
         }
-        catch (NumberFormatException outOfRange) {
+        catch (NumberFormatException beyondALong) {
             return null;
         }
     }

@@ -3,6 +3,7 @@ package dev.tracewh.format.claudecode;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -93,6 +95,72 @@ class ClaudeCodeFormatTest
         assertEquals("contents of a", read.resultText());
         assertEquals(false, read.isError());
         assertNull(read.exitCode());
+    }
+
+    @Test
+    void exitCodesBeyondAnIntAreKeptAndOnesBeyondALongAreNullWithTheirTextKept()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{}},{"type":"tool_use","id":"t2","name":"Bash","input":{}},{"type":"tool_use","id":"t3","name":"Bash","input":{}}]}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":"Exit code 99999999999\\nfailed"}]}}
+                {"type":"user","uuid":"u2","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","is_error":true,"content":"Exit code 3221225477\\naccess violation"}]}}
+                {"type":"user","uuid":"u3","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t3","is_error":true,"content":"Exit code 99999999999999999999999\\nfailed"}]}}
+                """.formatted(SESSION));
+        assertEquals(Arrays.asList(99_999_999_999L, 3_221_225_477L, null), trace.toolCalls().stream().map(ToolCall::exitCode).toList());
+        ToolCall unparseable = trace.toolCalls().get(2);
+        assertEquals("Exit code 99999999999999999999999\nfailed", unparseable.resultText());
+        assertEquals(true, unparseable.isError());
+    }
+
+    @Test
+    void timestampsOutsideWhatBothDatabasesHoldAreIssuesAndNull()
+            throws IOException
+    {
+        ParsedFile parsed = parse(SESSION + ".jsonl", """
+                {"type":"user","uuid":"u1","sessionId":"%1$s","timestamp":"1970-01-01T00:00:00Z","message":{"role":"user","content":"first"}}
+                {"type":"user","uuid":"u2","sessionId":"%1$s","timestamp":"-0001-06-01T00:00:00Z","message":{"role":"user","content":"negative year"}}
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r1","timestamp":"+300000-01-01T00:00:00Z","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{}}],"usage":{"input_tokens":1,"output_tokens":2}}}
+                {"type":"user","uuid":"u3","sessionId":"%1$s","timestamp":"+600000-01-01T00:00:00Z","message":{"role":"user","content":"year 600000"}}
+                {"type":"user","uuid":"u4","sessionId":"%1$s","timestamp":"1969-12-31T23:59:59.999Z","message":{"role":"user","content":"before 1970"}}
+                {"type":"user","uuid":"u5","sessionId":"%1$s","timestamp":"+10000-01-01T00:00:00Z","message":{"role":"user","content":"year 10000"}}
+                {"type":"user","uuid":"u6","sessionId":"%1$s","timestamp":"9999-12-31T23:59:59.999Z","message":{"role":"user","content":"last"}}
+                """.formatted(SESSION));
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.OUT_OF_RANGE)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(1).message().contains("timestamp") && parsed.issues().get(1).message().contains("+300000-01-01T00:00:00Z"),
+                parsed.issues().get(1).message());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(7, trace.messageCount());
+        assertEquals(Arrays.asList(Instant.parse("1970-01-01T00:00:00Z"), null, null, null, null, null, Instant.parse("9999-12-31T23:59:59.999Z")),
+                trace.messages().stream().map(Message::createdAt).toList());
+        assertNull(trace.toolCalls().getFirst().calledAt());
+        assertNull(trace.tokenUsage().getFirst().createdAt());
+        assertEquals(Instant.parse("1970-01-01T00:00:00Z"), trace.startedAt());
+        assertEquals(Instant.parse("9999-12-31T23:59:59.999Z"), trace.endedAt());
+    }
+
+    @Test
+    void tokenCountsThatAreNotCountsAreIssuesAndLeaveTheirResponsesUsageOut()
+            throws IOException
+    {
+        String line = """
+                {"type":"assistant","uuid":"a%1$d","sessionId":"%2$s","requestId":"r%1$d","message":{"id":"msg_%1$d","model":"m","content":[{"type":"text","text":"answer %1$d"}],"usage":{"input_tokens":%3$s,"output_tokens":2}}}
+                """;
+        List<String> counts = List.of("1e400", "99999999999999999999999", "\"123\"", "9223372036854775807", "-1", "1.5", "100000000001", "100000000000", "null");
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < counts.size(); i++) {
+            jsonl.append(line.formatted(i + 1, SESSION, counts.get(i)));
+        }
+        ParsedFile parsed = parse(SESSION + ".jsonl", jsonl.toString());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.INVALID_COUNT)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(2).message().contains("input_tokens") && parsed.issues().get(2).message().contains("\"123\""),
+                parsed.issues().get(2).message());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(9, trace.messageCount(), "every message stays");
+        assertEquals(List.of(new TokenUsage("msg_8", "r8", 7, "m", null, 100_000_000_000L, 0, 0, 2, 0), new TokenUsage("msg_9", "r9", 8, "m", null, 0, 0, 0, 2, 0)),
+                trace.tokenUsage());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.tracewh.format.ReadOptions;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.LineValues;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
@@ -177,9 +178,50 @@ class CodexFormatTest
         List<ToolCall> calls = trace.toolCalls();
         assertEquals(List.of(true, false, true, false), calls.stream().map(ToolCall::isError).toList());
         // the command's own output ("Process exited with code 7" after Output:) is not the header
-        assertEquals(Arrays.asList(1, 0, 1, null), calls.stream().map(ToolCall::exitCode).toList());
+        assertEquals(Arrays.asList(1L, 0L, 1L, null), calls.stream().map(ToolCall::exitCode).toList());
         assertEquals(Arrays.asList(9.5, 0.1, 0.2, null), calls.stream().map(ToolCall::durationSeconds).toList());
         assertEquals("Plan updated", calls.get(3).resultText());
+    }
+
+    @Test
+    void exitCodesBeyondAnIntAreKeptAndOnesBeyondALongAreNullWithTheirTextKept()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"id":"s1"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{}","call_id":"c1"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell_command","arguments":"{}","call_id":"c2"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"shell_command","arguments":"{}","call_id":"c3"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c1","output":"{\\"output\\":\\"boom\\",\\"metadata\\":{\\"exit_code\\":99999999999,\\"duration_seconds\\":1.5}}"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c2","output":"Exit code: 3221225477\\nWall time: 0.1 seconds\\nOutput:\\n"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call_output","call_id":"c3","output":"Exit code: 99999999999999999999999\\nWall time: 0.1 seconds\\nOutput:\\n"}}
+                """);
+        List<ToolCall> calls = trace.toolCalls();
+        assertEquals(Arrays.asList(99_999_999_999L, 3_221_225_477L, null), calls.stream().map(ToolCall::exitCode).toList());
+        assertEquals(List.of(true, true), calls.subList(0, 2).stream().map(ToolCall::isError).toList());
+        assertEquals("Exit code: 99999999999999999999999\nWall time: 0.1 seconds\nOutput:\n", calls.get(2).resultText());
+    }
+
+    @Test
+    void timestampsOutsideWhatBothDatabasesHoldAreIssuesAndNull()
+            throws IOException
+    {
+        ParsedFile parsed = parse("""
+                {"timestamp":"-0001-01-01T00:00:00Z","type":"session_meta","payload":{"id":"s1"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"go"}]}}
+                {"timestamp":"+300000-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{}","call_id":"c1"}}
+                {"timestamp":"+600000-01-02T10:00:03.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":10,"output_tokens":1,"total_tokens":11},"last_token_usage":{"input_tokens":10,"output_tokens":1,"total_tokens":11}}}}
+                {"timestamp":"2026-01-02T10:00:04.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done"}]}}
+                """);
+        assertEquals(List.of(1L, 3L, 4L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.OUT_OF_RANGE)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(2).message().contains("+600000-01-02T10:00:03.000Z"), parsed.issues().get(2).message());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(Arrays.asList(Instant.parse("2026-01-02T10:00:01Z"), null), trace.messages().stream().map(Message::createdAt).toList());
+        assertNull(trace.toolCalls().getFirst().calledAt());
+        assertNull(trace.tokenUsage().getFirst().createdAt());
+        assertEquals(Instant.parse("2026-01-02T10:00:01Z"), trace.startedAt());
+        assertEquals(Instant.parse("2026-01-02T10:00:04Z"), trace.endedAt());
     }
 
     @Test
@@ -273,6 +315,25 @@ class CodexFormatTest
                         new TokenUsage("s1:1200", "", null, null, Instant.parse("2026-01-02T10:01:00Z"), 900, 0, 100, 200, 20),
                         new TokenUsage("s1:2050", "", null, null, Instant.parse("2026-01-02T10:02:00Z"), 400, 0, 200, 250, 20)),
                 trace.tokenUsage());
+    }
+
+    @Test
+    void tokenCountsThatAreNotCountsAreIssuesAndLeaveTheirResponsesUsageOut()
+            throws IOException
+    {
+        ParsedFile parsed = parse("""
+                {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"id":"s1"}}
+                {"timestamp":"2026-01-02T10:01:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":100,"output_tokens":10,"total_tokens":110},"last_token_usage":{"input_tokens":100,"output_tokens":1e400,"total_tokens":110}}}}
+                {"timestamp":"2026-01-02T10:02:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":200,"output_tokens":20,"total_tokens":"220"},"last_token_usage":{"input_tokens":100,"output_tokens":10,"total_tokens":110}}}}
+                {"timestamp":"2026-01-02T10:03:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":99999999999999999999999,"output_tokens":30,"total_tokens":330}}}}
+                {"timestamp":"2026-01-02T10:04:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":400,"output_tokens":40,"total_tokens":440},"last_token_usage":{"input_tokens":100,"cached_input_tokens":9223372036854775807,"output_tokens":10,"total_tokens":110}}}}
+                {"timestamp":"2026-01-02T10:05:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":500,"output_tokens":50,"total_tokens":550},"last_token_usage":{"input_tokens":100,"output_tokens":10,"total_tokens":110}}}}
+                """);
+        assertEquals(List.of(2L, 3L, 4L, 5L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
+        assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.INVALID_COUNT)), parsed.issues().toString());
+        assertTrue(parsed.issues().get(1).message().contains("total_tokens"), parsed.issues().get(1).message());
+        assertEquals(List.of(new TokenUsage("s1:550", "", null, null, Instant.parse("2026-01-02T10:05:00Z"), 100, 0, 0, 10, 0)),
+                parsed.traces().getFirst().tokenUsage());
     }
 
     @Test
