@@ -49,8 +49,11 @@ final class PurgeCommand
             SourceFileStore.Purge purge = warehouse.dsl().transactionResult(configuration ->
                     new SourceFileStore(org.jooq.impl.DSL.using(configuration)).purgeMissing(before, dryRun, path -> Files.exists(Path.of(path))));
             PrintWriter out = spec.commandLine().getOut();
-            purge.paths().forEach(path -> out.println((dryRun ? "would purge " : "purged ") + path));
-            out.printf("%s %,d missing files and %,d traces%n", dryRun ? "would purge" : "purged", purge.paths().size(), purge.traces());
+            String verb = dryRun ? "would purge" : "purged";
+            purge.paths().forEach(path -> out.println(verb + " file " + path));
+            purge.traceIds().forEach(traceId -> out.println(verb + " trace " + traceId));
+            out.printf("%s %,d missing files, %,d traces, %,d scores (of %,d judge runs) and %,d export items%n",
+                    verb, purge.paths().size(), purge.traceIds().size(), purge.scores(), purge.judgeRuns(), purge.exportItems());
             out.flush();
         }
         return ExitCodes.SUCCESS;

@@ -99,7 +99,18 @@ public final class Loader
         for (SourceRoot root : roots) {
             Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
             List<UnreadablePath> unreadableBelowRoot = new ArrayList<>();
-            for (Path file : root.format().discover(root.root(), unreadableBelowRoot::add)) {
+            List<Path> discovered = Files.exists(root.root()) ? root.format().discover(root.root(), unreadableBelowRoot::add) : List.of();
+            if (discovered.isEmpty()) {
+                long loadedBelow = known.values().stream().filter(state -> !state.missing() && Path.of(state.path()).startsWith(root.root())).count();
+                if (loadedBelow > 0) {
+                    // a root that lost every file at once is an unmounted disk or a renamed folder, not deleted sessions
+                    unreadable.add(new UnreadablePath(root.root(), "%s, but %,d files were loaded from it before: is a disk unmounted or a folder renamed? "
+                            .formatted(Files.exists(root.root()) ? "it holds no session files" : "it does not exist", loadedBelow)
+                            + "Nothing below it is marked missing"));
+                    continue;
+                }
+            }
+            for (Path file : discovered) {
                 Path path = file.toAbsolutePath().normalize();
                 if (!options.shard().contains(path) || !planned.add(path)) {
                     continue;

@@ -2,6 +2,7 @@ package dev.tracewh.warehouse;
 
 import dev.tracewh.warehouse.schema.tables.records.SourceFilesRecord;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import static dev.tracewh.warehouse.schema.Tables.EXPORT_ITEMS;
+import static dev.tracewh.warehouse.schema.Tables.JUDGE_RUNS;
+import static dev.tracewh.warehouse.schema.Tables.SCORES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static java.util.Objects.requireNonNull;
@@ -95,25 +99,40 @@ public final class SourceFileStore
         return record;
     }
 
-    /** Notes that known files are still there unchanged, in a few statements for thousands of files. */
+    /**
+     * Notes that known files are still there unchanged, in a few statements for thousands of files. A file marked
+     * missing that came back as it was is loaded again.
+     */
     public void touch(List<String> paths)
     {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
+        for (List<String> chunk : chunks(paths)) {
             dsl.update(SOURCE_FILES)
                     .set(SOURCE_FILES.LAST_SEEN_AT, now)
-                    .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE))))
+                    .set(SOURCE_FILES.STATUS, "loaded")
+                    .setNull(SOURCE_FILES.MISSING_SINCE)
+                    .where(SOURCE_FILES.PATH.in(chunk))
                     .execute();
         }
     }
 
-    /** Missing files purged (or to purge) and how many traces they held. */
-    public record Purge(List<String> paths, int traces) {}
+    /**
+     * Missing files purged (or to purge), the traces they held, and what goes with those traces: their scores, the
+     * export items that name them, and how many judge runs lose rows (their {@code row_count} is kept true).
+     */
+    public record Purge(List<String> paths, List<String> traceIds, int scores, int exportItems, int judgeRuns)
+    {
+        public Purge
+        {
+            paths = List.copyOf(paths);
+            traceIds = List.copyOf(traceIds);
+        }
+    }
 
     /**
-     * Deletes the traces of files missing since before {@code before}, and their state; counts only when
-     * {@code dryRun}. A file marked missing that {@code stillExists} says is there again is left alone: a purge
-     * never deletes a session whose file exists.
+     * Deletes the traces of files missing since before {@code before}, what goes with them, and the files' state;
+     * counts only when {@code dryRun}. A file marked missing that {@code stillExists} says is there again is left
+     * alone: a purge never deletes a session whose file exists.
      */
     public Purge purgeMissing(Instant before, boolean dryRun, Predicate<String> stillExists)
     {
@@ -126,18 +145,44 @@ public final class SourceFileStore
                 .stream()
                 .filter(stillExists.negate())
                 .toList();
-        int traces = 0;
-        for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
-            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE));
-            if (dryRun) {
-                traces += dsl.fetchCount(SESSIONS, SESSIONS.SOURCE_PATH.in(chunk));
+        List<String> traceIds = new ArrayList<>();
+        for (List<String> chunk : chunks(paths)) {
+            traceIds.addAll(dsl.select(SESSIONS.TRACE_ID).from(SESSIONS).where(SESSIONS.SOURCE_PATH.in(chunk)).orderBy(SESSIONS.TRACE_ID).fetch(SESSIONS.TRACE_ID));
+        }
+        int scores = 0;
+        int exportItems = 0;
+        Set<Long> judgeRuns = new HashSet<>();
+        for (List<String> chunk : chunks(traceIds)) {
+            scores += dsl.fetchCount(SCORES, SCORES.TRACE_ID.in(chunk));
+            exportItems += dsl.fetchCount(EXPORT_ITEMS, EXPORT_ITEMS.TRACE_ID.in(chunk));
+            judgeRuns.addAll(dsl.selectDistinct(SCORES.JUDGE_RUN_ID).from(SCORES).where(SCORES.TRACE_ID.in(chunk)).fetch(SCORES.JUDGE_RUN_ID));
+        }
+        if (!dryRun) {
+            for (List<String> chunk : chunks(traceIds)) {
+                dsl.deleteFrom(EXPORT_ITEMS).where(EXPORT_ITEMS.TRACE_ID.in(chunk)).execute();
+                // scores, messages, tool calls and usage rows go by their foreign keys
+                dsl.deleteFrom(SESSIONS).where(SESSIONS.TRACE_ID.in(chunk)).execute();
             }
-            else {
-                traces += dsl.deleteFrom(SESSIONS).where(SESSIONS.SOURCE_PATH.in(chunk)).execute();
+            for (List<Long> chunk : chunks(List.copyOf(judgeRuns))) {
+                dsl.update(JUDGE_RUNS)
+                        .set(JUDGE_RUNS.ROW_COUNT, DSL.selectCount().from(SCORES).where(SCORES.JUDGE_RUN_ID.eq(JUDGE_RUNS.JUDGE_RUN_ID)))
+                        .where(JUDGE_RUNS.JUDGE_RUN_ID.in(chunk))
+                        .execute();
+            }
+            for (List<String> chunk : chunks(paths)) {
                 dsl.deleteFrom(SOURCE_FILES).where(SOURCE_FILES.PATH.in(chunk)).execute();
             }
         }
-        return new Purge(paths, traces);
+        return new Purge(paths, traceIds, scores, exportItems, judgeRuns.size());
+    }
+
+    private static <T> List<List<T>> chunks(List<T> values)
+    {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += BATCH_SIZE) {
+            chunks.add(values.subList(from, Math.min(values.size(), from + BATCH_SIZE)));
+        }
+        return chunks;
     }
 
     /** Marks a file that disappeared from disk; its rows stay. */

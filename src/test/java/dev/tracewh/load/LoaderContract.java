@@ -538,7 +538,7 @@ abstract class LoaderContract
         SourceFileStore store = new SourceFileStore(dsl);
         assertEquals(0, store.purgeMissing(Instant.now().minusSeconds(3600), false, LoaderContract::exists).paths().size());
         SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true, LoaderContract::exists);
-        assertEquals(List.of(1, 1), List.of(dryRun.paths().size(), dryRun.traces()));
+        assertEquals(List.of(1, 1), List.of(dryRun.paths().size(), dryRun.traceIds().size()));
         assertEquals(1, dsl.fetchCount(SESSIONS));
         store.purgeMissing(Instant.now().plusSeconds(3600), false, LoaderContract::exists);
         assertEquals(0, dsl.fetchCount(SESSIONS));
