@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         description = {"Verifies the warehouse's own invariants and names what is wrong, with a count and examples of each:",
                 "every session's message_count and tool_call_count equal its rows in messages and tool_calls, every session's "
                         + "source_path has its source_files row, every loaded source file with traces has that many sessions, "
-                        + "and every token_usage row belongs to a stored session. Changes nothing; says how to repair."},
+                        + "and every token_usage row belongs to a stored session. Changes no rows; says how to repair."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every invariant holds (one line: ok)",
