@@ -103,6 +103,7 @@ public final class WarehouseCheck
         this.dsl = requireNonNull(dsl, "dsl is null");
     }
 
+    /** Checks every invariant; changes nothing. */
     public Findings run()
     {
         List<Violation> violations = new ArrayList<>();
