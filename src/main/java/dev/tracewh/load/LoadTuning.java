@@ -1,6 +1,9 @@
 package dev.tracewh.load;
 
 import dev.tracewh.warehouse.DatabaseUrl;
+import dev.tracewh.warehouse.TraceWriter;
+
+import java.time.Duration;
 
 /**
  * How a load moves files from its parsers to the warehouse, per database; the numbers come from the 1 GB benchmark
@@ -15,8 +18,9 @@ import dev.tracewh.warehouse.DatabaseUrl;
  *         while the other waits on its writer thread. An embedded H2 does its writing on the calling thread, and a
  *         second writer would wait on the first.
  * @param minimumFreeDiskBytes what an H2 load leaves free on the warehouse's disk ({@link DiskSpace})
+ * @param usageLockTimeout how long a PostgreSQL writer waits for the token usage lock before the load stops
  */
-record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writers, long minimumFreeDiskBytes)
+record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writers, long minimumFreeDiskBytes, Duration usageLockTimeout)
 {
     private static final long MINIMUM_FREE_DISK_BYTES = 64L << 20;
 
@@ -31,13 +35,23 @@ record LoadTuning(long readAheadBytes, int batchFiles, long batchBytes, int writ
     static LoadTuning of(DatabaseUrl.Vendor vendor)
     {
         return switch (vendor) {
-            case POSTGRESQL -> new LoadTuning(32L << 20, 64, 4L << 20, 2, MINIMUM_FREE_DISK_BYTES);
-            case H2 -> new LoadTuning(16L << 20, 8, 1L << 20, 1, MINIMUM_FREE_DISK_BYTES);
+            case POSTGRESQL -> new LoadTuning(32L << 20, 64, 4L << 20, 2, MINIMUM_FREE_DISK_BYTES, TraceWriter.USAGE_LOCK_TIMEOUT);
+            case H2 -> new LoadTuning(16L << 20, 8, 1L << 20, 1, MINIMUM_FREE_DISK_BYTES, TraceWriter.USAGE_LOCK_TIMEOUT);
         };
+    }
+
+    LoadTuning withBatchFiles(int files)
+    {
+        return new LoadTuning(readAheadBytes, files, batchBytes, writers, minimumFreeDiskBytes, usageLockTimeout);
     }
 
     LoadTuning withMinimumFreeDiskBytes(long bytes)
     {
-        return new LoadTuning(readAheadBytes, batchFiles, batchBytes, writers, bytes);
+        return new LoadTuning(readAheadBytes, batchFiles, batchBytes, writers, bytes, usageLockTimeout);
+    }
+
+    LoadTuning withUsageLockTimeout(Duration timeout)
+    {
+        return new LoadTuning(readAheadBytes, batchFiles, batchBytes, writers, minimumFreeDiskBytes, timeout);
     }
 }

@@ -9,6 +9,7 @@ import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.Trace;
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.LoadLock;
+import dev.tracewh.warehouse.LockTimeoutException;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.TraceRows;
@@ -99,18 +100,16 @@ public final class Loader
         for (SourceRoot root : roots) {
             Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
             List<UnreadablePath> unreadableBelowRoot = new ArrayList<>();
-            List<Path> discovered = Files.exists(root.root()) ? root.format().discover(root.root(), unreadableBelowRoot::add) : List.of();
-            if (discovered.isEmpty()) {
+            if (!Files.exists(root.root())) {
                 long loadedBelow = known.values().stream().filter(state -> !state.missing() && Path.of(state.path()).startsWith(root.root())).count();
                 if (loadedBelow > 0) {
-                    // a root that lost every file at once is an unmounted disk or a renamed folder, not deleted sessions
-                    unreadable.add(new UnreadablePath(root.root(), "%s, but %,d files were loaded from it before: is a disk unmounted or a folder renamed? "
-                            .formatted(Files.exists(root.root()) ? "it holds no session files" : "it does not exist", loadedBelow)
-                            + "Nothing below it is marked missing"));
-                    continue;
+                    // a root that is gone whole is an unmounted disk or a renamed folder, not thousands of deleted sessions
+                    unreadable.add(new UnreadablePath(root.root(), "it does not exist, but %,d files were loaded from it before: is a disk unmounted or a folder renamed? "
+                            .formatted(loadedBelow) + "Nothing below it is marked missing"));
                 }
+                continue;
             }
-            for (Path file : discovered) {
+            for (Path file : root.format().discover(root.root(), unreadableBelowRoot::add)) {
                 Path path = file.toAbsolutePath().normalize();
                 if (!options.shard().contains(path) || !planned.add(path)) {
                     continue;
@@ -521,11 +520,11 @@ public final class Loader
      * it fails, each file is written again on its own, so one file that cannot be written costs only itself. When
      * the connection itself is gone, nothing is retried on it: {@link WriterConnectionLostException}.
      */
-    private static Written writeBatch(Warehouse writer, long runId, boolean fullRefresh, List<Parsed> batch)
+    private Written writeBatch(Warehouse writer, long runId, boolean fullRefresh, List<Parsed> batch)
     {
         Written written = Written.NOTHING;
         List<Parsed> readable = new ArrayList<>();
-        Map<String, String> owners = new TraceWriter(writer.dsl(), runId, fullRefresh)
+        Map<String, String> owners = new TraceWriter(writer.dsl(), runId, fullRefresh, tuning.usageLockTimeout())
                 .sourcePaths(batch.stream().flatMap(parsed -> parsed.rows().stream()).map(TraceRows::traceId).toList());
         for (Parsed parsed : batch) {
             Exception failure = parsed.failure() != null ? parsed.failure() : heldElsewhere(parsed, owners);
@@ -542,6 +541,9 @@ public final class Loader
         try {
             WriteCounts rows = writer.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, fullRefresh, readable));
             return written.plus(Written.loaded(rows, readable));
+        }
+        catch (LockTimeoutException e) {
+            throw e;
         }
         catch (RuntimeException e) {
             if (!writer.isConnected()) {
@@ -576,9 +578,9 @@ public final class Loader
         return null;
     }
 
-    private static WriteCounts writeInTransaction(DSLContext transaction, long runId, boolean fullRefresh, List<Parsed> batch)
+    private WriteCounts writeInTransaction(DSLContext transaction, long runId, boolean fullRefresh, List<Parsed> batch)
     {
-        TraceWriter writer = new TraceWriter(transaction, runId, fullRefresh);
+        TraceWriter writer = new TraceWriter(transaction, runId, fullRefresh, tuning.usageLockTimeout());
         WriteCounts written = writer.write(batch.stream().flatMap(parsed -> parsed.rows().stream()).toList());
         LoadRunStore runs = new LoadRunStore(transaction);
         List<SourceFileStore.Loaded> loaded = new ArrayList<>(batch.size());

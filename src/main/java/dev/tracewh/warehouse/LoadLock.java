@@ -98,7 +98,8 @@ public final class LoadLock
     private static boolean tryLock(DSLContext dsl, DatabaseUrl.Vendor vendor, String scope)
     {
         if (vendor == DatabaseUrl.Vendor.POSTGRESQL) {
-            return dsl.select(DSL.function("pg_try_advisory_lock", Boolean.class, DSL.val(advisoryKey(scope)))).fetchOne(0, Boolean.class);
+            String schema = dsl.fetchSingle("select current_schema()").get(0, String.class);
+            return dsl.select(DSL.function("pg_try_advisory_lock", Boolean.class, DSL.val(advisoryKey(schema, scope)))).fetchOne(0, Boolean.class);
         }
         return dsl.selectFrom(LOAD_LOCKS).where(LOAD_LOCKS.SCOPE.eq(scope)).forUpdate().skipLocked().fetchOptional().isPresent();
     }
@@ -117,11 +118,14 @@ public final class LoadLock
         }
     }
 
-    /** A stable 64-bit key per scope, so every tracewh process agrees on it. */
-    private static long advisoryKey(String scope)
+    /**
+     * A stable 64-bit key per warehouse and scope, so every tracewh process agrees on it. Advisory locks belong to the
+     * whole database: the schema in the key keeps warehouses in two schemas of one database from locking each other out.
+     */
+    private static long advisoryKey(String schema, String scope)
     {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("tracewh:" + scope).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("tracewh:" + schema + ":" + scope).getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(digest).getLong();
         }
         catch (NoSuchAlgorithmException e) {

@@ -12,9 +12,11 @@ import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.TableRecord;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,16 +51,35 @@ public final class TraceWriter
     /** The two-key advisory lock of token usage ownership ("tw", "us"); the load lock uses the one-key space. */
     private static final int USAGE_LOCK_CLASS = 0x7477;
     private static final int USAGE_LOCK_OBJECT = 0x7573;
+    /**
+     * How long a writer waits for the usage lock. Another writer holds it for one transaction of a few seconds; a
+     * wait this long means a stuck session holds it, and the load says so instead of waiting forever.
+     */
+    public static final Duration USAGE_LOCK_TIMEOUT = Duration.ofMinutes(10);
+    /** PostgreSQL's SQLSTATE lock_not_available: the lock timeout ran out. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final DSLContext dsl;
     private final long runId;
     private final boolean verifiesUnchanged;
+    private final Duration usageLockTimeout;
 
     public TraceWriter(DSLContext dsl, long runId, boolean verifiesUnchanged)
+    {
+        this(dsl, runId, verifiesUnchanged, USAGE_LOCK_TIMEOUT);
+    }
+
+    /** A writer that waits at most {@code usageLockTimeout} for the usage lock (tests shorten it). */
+    public TraceWriter(DSLContext dsl, long runId, boolean verifiesUnchanged, Duration usageLockTimeout)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
         this.runId = runId;
         this.verifiesUnchanged = verifiesUnchanged;
+        this.usageLockTimeout = requireNonNull(usageLockTimeout, "usageLockTimeout is null");
+        if (usageLockTimeout.toMillis() <= 0) {
+            // PostgreSQL reads a lock timeout of 0 as no timeout at all
+            throw new IllegalArgumentException("usageLockTimeout must be at least a millisecond: " + usageLockTimeout);
+        }
     }
 
     /** Merges traces prepared by {@link TraceRows#of}; a trace id must not repeat in {@code traces}. */
@@ -255,13 +276,36 @@ public final class TraceWriter
     /**
      * Makes concurrent writers decide usage owners one transaction at a time. PostgreSQL: a transaction-scoped
      * advisory lock, so it is held until the commit that makes this transaction's owners visible, and a wait
-     * that would close a cycle with row locks is a deadlock the server detects. H2 loads have one writer.
+     * that would close a cycle with row locks is a deadlock the server detects. A session that holds the lock
+     * and never ends (a stuck load, a hand-taken lock) is no deadlock: the wait is bounded by a lock timeout,
+     * set for this statement only, and fails naming the lock. H2 loads have one writer.
      */
     private void lockTokenUsage()
     {
-        if (dsl.dialect().family() == SQLDialect.POSTGRES) {
+        if (dsl.dialect().family() != SQLDialect.POSTGRES) {
+            return;
+        }
+        dsl.execute("set local lock_timeout = " + usageLockTimeout.toMillis());
+        try {
             dsl.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(USAGE_LOCK_CLASS), DSL.val(USAGE_LOCK_OBJECT))).fetch();
         }
+        catch (DataAccessException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
+                throw new LockTimeoutException(("waited %s for the token usage lock (PostgreSQL advisory lock %d, %d): another tracewh writer or a "
+                        + "stuck session holds it; find the holder with select pid from pg_locks where locktype = 'advisory' and "
+                        + "classid = %d and objid = %d and granted (pg_stat_activity says what that session runs)").formatted(
+                        describe(usageLockTimeout), USAGE_LOCK_CLASS, USAGE_LOCK_OBJECT, USAGE_LOCK_CLASS, USAGE_LOCK_OBJECT), e);
+            }
+            throw e;
+        }
+        // back to the connection's own setting: the rest of the transaction waits for row locks as before
+        dsl.execute("set local lock_timeout to default");
+    }
+
+    private static String describe(Duration duration)
+    {
+        long millis = duration.toMillis();
+        return millis % 60_000 == 0 ? millis / 60_000 + " min" : millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private record Diff(int inserted, int updated, int deleted) {}

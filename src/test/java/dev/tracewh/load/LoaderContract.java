@@ -570,7 +570,7 @@ abstract class LoaderContract
     private LoadTuning oneFilePerBatch()
     {
         LoadTuning tuning = LoadTuning.of(warehouse.url().vendor());
-        return new LoadTuning(tuning.readAheadBytes(), 1, tuning.batchBytes(), tuning.writers(), tuning.minimumFreeDiskBytes());
+        return tuning.withBatchFiles(1);
     }
 
     private List<SourceRoot> roots()

@@ -5,6 +5,7 @@ import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.warehouse.WarehouseException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the server can do to a PostgreSQL load: terminate its writers, time out its statistics refresh. */
@@ -81,7 +85,7 @@ class PostgresWriterFailureTest
             }
         };
         LoadTuning tuning = LoadTuning.of(DatabaseUrl.Vendor.POSTGRESQL);
-        LoadTuning oneFilePerBatch = new LoadTuning(tuning.readAheadBytes(), 1, tuning.batchBytes(), tuning.writers(), tuning.minimumFreeDiskBytes());
+        LoadTuning oneFilePerBatch = tuning.withBatchFiles(1);
 
         LoadReport report = new Loader(warehouse, "test", oneFilePerBatch, watchedConnections)
                 .load(List.of(new SourceRoot(new ClaudeCodeFormat(), projects)), LoadOptions.INCREMENTAL, "test", terminateAfterTheFirstFile);
@@ -110,6 +114,26 @@ class PostgresWriterFailureTest
             assertEquals(1, report.warnings().size());
             assertTrue(report.warnings().getFirst().contains("statistics"), report.warnings().toString());
             blocker.rollback();
+        }
+    }
+
+    @Test
+    void aLoadWhoseUsageLockStaysHeldStopsWithTheReasonInsteadOfRetryingEveryFile()
+            throws SQLException
+    {
+        LoadTuning shortWait = LoadTuning.of(DatabaseUrl.Vendor.POSTGRESQL).withUsageLockTimeout(Duration.ofMillis(500));
+        try (Connection holder = DriverManager.getConnection(warehouse.url().jdbcUrl());
+                Statement statement = holder.createStatement()) {
+            // the two keys of TraceWriter's token usage lock, held as a stuck session would
+            statement.execute("select pg_advisory_lock(29815, 30067)");
+            long started = System.nanoTime();
+            WarehouseException stopped = assertThrows(WarehouseException.class, () -> new Loader(warehouse, "test", shortWait, Warehouse::open)
+                    .load(List.of(new SourceRoot(new ClaudeCodeFormat(), projects)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE));
+            assertTrue(stopped.getMessage().contains("token usage lock"), stopped.getMessage());
+            // one wait per writer at most, not one per file
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(FILES / 2).toNanos(), "the load retried file by file");
+            assertEquals("failed", warehouse.dsl().select(LOAD_RUNS.STATUS).from(LOAD_RUNS).fetchSingle().value1());
+            assertEquals(0, warehouse.dsl().fetchCount(SESSIONS));
         }
     }
 
