@@ -48,7 +48,7 @@ final class CheckCommand
     {
         Findings findings;
         String url;
-        try (Warehouse warehouse = database.openMigrated()) {
+        try (Warehouse warehouse = database.openReadOnly()) {
             findings = new WarehouseCheck(warehouse.dsl()).run();
             url = warehouse.url().redacted();
         }

@@ -40,7 +40,7 @@ final class ErrorsCommand
     @Override
     public Integer call()
     {
-        try (Warehouse warehouse = database.openMigrated()) {
+        try (Warehouse warehouse = database.openReadOnly()) {
             Condition runs = all ? DSL.noCondition()
                     : runId != null ? LOAD_ERRORS.RUN_ID.eq(runId)
                     : LOAD_ERRORS.RUN_ID.eq(DSL.select(DSL.max(LOAD_RUNS.RUN_ID)).from(LOAD_RUNS));

@@ -60,7 +60,7 @@ final class ExportCommand
             if (where != null && !where.isBlank()) {
                 filter = filter.and(DSL.condition(where));
             }
-            try (Warehouse warehouse = database.openMigrated();
+            try (Warehouse warehouse = database.openReadOnly();
                     OutputStream output = open(out)) {
                 long count = new TraceExporter(warehouse.dsl(), new ObjectMapper()).export(filter, output);
                 output.flush();

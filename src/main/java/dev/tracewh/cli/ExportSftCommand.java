@@ -56,7 +56,7 @@ final class ExportSftCommand
     public Integer call()
             throws IOException
     {
-        try (Warehouse warehouse = database.openMigrated()) {
+        try (Warehouse warehouse = database.openReadOnly()) {
             OptionalLong judgeRunId = OptionalLong.empty();
             if (judge != null) {
                 judgeRunId = JudgeRuns.find(warehouse.dsl(), judge);

@@ -12,6 +12,7 @@ import dev.tracewh.load.PlannedFile;
 import dev.tracewh.load.Shard;
 import dev.tracewh.load.SourceRoot;
 import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.Warehouse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,17 +84,20 @@ final class LoadCommand
     public Integer call()
             throws IOException
     {
-        List<SourceRoot> roots = roots(Environment.system());
         if (maxLineBytes < 1) {
             throw new UsageException("--max-line-bytes must be positive, got " + maxLineBytes);
         }
         LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock, replaceChanged, maxLineBytes);
-        try (Warehouse warehouse = database.openMigrated(waitForLock)) {
-            Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
-            if (dryRun) {
-                printPlan(loader.plan(roots, options));
+        if (dryRun) {
+            // a dry run writes nothing, not even the schema
+            try (Warehouse warehouse = database.openReadOnly()) {
+                printPlan(new Loader(warehouse, TracewhCommand.toolVersion()).plan(roots(Environment.system(), new SourceFileStore(warehouse.dsl())), options));
                 return ExitCodes.SUCCESS;
             }
+        }
+        try (Warehouse warehouse = database.openMigrated(waitForLock)) {
+            List<SourceRoot> roots = roots(Environment.system(), new SourceFileStore(warehouse.dsl()));
+            Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
             LoadReport report;
             try (TerminalProgress progress = TerminalProgress.forStderr()) {
                 report = loader.load(roots, options, String.join(" ", spec.commandLine().getParseResult().originalArgs()), progress);
@@ -126,7 +130,11 @@ final class LoadCommand
         }
     }
 
-    private List<SourceRoot> roots(Environment environment)
+    /**
+     * The folders to load. A folder that does not exist is a usage error, unless files were loaded from it before:
+     * then it is an unmounted disk or a renamed folder, and the load records it instead of marking its files missing.
+     */
+    private List<SourceRoot> roots(Environment environment, SourceFileStore known)
     {
         List<TraceFormat> formats;
         if (format == null) {
@@ -139,7 +147,7 @@ final class LoadCommand
         List<SourceRoot> roots = new ArrayList<>();
         if (!paths.isEmpty()) {
             for (Path path : paths) {
-                if (!Files.exists(path)) {
+                if (!Files.exists(path) && !known.holdsFilesBelow(path.toAbsolutePath().normalize())) {
                     throw new UsageException("path does not exist: " + path);
                 }
                 formats.forEach(each -> roots.add(new SourceRoot(each, path)));
@@ -150,7 +158,7 @@ final class LoadCommand
         for (TraceFormat each : formats) {
             for (Path root : each.defaultRoots(environment)) {
                 looked.add(root);
-                if (Files.isDirectory(root)) {
+                if (Files.isDirectory(root) || known.holdsFilesBelow(root.toAbsolutePath().normalize())) {
                     roots.add(new SourceRoot(each, root));
                 }
             }

@@ -30,7 +30,7 @@ final class RunsCommand
     @Override
     public Integer call()
     {
-        try (Warehouse warehouse = database.openMigrated()) {
+        try (Warehouse warehouse = database.openReadOnly()) {
             output.print(warehouse.dsl()
                     .select(LOAD_RUNS.RUN_ID, LOAD_RUNS.STARTED_AT, LOAD_RUNS.STATUS, LOAD_RUNS.SECONDS,
                             LOAD_RUNS.FILES_SCANNED, LOAD_RUNS.FILES_LOADED, LOAD_RUNS.FILES_UNCHANGED, LOAD_RUNS.FILES_FAILED, LOAD_RUNS.FILES_MISSING,

@@ -29,7 +29,7 @@ final class SqlCommand
     @Override
     public Integer call()
     {
-        try (Warehouse warehouse = database.openMigrated()) {
+        try (Warehouse warehouse = database.openReadOnly()) {
             output.print(warehouse.dsl().fetch(query), spec.commandLine().getOut());
         }
         return ExitCodes.SUCCESS;

@@ -1,13 +1,12 @@
 package dev.tracewh.load;
 
-import dev.tracewh.warehouse.DatabaseUrl;
+import dev.tracewh.warehouse.Warehouse;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Stops a load before an embedded H2 file fills its disk. H2 does not survive a full disk: it closes the database
@@ -29,10 +28,10 @@ final class DiskSpace
         this.minimumFreeBytes = minimumFreeBytes;
     }
 
-    /** The check for the warehouse at {@code url}: a no-op for PostgreSQL and in-memory H2. */
-    static DiskSpace of(DatabaseUrl url, long minimumFreeBytes)
+    /** The check for {@code warehouse}: a no-op for PostgreSQL and in-memory H2. */
+    static DiskSpace of(Warehouse warehouse, long minimumFreeBytes)
     {
-        return new DiskSpace(h2Folder(url).orElse(null), minimumFreeBytes);
+        return new DiskSpace(warehouse.localFile().map(file -> file.toAbsolutePath().getParent()).orElse(null), minimumFreeBytes);
     }
 
     /** Throws when writing a batch of {@code batchSourceBytes} could leave the disk with less than the margin. */
@@ -60,29 +59,6 @@ final class DiskSpace
                             + "before H2 could fill it. Files written so far are complete; free some space and load again to load the rest.",
                     disk, folder, free >> 20, needed >> 20));
         }
-    }
-
-    /** The folder of an embedded H2 file: jdbc:h2:[file:]PATH[;settings], with ~ for the home folder. */
-    private static Optional<Path> h2Folder(DatabaseUrl url)
-    {
-        if (url.vendor() != DatabaseUrl.Vendor.H2) {
-            return Optional.empty();
-        }
-        String rest = url.jdbcUrl().substring("jdbc:h2:".length());
-        int settings = rest.indexOf(';');
-        String location = settings < 0 ? rest : rest.substring(0, settings);
-        if (location.startsWith("file:")) {
-            location = location.substring("file:".length());
-        }
-        else if (location.startsWith("mem:") || location.startsWith("tcp:") || location.startsWith("ssl:") || location.contains(":")
-                && !location.matches("^[A-Za-z]:[\\\\/].*")) {
-            return Optional.empty();
-        }
-        if (location.startsWith("~")) {
-            location = System.getProperty("user.home") + location.substring(1);
-        }
-        Path parent = Path.of(location).toAbsolutePath().getParent();
-        return Optional.ofNullable(parent);
     }
 
     /** The disk is (nearly) full: the load stops. */

@@ -78,7 +78,7 @@ public final class Loader
         this.toolVersion = requireNonNull(toolVersion, "toolVersion is null");
         this.tuning = requireNonNull(tuning, "tuning is null");
         this.connector = requireNonNull(connector, "connector is null");
-        this.diskSpace = DiskSpace.of(warehouse.url(), tuning.minimumFreeDiskBytes());
+        this.diskSpace = DiskSpace.of(warehouse, tuning.minimumFreeDiskBytes());
         if (tuning.writers() > 1 && warehouse.url().vendor() != DatabaseUrl.Vendor.POSTGRESQL) {
             // only PostgreSQL transactions lock token usage ownership against each other (TraceWriter)
             throw new IllegalArgumentException("only PostgreSQL loads write through several connections");

@@ -4,6 +4,7 @@ import dev.tracewh.warehouse.schema.tables.records.SourceFilesRecord;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -48,6 +49,12 @@ public final class SourceFileStore
                         record.getSizeBytes(), record.getModifiedAt().toInstant(), record.getContentHash(),
                         record.getConsumedBytes(), "missing".equals(record.getStatus()))));
         return states;
+    }
+
+    /** True when files below {@code folder} were loaded before (whether they are still there or not). */
+    public boolean holdsFilesBelow(Path folder)
+    {
+        return dsl.fetchExists(SOURCE_FILES, SOURCE_FILES.PATH.startsWith(folder.toString() + folder.getFileSystem().getSeparator()));
     }
 
     /** A file as loaded by this run, with how many traces and errors it held. */

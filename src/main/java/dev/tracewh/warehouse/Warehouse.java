@@ -1,25 +1,34 @@
 package dev.tracewh.warehouse;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.RepairOutput;
+import org.flywaydb.core.api.output.RepairResult;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * An open warehouse: one JDBC connection, its jOOQ context and its Flyway history. The schema belongs to the
- * migrations under {@code db/migration/common} plus the vendor folder; every command migrates first.
+ * migrations under {@code db/migration/common} plus the vendor folder; commands that write migrate first, commands
+ * that read need the schema migrated.
  */
 public final class Warehouse
         implements AutoCloseable
@@ -42,12 +51,18 @@ public final class Warehouse
         this.dsl = DSL.using(connection, dialect, settings);
     }
 
-    /** Connects; fails with a {@link WarehouseException} naming the (redacted) URL when the database is unreachable. */
+    /**
+     * Connects, without migrating; fails with a {@link WarehouseException} naming the (redacted) URL when the
+     * database is unreachable. An H2 file and the folders created for it are its owner's only (0600 and 0700).
+     */
     public static Warehouse open(DatabaseUrl url)
     {
         requireNonNull(url, "url is null");
+        Optional<H2File> file = H2File.of(url);
+        file.ifPresent(H2File::createFolders);
         try {
             Connection connection = DriverManager.getConnection(url.jdbcUrl());
+            file.ifPresent(H2File::restrictToOwner);
             return new Warehouse(url, connection);
         }
         catch (SQLException e) {
@@ -59,7 +74,164 @@ public final class Warehouse
         }
     }
 
-    /** Applies pending migrations and returns the schema version. */
+    /**
+     * Opens the warehouse and applies pending migrations, as commands that write do first. H2 runs DDL outside
+     * transactions, so a migration that fails or is killed half-way leaves a schema that neither it nor any other
+     * migration can continue from (and Flyway then refuses every later migrate). So an H2 file is copied aside
+     * first ({@code <name>.mv.db.pre-migration-<version>}, see {@link H2File}) and the copy written back when a
+     * migration fails, or at the next open when the process died before the copy was deleted. On PostgreSQL,
+     * Flyway runs each migration in a transaction of its own, so a failed one rolls back and leaves no trace.
+     *
+     * @param notices what the user should hear of besides the migration (a restored copy)
+     */
+    public static Warehouse openMigrated(DatabaseUrl url, Consumer<String> notices)
+    {
+        requireNonNull(notices, "notices is null");
+        Optional<H2File> file = H2File.of(url);
+        if (file.isEmpty()) {
+            Warehouse warehouse = open(url);
+            try {
+                warehouse.migrate();
+                return warehouse;
+            }
+            catch (RuntimeException e) {
+                try {
+                    // Flyway's own words for a failed migration in the history do not say what to run
+                    warehouse.failOnFailedMigration(warehouse.schemaStatus());
+                    throw e;
+                }
+                finally {
+                    warehouse.close();
+                }
+            }
+        }
+        return openMigrated(url, file.get(), notices);
+    }
+
+    private static Warehouse openMigrated(DatabaseUrl url, H2File file, Consumer<String> notices)
+    {
+        Warehouse warehouse = open(url);
+        Path copy;
+        String version;
+        try {
+            if (file.copy().isEmpty() && warehouse.schemaStatus().current()) {
+                return warehouse;
+            }
+            warehouse.shutdown();
+            restoreInterruptedMigration(file, notices);
+            warehouse = open(url);
+            SchemaStatus status = warehouse.schemaStatus();
+            if (status.current()) {
+                return warehouse;
+            }
+            warehouse.failOnFailedMigration(status);
+            version = status.version() == null ? "empty" : status.version().getVersion();
+            warehouse.shutdown();
+            copy = file.copyAside(version);
+            // another tracewh that opens the file first makes this open fail as in use: the copy stays, equal to
+            // the file, and whichever tracewh migrates next writes it back before copying it again
+            warehouse = open(url);
+        }
+        catch (RuntimeException e) {
+            warehouse.close();
+            throw e;
+        }
+        try {
+            warehouse.migrate();
+        }
+        catch (RuntimeException e) {
+            warehouse.shutdownAfterFailure();
+            try {
+                file.restore(copy);
+            }
+            catch (RuntimeException restoreFailure) {
+                e.addSuppressed(restoreFailure);
+                throw new WarehouseException(restoreFailure.getMessage() + "; the migration failed: " + e.getMessage(), e);
+            }
+            throw new WarehouseException("cannot migrate the warehouse at " + url.redacted() + " (it is back at schema version " + version
+                    + ", restored from the copy taken before migrating): " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+        try {
+            file.deleteCopy(copy);
+            return warehouse;
+        }
+        catch (RuntimeException e) {
+            warehouse.close();
+            throw e;
+        }
+    }
+
+    /** Writes back the copy a migration left when it did not finish, with the file closed. */
+    private static void restoreInterruptedMigration(H2File file, Consumer<String> notices)
+    {
+        file.copy().ifPresent(copy -> {
+            file.restore(copy);
+            notices.accept("a migration of " + file.database() + " did not finish: restored it from " + copy.getFileName()
+                    + ", the copy taken before (schema version " + file.copyVersion(copy) + "), to migrate it again");
+        });
+    }
+
+    /**
+     * Opens the warehouse for a command that needs its schema as this tracewh knows it and does not migrate (one that
+     * reads): fails with a {@link WarehouseException} asking for {@code tracewh migrate} when the schema is older,
+     * absent or half-migrated. A missing H2 file is not created.
+     */
+    public static Warehouse openWithoutMigrating(DatabaseUrl url)
+    {
+        Optional<H2File> file = H2File.of(url);
+        if (file.isPresent() && !file.get().exists()) {
+            throw new WarehouseException("there is no warehouse at " + file.get().database() + ": tracewh load or tracewh migrate creates it", null);
+        }
+        if (file.isPresent() && file.get().copy().isPresent()) {
+            throw new WarehouseException("a migration of the warehouse did not finish: run tracewh migrate, which restores "
+                    + file.get().copy().get() + " (the copy taken before it) and migrates again", null);
+        }
+        Warehouse warehouse = open(url);
+        try {
+            SchemaStatus status = warehouse.schemaStatus();
+            warehouse.failOnFailedMigration(status);
+            if (!status.current()) {
+                throw new WarehouseException(status.version() == null
+                        ? "the warehouse has no schema yet, this tracewh needs version " + status.required() + ": run tracewh migrate"
+                        : status.version().equals(status.required())
+                        ? "the warehouse's views are older than this tracewh's (schema version " + status.version() + "): run tracewh migrate"
+                        : "the warehouse schema is at version " + status.version() + ", this tracewh needs " + status.required() + ": run tracewh migrate", null);
+            }
+            return warehouse;
+        }
+        catch (RuntimeException e) {
+            warehouse.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The way out of a failed migration ({@code tracewh migrate --repair}): writes back the copy an H2 file's
+     * unfinished migration left, then has Flyway remove failed migrations from the history (what they did stays:
+     * a failed migration's half-done changes may need undoing by hand before it can run again) and realign the
+     * checksums of applied ones.
+     */
+    public static void repair(DatabaseUrl url, Consumer<String> notices)
+    {
+        requireNonNull(notices, "notices is null");
+        Optional<H2File> file = H2File.of(url);
+        file.ifPresent(h2File -> restoreInterruptedMigration(h2File, notices));
+        try (Warehouse warehouse = open(url)) {
+            RepairResult repair = warehouse.flyway().load().repair();
+            for (RepairOutput removed : repair.migrationsRemoved) {
+                notices.accept("removed the failed migration to version " + removed.version + " (" + removed.description + ") from the schema history");
+            }
+            for (RepairOutput aligned : repair.migrationsAligned) {
+                notices.accept("realigned the checksum of migration " + (aligned.version == null || aligned.version.isEmpty() ? aligned.description : aligned.version)
+                        + " in the schema history");
+            }
+        }
+        catch (FlywayException e) {
+            throw new WarehouseException("cannot repair the schema history of the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies pending migrations on this connection and returns the schema version; no copy is taken aside. */
     public String migrate()
     {
         try {
@@ -68,6 +240,83 @@ public final class Warehouse
         }
         catch (RuntimeException e) {
             throw new WarehouseException("cannot migrate the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where the schema stands against this tracewh's migrations; versions are null before the first. A schema a
+     * newer tracewh migrated counts as current: its views are not this tracewh's to replace.
+     */
+    private record SchemaStatus(MigrationVersion version, MigrationVersion required, boolean pending, Optional<MigrationInfo> failed)
+    {
+        boolean current()
+        {
+            return failed.isEmpty() && (!pending || version != null && version.isNewerThan(required));
+        }
+    }
+
+    private SchemaStatus schemaStatus()
+    {
+        MigrationInfo[] migrations;
+        try {
+            migrations = flyway().load().info().all();
+        }
+        catch (FlywayException e) {
+            throw new WarehouseException("cannot read the schema history of the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+        MigrationVersion version = null;
+        MigrationVersion required = null;
+        boolean pending = false;
+        Optional<MigrationInfo> failed = Optional.empty();
+        for (MigrationInfo migration : migrations) {
+            MigrationState state = migration.getState();
+            if (state.isFailed() && failed.isEmpty()) {
+                failed = Optional.of(migration);
+            }
+            pending |= state == MigrationState.PENDING || state == MigrationState.OUTDATED || state == MigrationState.IGNORED;
+            if (migration.getVersion() == null) {
+                continue;
+            }
+            if (state.isApplied() && !state.isFailed() && (version == null || migration.getVersion().isNewerThan(version))) {
+                version = migration.getVersion();
+            }
+            if (state.isResolved() && (required == null || migration.getVersion().isNewerThan(required))) {
+                required = migration.getVersion();
+            }
+        }
+        return new SchemaStatus(version, required, pending, failed);
+    }
+
+    private void failOnFailedMigration(SchemaStatus status)
+    {
+        status.failed().ifPresent(failed -> {
+            throw new WarehouseException("the warehouse has a failed migration " + (failed.getVersion() == null ? "" : "to version " + failed.getVersion() + " ")
+                    + "(" + failed.getDescription() + ") in its schema history: run tracewh migrate --repair", null);
+        });
+    }
+
+    /** Closes the H2 database itself, not only this connection, so that its file can be copied or restored. */
+    private void shutdown()
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("shutdown");
+        }
+        catch (SQLException e) {
+            throw new WarehouseException("cannot close the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+        finally {
+            close();
+        }
+    }
+
+    /** {@link #shutdown} after a failed migration, which may have closed the database already. */
+    private void shutdownAfterFailure()
+    {
+        try {
+            shutdown();
+        }
+        catch (WarehouseException e) {
+            // restoring the copy fails, saying so, if the file is still open
         }
     }
 
@@ -172,6 +421,12 @@ public final class Warehouse
     public DSLContext dsl()
     {
         return dsl;
+    }
+
+    /** The embedded H2 file on this machine; empty for PostgreSQL and in-memory H2. */
+    public Optional<Path> localFile()
+    {
+        return H2File.of(url).map(H2File::database);
     }
 
     /** False once the connection is gone: its server backend terminated, or H2 closed the database after an I/O failure. */

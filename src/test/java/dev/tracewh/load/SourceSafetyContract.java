@@ -26,15 +26,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import static dev.tracewh.warehouse.schema.Tables.EXPORTS;
+import static dev.tracewh.warehouse.schema.Tables.EXPORT_ITEMS;
+import static dev.tracewh.warehouse.schema.Tables.JUDGE_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
 import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SCORES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
@@ -214,6 +220,61 @@ abstract class SourceSafetyContract
         SourceFileStore.Purge purge = new SourceFileStore(dsl).purgeMissing(Instant.now().plusSeconds(3600), false, path -> Files.exists(Path.of(path)));
         assertEquals(List.of(), purge.paths());
         assertEquals(1, dsl.fetchCount(SESSIONS));
+    }
+
+    @Test
+    void aFileThatComesBackAsItWasIsLoadedAgain()
+            throws IOException
+    {
+        Path file = writeSession(conversation());
+        load(LoadOptions.INCREMENTAL);
+        Path aside = Files.move(file, projects.resolve("aside.txt"));
+        assertEquals(1, load(LoadOptions.INCREMENTAL).files().missing());
+        Files.move(aside, file);
+
+        LoadReport back = load(LoadOptions.INCREMENTAL);
+        assertEquals(1, back.files().unchanged());
+        var state = dsl.selectFrom(SOURCE_FILES).fetchSingle();
+        assertEquals("loaded", state.getStatus());
+        assertEquals(null, state.getMissingSince());
+    }
+
+    @Test
+    void purgeCountsAndDeletesWhatGoesWithItsTracesAndKeepsJudgeRowCountsTrue()
+            throws IOException
+    {
+        writeSession(conversation());
+        Path kept = projects.resolve("kept.jsonl");
+        Files.writeString(kept, userLine("u1", "stays").replace(SESSION, "5e55a0e0-0000-4000-8000-00000000000c"));
+        load(LoadOptions.INCREMENTAL);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        long judgeRun = dsl.insertInto(JUDGE_RUNS)
+                .set(JUDGE_RUNS.NAME, "judge").set(JUDGE_RUNS.KIND, "sql").set(JUDGE_RUNS.SQL_SHA256, "0".repeat(64)).set(JUDGE_RUNS.PARAMETERS, "{}")
+                .set(JUDGE_RUNS.CREATED_AT, now).set(JUDGE_RUNS.UPDATED_AT, now).set(JUDGE_RUNS.ROW_COUNT, 2)
+                .returning(JUDGE_RUNS.JUDGE_RUN_ID).fetchOne().getJudgeRunId();
+        long export = dsl.insertInto(EXPORTS)
+                .set(EXPORTS.KIND, "sft").set(EXPORTS.CREATED_AT, now).set(EXPORTS.FILTER_SQL, "true").set(EXPORTS.OPTIONS, "{}")
+                .set(EXPORTS.OUTPUT, "out.jsonl").set(EXPORTS.TRACE_COUNT, 2).set(EXPORTS.MESSAGE_COUNT, 5L)
+                .returning(EXPORTS.EXPORT_ID).fetchOne().getExportId();
+        for (String traceId : List.of(SESSION, "5e55a0e0-0000-4000-8000-00000000000c")) {
+            dsl.insertInto(SCORES)
+                    .set(SCORES.JUDGE_RUN_ID, judgeRun).set(SCORES.TARGET_TYPE, "trace").set(SCORES.TRACE_ID, traceId).set(SCORES.TARGET_KEY, "")
+                    .set(SCORES.NAME, "quality").set(SCORES.VALUE, 1.0).set(SCORES.CREATED_AT, now).set(SCORES.UPDATED_AT, now)
+                    .execute();
+            dsl.insertInto(EXPORT_ITEMS).set(EXPORT_ITEMS.EXPORT_ID, export).set(EXPORT_ITEMS.TRACE_ID, traceId).execute();
+        }
+        Files.delete(projects.resolve(SESSION + ".jsonl"));
+        load(LoadOptions.INCREMENTAL);
+        SourceFileStore store = new SourceFileStore(dsl);
+
+        SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true, path -> Files.exists(Path.of(path)));
+        assertEquals(List.of(List.of(SESSION), 1, 1, 1), List.of(dryRun.traceIds(), dryRun.scores(), dryRun.exportItems(), dryRun.judgeRuns()));
+        assertEquals(2, dsl.fetchCount(SCORES));
+
+        SourceFileStore.Purge purge = store.purgeMissing(Instant.now().plusSeconds(3600), false, path -> Files.exists(Path.of(path)));
+        assertEquals(dryRun, purge);
+        assertEquals(List.of(1, 1, 1), List.of(dsl.fetchCount(SESSIONS), dsl.fetchCount(SCORES), dsl.fetchCount(EXPORT_ITEMS)));
+        assertEquals(1, dsl.select(JUDGE_RUNS.ROW_COUNT).from(JUDGE_RUNS).fetchSingle().value1());
     }
 
     @Test

@@ -1,0 +1,99 @@
+package dev.tracewh.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What `load` does with folders that are gone and with --dry-run, as a user runs it. */
+class LoadSafetyCliTest
+{
+    @TempDir
+    Path temp;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    @Test
+    void aDryRunWritesNothingNotEvenTheSchema()
+            throws IOException
+    {
+        Path sessions = copyExamples();
+        Path db = temp.resolve("fresh/warehouse");
+        Run dryRun = run("load", "--db", db.toString(), "--path", sessions.toString(), "--dry-run");
+        assertEquals(2, dryRun.exitCode(), dryRun.err());
+        assertFalse(Files.exists(temp.resolve("fresh")), "the dry run created the warehouse");
+
+        assertEquals(0, run("load", "--db", db.toString(), "--path", sessions.toString()).exitCode());
+        long runs = Long.parseLong(run("sql", "--db", db.toString(), "--csv", "select count(*) as n from load_runs").out().lines().skip(1).findFirst().orElseThrow());
+        Files.writeString(sessions.resolve("new-session.jsonl"), "{\"type\":\"user\",\"sessionId\":\"dry\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}\n");
+        Run planned = run("load", "--db", db.toString(), "--path", sessions.toString(), "--dry-run");
+        assertEquals(0, planned.exitCode(), planned.err());
+        assertTrue(planned.out().contains("new ") && planned.out().contains("new-session.jsonl"), planned.out());
+        assertEquals(String.valueOf(runs), run("sql", "--db", db.toString(), "--csv", "select count(*) as n from load_runs").out().lines().skip(1).findFirst().orElseThrow());
+    }
+
+    @Test
+    void aFolderThatIsGoneWholeIsReportedAndItsFilesAreNotMarkedMissing()
+            throws IOException
+    {
+        Path sessions = copyExamples();
+        String db = temp.resolve("warehouse").toString();
+        assertEquals(0, run("load", "--db", db, "--path", sessions.toString()).exitCode());
+        Path unmounted = temp.resolve("unmounted");
+        Files.move(sessions, unmounted);
+
+        Run load = run("load", "--db", db, "--path", sessions.toString());
+        assertEquals(1, load.exitCode(), load.err());
+        Run missing = run("sql", "--db", db, "--csv", "select count(*) as n from source_files where status = 'missing'");
+        assertEquals("n\n0\n", missing.out());
+        Run errors = run("sql", "--db", db, "--csv", "select source_path, message from load_errors where error_class = 'unreadable_path'");
+        assertTrue(errors.out().contains("does not exist") && errors.out().contains(sessions.toString()), errors.out());
+
+        // a path that never held sessions is still a usage error
+        assertEquals(3, run("load", "--db", db, "--path", temp.resolve("typo").toString()).exitCode());
+
+        Files.move(unmounted, sessions);
+        Run back = run("load", "--db", db, "--path", sessions.toString());
+        assertEquals(0, back.exitCode(), back.err());
+    }
+
+    private Path copyExamples()
+            throws IOException
+    {
+        Path target = temp.resolve("sessions");
+        Path examples = Path.of("examples/claude_code");
+        try (Stream<Path> files = Files.walk(examples)) {
+            for (Path file : files.toList()) {
+                Path copy = target.resolve(examples.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                }
+                else {
+                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
+    private static Run run(String... args)
+    {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = TracewhCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+}
