@@ -44,6 +44,9 @@ final class LoadCommand
     @Mixin
     DatabaseOptions database;
 
+    @Mixin
+    SourceHostOption sourceHost;
+
     @Option(names = "--format", paramLabel = "FORMAT", description = "Only this format: ${COMPLETION-CANDIDATES}.", completionCandidates = FormatIds.class)
     String format;
 
@@ -87,16 +90,17 @@ final class LoadCommand
         if (maxLineBytes < 1) {
             throw new UsageException("--max-line-bytes must be positive, got " + maxLineBytes);
         }
-        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock, replaceChanged, maxLineBytes);
+        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock, replaceChanged, maxLineBytes,
+                sourceHost.resolve());
         if (dryRun) {
             // a dry run writes nothing, not even the schema
             try (Warehouse warehouse = database.openReadOnly()) {
-                printPlan(new Loader(warehouse, TracewhCommand.toolVersion()).plan(roots(Environment.system(), new SourceFileStore(warehouse.dsl())), options));
+                printPlan(new Loader(warehouse, TracewhCommand.toolVersion()).plan(roots(Environment.system(), new SourceFileStore(warehouse.dsl(), options.sourceHost())), options));
                 return ExitCodes.SUCCESS;
             }
         }
         try (Warehouse warehouse = database.openMigrated(waitForLock)) {
-            List<SourceRoot> roots = roots(Environment.system(), new SourceFileStore(warehouse.dsl()));
+            List<SourceRoot> roots = roots(Environment.system(), new SourceFileStore(warehouse.dsl(), options.sourceHost()));
             Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
             LoadReport report;
             try (TerminalProgress progress = TerminalProgress.forStderr()) {

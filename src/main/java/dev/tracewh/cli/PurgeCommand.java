@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "purge", mixinStandardHelpOptions = true,
         description = {"Deletes the traces of source files that went missing from disk before DATE, with their rows.",
+                "Only files of this host (--source-host) that are still missing on its disk are purged, with their scores and export items.",
                 "Nothing is ever deleted otherwise: the warehouse keeps sessions that agents have cleaned up. Try --dry-run first."})
 final class PurgeCommand
         implements Callable<Integer>
@@ -28,6 +29,9 @@ final class PurgeCommand
 
     @Option(names = "--missing-before", paramLabel = "DATE", required = true, description = "Purge files missing since before this date (YYYY-MM-DD, UTC).")
     String missingBefore;
+
+    @Mixin
+    SourceHostOption sourceHost;
 
     @Option(names = "--dry-run", description = "Only list what would be deleted.")
     boolean dryRun;
@@ -47,7 +51,7 @@ final class PurgeCommand
         }
         try (Warehouse warehouse = database.openMigrated()) {
             SourceFileStore.Purge purge = warehouse.dsl().transactionResult(configuration ->
-                    new SourceFileStore(org.jooq.impl.DSL.using(configuration)).purgeMissing(before, dryRun, path -> Files.exists(Path.of(path))));
+                    new SourceFileStore(org.jooq.impl.DSL.using(configuration), sourceHost.resolve()).purgeMissing(before, dryRun, path -> Files.exists(Path.of(path))));
             PrintWriter out = spec.commandLine().getOut();
             String verb = dryRun ? "would purge" : "purged";
             purge.paths().forEach(path -> out.println(verb + " file " + path));

@@ -11,43 +11,71 @@ import static java.util.Objects.requireNonNull;
  * {@code modifiedSince} (nullable) leaves out files last modified before it; {@code shard} limits the load to one
  * shard of the files; {@code waitForLock} waits for a concurrent load of the same scope instead of giving up;
  * {@code replaceChanged} lets a file that shrank or whose start changed replace its stored rows (by default such a
- * file is refused and its rows kept); {@code maxLineBytes} bounds the line a parser holds.
+ * file is refused and its rows kept); {@code maxLineBytes} bounds the line a parser holds; {@code sourceHost} names
+ * the machine the files are read on: a file is its host and its path, and a load marks missing only its host's files.
  */
-public record LoadOptions(boolean fullRefresh, Instant modifiedSince, Shard shard, boolean waitForLock, boolean replaceChanged, long maxLineBytes)
+public record LoadOptions(boolean fullRefresh, Instant modifiedSince, Shard shard, boolean waitForLock, boolean replaceChanged, long maxLineBytes,
+                          String sourceHost)
 {
-    public static final LoadOptions INCREMENTAL = new LoadOptions(false, null, Shard.ALL, false, false, JsonlReader.DEFAULT_MAX_LINE_BYTES);
-    public static final LoadOptions FULL_REFRESH = new LoadOptions(true, null, Shard.ALL, false, false, JsonlReader.DEFAULT_MAX_LINE_BYTES);
+    public static final int MAX_SOURCE_HOST_LENGTH = 255;
+    public static final LoadOptions INCREMENTAL = new LoadOptions(false, null, Shard.ALL, false, false, JsonlReader.DEFAULT_MAX_LINE_BYTES, thisMachine());
+    public static final LoadOptions FULL_REFRESH = INCREMENTAL.withFullRefresh();
 
     public LoadOptions
     {
         requireNonNull(shard, "shard is null");
+        requireNonNull(sourceHost, "sourceHost is null");
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
         }
+        if (sourceHost.isBlank() || sourceHost.length() > MAX_SOURCE_HOST_LENGTH) {
+            throw new IllegalArgumentException("a source host is 1 to " + MAX_SOURCE_HOST_LENGTH + " characters, not blank: '" + sourceHost + "'");
+        }
+    }
+
+    /** This machine's host name, the default source host. */
+    public static String thisMachine()
+    {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        }
+        catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    public LoadOptions withFullRefresh()
+    {
+        return new LoadOptions(true, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes, sourceHost);
+    }
+
+    public LoadOptions withSourceHost(String sourceHost)
+    {
+        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes, sourceHost);
     }
 
     public LoadOptions withShard(Shard shard)
     {
-        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes);
+        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes, sourceHost);
     }
 
     public LoadOptions withWaitForLock()
     {
-        return new LoadOptions(fullRefresh, modifiedSince, shard, true, replaceChanged, maxLineBytes);
+        return new LoadOptions(fullRefresh, modifiedSince, shard, true, replaceChanged, maxLineBytes, sourceHost);
     }
 
     public LoadOptions withModifiedSince(Instant modifiedSince)
     {
-        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes);
+        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes, sourceHost);
     }
 
     public LoadOptions withReplaceChanged()
     {
-        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, true, maxLineBytes);
+        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, true, maxLineBytes, sourceHost);
     }
 
     public LoadOptions withMaxLineBytes(long maxLineBytes)
     {
-        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes);
+        return new LoadOptions(fullRefresh, modifiedSince, shard, waitForLock, replaceChanged, maxLineBytes, sourceHost);
     }
 }

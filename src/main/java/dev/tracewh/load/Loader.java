@@ -21,6 +21,7 @@ import org.jooq.impl.DSL;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,13 +88,15 @@ public final class Loader
     }
 
     /**
-     * What a load of {@code roots} would do, without writing anything. A path that cannot be read is left out of
+     * What a load of {@code roots} would do, without writing anything. Files are known by their real path, however
+     * they were reached (a linked root, a linked project folder); a state stored under a path through a link, as
+     * older versions did, is read once more and moved to the real path. A path that cannot be read is left out of
      * the plan and listed as unreadable; a known file below it is then not marked missing.
      */
     public LoadPlan plan(List<SourceRoot> roots, LoadOptions options)
             throws IOException
     {
-        SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl());
+        SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl(), options.sourceHost());
         List<PlannedFile> plan = new ArrayList<>();
         List<UnreadablePath> unreadable = new ArrayList<>();
         Set<Path> planned = new HashSet<>();
@@ -100,8 +104,9 @@ public final class Loader
         for (SourceRoot root : roots) {
             Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
             List<UnreadablePath> unreadableBelowRoot = new ArrayList<>();
+            FileSystem fileSystem = root.root().getFileSystem();
             if (!Files.exists(root.root())) {
-                long loadedBelow = known.values().stream().filter(state -> !state.missing() && Path.of(state.path()).startsWith(root.root())).count();
+                long loadedBelow = known.values().stream().filter(state -> !state.missing() && fileSystem.getPath(state.path()).startsWith(root.root())).count();
                 if (loadedBelow > 0) {
                     // a root that is gone whole is an unmounted disk or a renamed folder, not thousands of deleted sessions
                     unreadable.add(new UnreadablePath(root.root(), "it does not exist, but %,d files were loaded from it before: is a disk unmounted or a folder renamed? "
@@ -109,35 +114,46 @@ public final class Loader
                 }
                 continue;
             }
+            Path realRoot = root.root().toRealPath();
+            Map<Path, BasicFileAttributes> found = new LinkedHashMap<>();
             for (Path file : root.format().discover(root.root(), unreadableBelowRoot::add)) {
-                Path path = file.toAbsolutePath().normalize();
-                if (!options.shard().contains(path) || !planned.add(path)) {
-                    continue;
-                }
-                BasicFileAttributes attributes;
                 try {
-                    attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                    Path path = file.toRealPath();
+                    if (options.shard().contains(path) && !planned.contains(path) && !found.containsKey(path)) {
+                        found.put(path, Files.readAttributes(path, BasicFileAttributes.class));
+                    }
                 }
                 catch (IOException e) {
-                    unreadableBelowRoot.add(new UnreadablePath(path, e instanceof NoSuchFileException
+                    unreadableBelowRoot.add(new UnreadablePath(file, e instanceof NoSuchFileException
                             ? "deleted while the load looked at it" : e.getClass().getSimpleName() + ": " + e.getMessage()));
-                    continue;
                 }
-                long size = attributes.size();
+            }
+            Map<Path, SourceFileStore.State> throughLinks = statesThroughLinks(known, found.keySet(), fileSystem, root.root(), realRoot);
+            for (Map.Entry<Path, BasicFileAttributes> file : found.entrySet()) {
+                Path path = file.getKey();
+                long size = file.getValue().size();
                 // the warehouse keeps microseconds; compare at that precision
-                Instant modifiedAt = attributes.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
+                Instant modifiedAt = file.getValue().lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
                 if (options.modifiedSince() != null && modifiedAt.isBefore(options.modifiedSince())) {
                     continue;
                 }
+                planned.add(path);
                 SourceFileStore.State state = known.get(path.toString());
+                SourceFileStore.State throughLink = throughLinks.get(path);
+                if (throughLink != null) {
+                    // stored under a path through a link: read again, under its real path, in place of that state
+                    planned.add(fileSystem.getPath(throughLink.path()));
+                    plan.add(new PlannedFile(path, root.format(), root.format().id(), FileAction.CHANGED, size, modifiedAt, throughLink));
+                    continue;
+                }
                 plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, options.fullRefresh()), size, modifiedAt, state));
             }
             for (UnreadablePath each : unreadableBelowRoot) {
                 unreadable.add(new UnreadablePath(each.path().toAbsolutePath().normalize(), each.reason()));
             }
             for (SourceFileStore.State state : known.values()) {
-                Path path = Path.of(state.path());
-                if (path.startsWith(root.root()) && options.shard().contains(path) && !planned.contains(path)
+                Path path = fileSystem.getPath(state.path());
+                if ((path.startsWith(root.root()) || path.startsWith(realRoot)) && options.shard().contains(path) && !planned.contains(path)
                         && !state.missing() && !below(path, unreadable) && !Files.exists(path)) {
                     planned.add(path);
                     plan.add(new PlannedFile(path, null, state.sourceKind(), FileAction.MISSING, state.sizeBytes(), state.modifiedAt(), state));
@@ -145,6 +161,33 @@ public final class Loader
             }
         }
         return new LoadPlan(plan, unreadable);
+    }
+
+    /**
+     * The known states below {@code root} stored under a path through a link that leads to a file {@code found} under
+     * no state of its own, by that file's real path. Only states whose path was not found are resolved: on a load
+     * where nothing moved there are none.
+     */
+    private static Map<Path, SourceFileStore.State> statesThroughLinks(Map<String, SourceFileStore.State> known, Set<Path> found, FileSystem fileSystem,
+            Path root, Path realRoot)
+    {
+        Map<Path, SourceFileStore.State> throughLinks = new HashMap<>();
+        for (SourceFileStore.State state : known.values()) {
+            Path path = fileSystem.getPath(state.path());
+            if (state.missing() || found.contains(path) || !(path.startsWith(root) || path.startsWith(realRoot))) {
+                continue;
+            }
+            try {
+                Path real = path.toRealPath();
+                if (!real.equals(path) && found.contains(real) && !known.containsKey(real.toString())) {
+                    throughLinks.put(real, state);
+                }
+            }
+            catch (IOException goneOrUnreadable) {
+                // the missing files' loop below deals with it
+            }
+        }
+        return throughLinks;
     }
 
     private static boolean below(Path path, List<UnreadablePath> unreadable)
@@ -172,8 +215,9 @@ public final class Loader
             throws IOException
     {
         String holder = ProcessHandle.current().pid() + "@" + hostName();
-        try (LoadLock lock = LoadLock.acquire(warehouse.url(), options.shard().lockScope(), holder, options.waitForLock(), listener::waiting)
-                .orElseThrow(() -> new LoadLockedException("another load holds the warehouse lock '" + options.shard().lockScope()
+        String lockScope = options.shard().lockScope(options.sourceHost());
+        try (LoadLock lock = LoadLock.acquire(warehouse.url(), lockScope, holder, options.waitForLock(), listener::waiting)
+                .orElseThrow(() -> new LoadLockedException("another load holds the warehouse lock '" + lockScope
                         + "' (use --wait to wait for it)"))) {
             return loadLocked(roots, options, arguments, listener);
         }
@@ -185,9 +229,9 @@ public final class Loader
         long startNanos = System.nanoTime();
         warehouse.useAsynchronousCommit();
         LoadRunStore runs = new LoadRunStore(warehouse.dsl());
-        String lockScope = options.shard().lockScope();
+        String lockScope = options.shard().lockScope(options.sourceHost());
         runs.markInterrupted(lockScope);
-        long runId = runs.start(arguments, lockScope, toolVersion, warehouse.schemaVersion());
+        long runId = runs.start(arguments, lockScope, options.sourceHost(), toolVersion, warehouse.schemaVersion());
         Progress progress = new Progress();
         int scanned = 0;
         LoadRunStore.Status status;
@@ -202,7 +246,7 @@ public final class Loader
             List<PlannedFile> toRead = plan.files().stream().filter(file -> file.action().reads()).toList();
             listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
             readAndWrite(runId, toRead, options, progress, listener);
-            finishUnreadFiles(runId, plan.files(), progress);
+            finishUnreadFiles(runId, plan.files(), options, progress);
             if (progress.loadedFiles > 0) {
                 analyze(progress);
             }
@@ -239,9 +283,9 @@ public final class Loader
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 
-    private void finishUnreadFiles(long runId, List<PlannedFile> plan, Progress progress)
+    private void finishUnreadFiles(long runId, List<PlannedFile> plan, LoadOptions options, Progress progress)
     {
-        SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl());
+        SourceFileStore sourceFiles = new SourceFileStore(warehouse.dsl(), options.sourceHost());
         List<String> unchanged = new ArrayList<>();
         for (PlannedFile file : plan) {
             if (file.action() == FileAction.UNCHANGED) {
@@ -347,7 +391,7 @@ public final class Loader
                 finishOldest();
             }
             diskSpace.check(drained.bytes());
-            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, options.fullRefresh(), drained.files()))));
+            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, options, drained.files()))));
         }
 
         private void finishOldest()
@@ -466,7 +510,7 @@ public final class Loader
             if (guarded && !previous.contentHash().equals(result.checkpointSha256())) {
                 return new Parsed(file, null, List.of(), changedUnderneath(previous, result));
             }
-            List<TraceRows> rows = result.traces().stream().map(trace -> TraceRows.of(trace, mapper)).toList();
+            List<TraceRows> rows = result.traces().stream().map(trace -> TraceRows.of(trace, options.sourceHost(), mapper)).toList();
             if (file.action() == FileAction.NEW && warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
                 // the traces of a new file are new: encode their rows here rather than on the writer thread
                 rows.forEach(trace -> trace.prepareCopy(runId));
@@ -520,14 +564,14 @@ public final class Loader
      * it fails, each file is written again on its own, so one file that cannot be written costs only itself. When
      * the connection itself is gone, nothing is retried on it: {@link WriterConnectionLostException}.
      */
-    private Written writeBatch(Warehouse writer, long runId, boolean fullRefresh, List<Parsed> batch)
+    private Written writeBatch(Warehouse writer, long runId, LoadOptions options, List<Parsed> batch)
     {
         Written written = Written.NOTHING;
         List<Parsed> readable = new ArrayList<>();
-        Map<String, String> owners = new TraceWriter(writer.dsl(), runId, fullRefresh, tuning.usageLockTimeout())
-                .sourcePaths(batch.stream().flatMap(parsed -> parsed.rows().stream()).map(TraceRows::traceId).toList());
+        Map<String, TraceWriter.Source> owners = new TraceWriter(writer.dsl(), runId, options.fullRefresh(), tuning.usageLockTimeout())
+                .sources(batch.stream().flatMap(parsed -> parsed.rows().stream()).map(TraceRows::traceId).toList());
         for (Parsed parsed : batch) {
-            Exception failure = parsed.failure() != null ? parsed.failure() : heldElsewhere(parsed, owners);
+            Exception failure = parsed.failure() != null ? parsed.failure() : heldElsewhere(parsed, options.sourceHost(), owners);
             if (failure != null) {
                 written = written.plus(fileFailed(writer, runId, parsed, failure));
             }
@@ -539,7 +583,7 @@ public final class Loader
             return written;
         }
         try {
-            WriteCounts rows = writer.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, fullRefresh, readable));
+            WriteCounts rows = writer.dsl().transactionResult(configuration -> writeInTransaction(DSL.using(configuration), runId, options, readable));
             return written.plus(Written.loaded(rows, readable));
         }
         catch (LockTimeoutException e) {
@@ -553,7 +597,7 @@ public final class Loader
                 return written.plus(fileFailed(writer, runId, readable.getFirst(), e));
             }
             for (Parsed parsed : readable) {
-                written = written.plus(writeBatch(writer, runId, fullRefresh, List.of(parsed)));
+                written = written.plus(writeBatch(writer, runId, options, List.of(parsed)));
             }
             return written;
         }
@@ -562,15 +606,26 @@ public final class Loader
     /**
      * A session already stored from another file that still exists stays with that file: this copy (a backup, a
      * copied folder) is refused, whatever the load order. When the owning file is gone (Codex moves a rollout to
-     * archived_sessions, a folder was moved), the session moves to this file.
+     * archived_sessions, a folder was moved), the session moves to this file. A session loaded on another host
+     * stays with that host's file: its disk cannot be looked at from here.
      */
-    private static RejectedFileException heldElsewhere(Parsed parsed, Map<String, String> owners)
+    private static RejectedFileException heldElsewhere(Parsed parsed, String sourceHost, Map<String, TraceWriter.Source> owners)
     {
-        String path = parsed.file().path().toString();
+        PlannedFile file = parsed.file();
+        String path = file.path().toString();
+        String formerPath = file.previous() == null ? null : file.previous().path();
         for (TraceRows rows : parsed.rows()) {
-            String owner = owners.get(rows.traceId());
-            if (owner != null && !owner.equals(path) && Files.exists(Path.of(owner))) {
-                return new RejectedFileException("duplicate_session", "session " + rows.traceId() + " is already loaded from " + owner
+            TraceWriter.Source owner = owners.get(rows.traceId());
+            if (owner == null || owner.path().equals(formerPath) || owner.path().equals(path) && (owner.host() == null || owner.host().equals(sourceHost))) {
+                continue;
+            }
+            if (owner.host() != null && !owner.host().equals(sourceHost)) {
+                return new RejectedFileException("duplicate_session", "session " + rows.traceId() + " is already loaded from " + owner.path() + " on host "
+                        + owner.host() + "; this file (" + path + " on " + sourceHost + ") holds another copy of it and is not loaded. "
+                        + "The session stays with the file that first held it.");
+            }
+            if (Files.exists(file.path().getFileSystem().getPath(owner.path()))) {
+                return new RejectedFileException("duplicate_session", "session " + rows.traceId() + " is already loaded from " + owner.path()
                         + ", which still exists; this file (" + path + ") holds another copy of it and is not loaded. "
                         + "The session stays with the file that first held it.");
             }
@@ -578,9 +633,10 @@ public final class Loader
         return null;
     }
 
-    private WriteCounts writeInTransaction(DSLContext transaction, long runId, boolean fullRefresh, List<Parsed> batch)
+    private WriteCounts writeInTransaction(DSLContext transaction, long runId, LoadOptions options, List<Parsed> batch)
     {
-        TraceWriter writer = new TraceWriter(transaction, runId, fullRefresh, tuning.usageLockTimeout());
+        TraceWriter writer = new TraceWriter(transaction, runId, options.fullRefresh(), tuning.usageLockTimeout());
+        SourceFileStore sourceFiles = new SourceFileStore(transaction, options.sourceHost());
         WriteCounts written = writer.write(batch.stream().flatMap(parsed -> parsed.rows().stream()).toList());
         LoadRunStore runs = new LoadRunStore(transaction);
         List<SourceFileStore.Loaded> loaded = new ArrayList<>(batch.size());
@@ -590,7 +646,11 @@ public final class Loader
             ParsedFile result = parsed.result();
             if (file.action() != FileAction.NEW) {
                 // a replaced or snapshot file may no longer hold every trace it held before
-                written = written.plus(writer.deleteOtherTraces(path, result.traces().stream().map(Trace::traceId).toList()));
+                written = written.plus(writer.deleteOtherTraces(options.sourceHost(), path, result.traces().stream().map(Trace::traceId).toList()));
+            }
+            if (file.previous() != null && !file.previous().path().equals(path)) {
+                // the state was stored under a path through a link: the real path's state takes its place
+                sourceFiles.forget(file.previous().path());
             }
             for (ParseIssue issue : result.issues()) {
                 runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
@@ -598,7 +658,7 @@ public final class Loader
             loaded.add(new SourceFileStore.Loaded(new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
                     result.consumedSha256(), result.consumedBytes(), false), result.traces().size(), result.issues().size()));
         }
-        new SourceFileStore(transaction).saveLoaded(runId, loaded);
+        sourceFiles.saveLoaded(runId, loaded);
         return written;
     }
 

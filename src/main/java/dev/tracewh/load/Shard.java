@@ -45,10 +45,13 @@ public record Shard(int index, int count)
         return crc.getValue() % count == index - 1;
     }
 
-    /** The lock scope: shards of one warehouse load side by side, a whole load excludes every other whole load. */
-    public String lockScope()
+    /**
+     * The lock scope on {@code sourceHost}: shards of one warehouse load side by side, a whole load excludes every other
+     * whole load of its host, and hosts load side by side (their files' states are their own).
+     */
+    public String lockScope(String sourceHost)
     {
-        return count == 1 ? "load" : "load shard " + index + "/" + count;
+        return (count == 1 ? "load" : "load shard " + index + "/" + count) + " on " + sourceHost;
     }
 
     @Override

@@ -48,12 +48,13 @@ public final class LoadRunStore
                 .execute();
     }
 
-    public long start(String arguments, String lockScope, String toolVersion, String schemaVersion)
+    public long start(String arguments, String lockScope, String sourceHost, String toolVersion, String schemaVersion)
     {
         return dsl.insertInto(LOAD_RUNS)
                 .set(LOAD_RUNS.STARTED_AT, now())
                 .set(LOAD_RUNS.STATUS, Status.RUNNING.wireName())
                 .set(LOAD_RUNS.LOCK_SCOPE, lockScope)
+                .set(LOAD_RUNS.SOURCE_HOST, sourceHost)
                 .set(LOAD_RUNS.ARGUMENTS, arguments)
                 .set(LOAD_RUNS.TOOL_VERSION, toolVersion)
                 .set(LOAD_RUNS.SCHEMA_VERSION, schemaVersion)

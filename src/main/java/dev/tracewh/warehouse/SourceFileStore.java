@@ -1,6 +1,7 @@
 package dev.tracewh.warehouse;
 
 import dev.tracewh.warehouse.schema.tables.records.SourceFilesRecord;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -23,7 +24,11 @@ import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
 import static java.util.Objects.requireNonNull;
 
-/** What the warehouse remembers of each source file, so unchanged files are not read again. */
+/**
+ * What the warehouse remembers of each source file of one host, so unchanged files are not read again. A file is
+ * its host and its path: machines that share a warehouse keep their own states, even for the same path. States from
+ * before hosts were recorded have the empty host, and the first host that saves or touches such a path claims it.
+ */
 public final class SourceFileStore
 {
     /** The state of one file as of its last successful load. */
@@ -32,29 +37,38 @@ public final class SourceFileStore
 
     private static final int BATCH_SIZE = 1000;
 
-    private final DSLContext dsl;
+    private static final String NO_HOST = "";
 
-    public SourceFileStore(DSLContext dsl)
+    private final DSLContext dsl;
+    private final String sourceHost;
+    private final Condition ofThisHost;
+
+    public SourceFileStore(DSLContext dsl, String sourceHost)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
+        this.sourceHost = requireNonNull(sourceHost, "sourceHost is null");
+        this.ofThisHost = SOURCE_FILES.SOURCE_HOST.in(sourceHost, NO_HOST);
     }
 
-    /** Every known file of one source kind, by path. */
+    /** Every known file of this host and one source kind, by path. */
     public Map<String, State> findAll(String sourceKind)
     {
         Map<String, State> states = new HashMap<>();
         dsl.selectFrom(SOURCE_FILES)
                 .where(SOURCE_FILES.SOURCE_KIND.eq(sourceKind))
+                .and(ofThisHost)
+                // a path this host has claimed wins over an unclaimed state of the same path
+                .orderBy(SOURCE_FILES.SOURCE_HOST)
                 .forEach(record -> states.put(record.getPath(), new State(record.getPath(), record.getSourceKind(),
                         record.getSizeBytes(), record.getModifiedAt().toInstant(), record.getContentHash(),
                         record.getConsumedBytes(), "missing".equals(record.getStatus()))));
         return states;
     }
 
-    /** True when files below {@code folder} were loaded before (whether they are still there or not). */
+    /** True when files of this host below {@code folder} were loaded before (whether they are still there or not). */
     public boolean holdsFilesBelow(Path folder)
     {
-        return dsl.fetchExists(SOURCE_FILES, SOURCE_FILES.PATH.startsWith(folder.toString() + folder.getFileSystem().getSeparator()));
+        return dsl.fetchExists(SOURCE_FILES, ofThisHost.and(SOURCE_FILES.PATH.startsWith(folder.toString() + folder.getFileSystem().getSeparator())));
     }
 
     /** A file as loaded by this run, with how many traces and errors it held. */
@@ -66,16 +80,16 @@ public final class SourceFileStore
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<String> paths = files.stream().map(file -> file.state().path()).toList();
         Set<String> known = new HashSet<>();
-        for (int from = 0; from < paths.size(); from += BATCH_SIZE) {
+        for (List<String> chunk : chunks(paths)) {
             known.addAll(dsl.select(SOURCE_FILES.PATH).from(SOURCE_FILES)
-                    .where(SOURCE_FILES.PATH.in(paths.subList(from, Math.min(paths.size(), from + BATCH_SIZE))))
+                    .where(ofThisHost.and(SOURCE_FILES.PATH.in(chunk)))
                     .fetch(SOURCE_FILES.PATH));
         }
         List<SourceFilesRecord> inserted = new ArrayList<>();
         for (Loaded file : files) {
             SourceFilesRecord record = record(runId, file, now);
             if (known.contains(file.state().path())) {
-                dsl.update(SOURCE_FILES).set(record).where(SOURCE_FILES.PATH.eq(file.state().path())).execute();
+                dsl.update(SOURCE_FILES).set(record).where(ofThisHost.and(SOURCE_FILES.PATH.eq(file.state().path()))).execute();
             }
             else {
                 record.setFirstRunId(runId);
@@ -91,6 +105,7 @@ public final class SourceFileStore
     {
         State state = file.state();
         SourceFilesRecord record = dsl.newRecord(SOURCE_FILES);
+        record.setSourceHost(sourceHost);
         record.setPath(state.path());
         record.setSourceKind(state.sourceKind());
         record.setSizeBytes(state.sizeBytes());
@@ -115,10 +130,11 @@ public final class SourceFileStore
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         for (List<String> chunk : chunks(paths)) {
             dsl.update(SOURCE_FILES)
+                    .set(SOURCE_FILES.SOURCE_HOST, sourceHost)
                     .set(SOURCE_FILES.LAST_SEEN_AT, now)
                     .set(SOURCE_FILES.STATUS, "loaded")
                     .setNull(SOURCE_FILES.MISSING_SINCE)
-                    .where(SOURCE_FILES.PATH.in(chunk))
+                    .where(ofThisHost.and(SOURCE_FILES.PATH.in(chunk)))
                     .execute();
         }
     }
@@ -146,6 +162,7 @@ public final class SourceFileStore
         List<String> paths = dsl.select(SOURCE_FILES.PATH)
                 .from(SOURCE_FILES)
                 .where(SOURCE_FILES.STATUS.eq("missing"))
+                .and(ofThisHost)
                 .and(SOURCE_FILES.MISSING_SINCE.lt(before.atOffset(ZoneOffset.UTC)))
                 .orderBy(SOURCE_FILES.PATH)
                 .fetch(SOURCE_FILES.PATH)
@@ -154,7 +171,10 @@ public final class SourceFileStore
                 .toList();
         List<String> traceIds = new ArrayList<>();
         for (List<String> chunk : chunks(paths)) {
-            traceIds.addAll(dsl.select(SESSIONS.TRACE_ID).from(SESSIONS).where(SESSIONS.SOURCE_PATH.in(chunk)).orderBy(SESSIONS.TRACE_ID).fetch(SESSIONS.TRACE_ID));
+            traceIds.addAll(dsl.select(SESSIONS.TRACE_ID).from(SESSIONS)
+                    .where(SESSIONS.SOURCE_PATH.in(chunk).and(SESSIONS.SOURCE_HOST.eq(sourceHost).or(SESSIONS.SOURCE_HOST.isNull())))
+                    .orderBy(SESSIONS.TRACE_ID)
+                    .fetch(SESSIONS.TRACE_ID));
         }
         int scores = 0;
         int exportItems = 0;
@@ -177,7 +197,7 @@ public final class SourceFileStore
                         .execute();
             }
             for (List<String> chunk : chunks(paths)) {
-                dsl.deleteFrom(SOURCE_FILES).where(SOURCE_FILES.PATH.in(chunk)).execute();
+                dsl.deleteFrom(SOURCE_FILES).where(ofThisHost.and(SOURCE_FILES.PATH.in(chunk))).execute();
             }
         }
         return new Purge(paths, traceIds, scores, exportItems, judgeRuns.size());
@@ -192,14 +212,21 @@ public final class SourceFileStore
         return chunks;
     }
 
+    /** Forgets the state of {@code path}, another file's state now (it was stored under a path through a link). */
+    public void forget(String path)
+    {
+        dsl.deleteFrom(SOURCE_FILES).where(ofThisHost.and(SOURCE_FILES.PATH.eq(path))).execute();
+    }
+
     /** Marks a file that disappeared from disk; its rows stay. */
     public void markMissing(long runId, String path)
     {
         dsl.update(SOURCE_FILES)
+                .set(SOURCE_FILES.SOURCE_HOST, sourceHost)
                 .set(SOURCE_FILES.STATUS, "missing")
                 .set(SOURCE_FILES.MISSING_SINCE, OffsetDateTime.now(ZoneOffset.UTC))
                 .set(SOURCE_FILES.LAST_RUN_ID, runId)
-                .where(SOURCE_FILES.PATH.eq(path))
+                .where(ofThisHost.and(SOURCE_FILES.PATH.eq(path)))
                 .and(SOURCE_FILES.STATUS.ne("missing"))
                 .execute();
     }

@@ -59,7 +59,7 @@ public final class TraceRows
     /** The message and tool call rows of a new trace, encoded for PostgreSQL's COPY by {@link #prepareCopy}. */
     record CopyTuples(long runId, PostgresCopy.Tuples messages, PostgresCopy.Tuples toolCalls) {}
 
-    private TraceRows(Trace trace, ObjectMapper mapper)
+    private TraceRows(Trace trace, String sourceHost, ObjectMapper mapper)
     {
         this.trace = trace;
         this.mapper = mapper;
@@ -81,6 +81,7 @@ public final class TraceRows
         this.toolCalls = trace.toolCalls().stream().map(this::toolCallRecord).toList();
         this.tokenUsage = trace.tokenUsage().stream().map(usage -> tokenUsageRecord(trace.sourceKind(), usage)).toList();
         this.session = sessionRecord(trace);
+        session.setSourceHost(TextSanitizer.clean(sourceHost));
         List<String> childHashes = new ArrayList<>(messageHashes);
         toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
         tokenUsage.forEach(record -> childHashes.add(record.getRowHash()));
@@ -88,9 +89,10 @@ public final class TraceRows
                 childHashes.toArray(String[]::new)));
     }
 
-    public static TraceRows of(Trace trace, ObjectMapper mapper)
+    /** The rows of {@code trace}, read from a file on {@code sourceHost}. */
+    public static TraceRows of(Trace trace, String sourceHost, ObjectMapper mapper)
     {
-        return new TraceRows(requireNonNull(trace, "trace is null"), requireNonNull(mapper, "mapper is null"));
+        return new TraceRows(requireNonNull(trace, "trace is null"), requireNonNull(sourceHost, "sourceHost is null"), requireNonNull(mapper, "mapper is null"));
     }
 
     public String traceId()

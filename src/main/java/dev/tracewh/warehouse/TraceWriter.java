@@ -140,12 +140,12 @@ public final class TraceWriter
     }
 
     /**
-     * Deletes the traces that came from {@code sourcePath} but are not in {@code keep} (their file was rewritten),
-     * counting them and the child rows that go with them.
+     * Deletes the traces that came from {@code sourcePath} on {@code sourceHost} but are not in {@code keep} (their
+     * file was replaced), counting them and the child rows that go with them.
      */
-    public WriteCounts deleteOtherTraces(String sourcePath, Collection<String> keep)
+    public WriteCounts deleteOtherTraces(String sourceHost, String sourcePath, Collection<String> keep)
     {
-        Condition fromFile = SESSIONS.SOURCE_PATH.eq(sourcePath);
+        Condition fromFile = SESSIONS.SOURCE_PATH.eq(sourcePath).and(SESSIONS.SOURCE_HOST.eq(sourceHost).or(SESSIONS.SOURCE_HOST.isNull()));
         List<String> doomed = dsl.select(SESSIONS.TRACE_ID)
                 .from(SESSIONS)
                 .where(keep.isEmpty() ? fromFile : fromFile.and(SESSIONS.TRACE_ID.notIn(keep)))
@@ -160,18 +160,21 @@ public final class TraceWriter
         return new WriteCounts(0, 0, 0, sessions, 0, 0, messages, 0, 0, toolCalls, 0, 0, usage);
     }
 
+    /** Where a stored trace was loaded from; {@code host} is null for traces loaded before hosts were recorded. */
+    public record Source(String host, String path) {}
+
     /** The file each of {@code traceIds} already stored was loaded from, by trace id. */
-    public Map<String, String> sourcePaths(Collection<String> traceIds)
+    public Map<String, Source> sources(Collection<String> traceIds)
     {
-        Map<String, String> paths = new HashMap<>();
+        Map<String, Source> sources = new HashMap<>();
         List<String> ids = List.copyOf(traceIds);
         for (int from = 0; from < ids.size(); from += BATCH_SIZE) {
-            dsl.select(SESSIONS.TRACE_ID, SESSIONS.SOURCE_PATH)
+            dsl.select(SESSIONS.TRACE_ID, SESSIONS.SOURCE_HOST, SESSIONS.SOURCE_PATH)
                     .from(SESSIONS)
                     .where(SESSIONS.TRACE_ID.in(ids.subList(from, Math.min(ids.size(), from + BATCH_SIZE))))
-                    .forEach(row -> paths.put(row.value1(), row.value2()));
+                    .forEach(row -> sources.put(row.value1(), new Source(row.value2(), row.value3())));
         }
-        return paths;
+        return sources;
     }
 
     /** What merging needs of a row already in the warehouse. */

@@ -1,5 +1,6 @@
 package dev.tracewh.warehouse;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -128,7 +129,7 @@ public final class WarehouseCheck
         check(violations, Invariant.SESSION_FILE_STATE,
                 dsl.select(SESSIONS.TRACE_ID, SESSIONS.SOURCE_PATH, total())
                         .from(SESSIONS)
-                        .whereNotExists(DSL.selectOne().from(SOURCE_FILES).where(SOURCE_FILES.PATH.eq(SESSIONS.SOURCE_PATH)))
+                        .whereNotExists(DSL.selectOne().from(SOURCE_FILES).where(SOURCE_FILES.PATH.eq(SESSIONS.SOURCE_PATH).and(ofSessionHost())))
                         .orderBy(SESSIONS.TRACE_ID),
                 row -> new Example(row.value1(), row.value2()));
         // a file that holds no trace (only snapshots) has no sessions to lose
@@ -136,9 +137,9 @@ public final class WarehouseCheck
         check(violations, Invariant.FILE_TRACE_COUNT,
                 dsl.select(SOURCE_FILES.PATH, SOURCE_FILES.TRACE_COUNT, sessions, total())
                         .from(SOURCE_FILES)
-                        .leftJoin(SESSIONS).on(SESSIONS.SOURCE_PATH.eq(SOURCE_FILES.PATH))
+                        .leftJoin(SESSIONS).on(SESSIONS.SOURCE_PATH.eq(SOURCE_FILES.PATH).and(ofSessionHost()))
                         .where(SOURCE_FILES.STATUS.eq("loaded").and(SOURCE_FILES.TRACE_COUNT.gt(0)))
-                        .groupBy(SOURCE_FILES.PATH, SOURCE_FILES.TRACE_COUNT)
+                        .groupBy(SOURCE_FILES.SOURCE_HOST, SOURCE_FILES.PATH, SOURCE_FILES.TRACE_COUNT)
                         .having(SOURCE_FILES.TRACE_COUNT.ne(sessions))
                         .orderBy(SOURCE_FILES.PATH),
                 row -> new Example(row.value1(), "trace_count " + row.value2() + ", sessions " + row.value3()));
@@ -165,5 +166,11 @@ public final class WarehouseCheck
         if (rows.isNotEmpty()) {
             violations.add(new Violation(invariant, rows.getFirst().get(TOTAL, Long.class), rows.map(example::apply)));
         }
+    }
+
+    /** A file state and a session of one host; sessions and unclaimed states from before hosts were recorded match any. */
+    private static Condition ofSessionHost()
+    {
+        return SESSIONS.SOURCE_HOST.isNull().or(SOURCE_FILES.SOURCE_HOST.in(SESSIONS.SOURCE_HOST, DSL.inline("")));
     }
 }

@@ -432,9 +432,9 @@ abstract class LoaderContract
             throws Exception
     {
         writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
-        try (LoadLock held = LoadLock.acquire(database.url(), Shard.ALL.lockScope(), "test", false, waiting -> {}).orElseThrow()) {
+        try (LoadLock held = LoadLock.acquire(database.url(), Shard.ALL.lockScope(LoadOptions.INCREMENTAL.sourceHost()), "test", false, waiting -> {}).orElseThrow()) {
             assertThrows(LoadLockedException.class, () -> load(false));
-            assertTrue(LoadLock.acquire(database.url(), new Shard(1, 2).lockScope(), "test", false, waiting -> {}).map(lock -> {
+            assertTrue(LoadLock.acquire(database.url(), new Shard(1, 2).lockScope(LoadOptions.INCREMENTAL.sourceHost()), "test", false, waiting -> {}).map(lock -> {
                 lock.close();
                 return true;
             }).orElse(false), "a shard has its own lock scope");
@@ -462,8 +462,8 @@ abstract class LoaderContract
         writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
         LoadRunStore runs = new LoadRunStore(dsl);
         // what a killed load leaves: its row still running, in its scope, and another scope's load that may be going on
-        long killed = runs.start("killed", Shard.ALL.lockScope(), "test", "7");
-        long otherScope = runs.start("shard", new Shard(1, 2).lockScope(), "test", "7");
+        long killed = runs.start("killed", Shard.ALL.lockScope(LoadOptions.INCREMENTAL.sourceHost()), LoadOptions.INCREMENTAL.sourceHost(), "test", "7");
+        long otherScope = runs.start("shard", new Shard(1, 2).lockScope(LoadOptions.INCREMENTAL.sourceHost()), LoadOptions.INCREMENTAL.sourceHost(), "test", "7");
 
         LoadReport report = load(false);
 
@@ -535,7 +535,7 @@ abstract class LoaderContract
         load(false);
         Files.delete(file);
         load(false);
-        SourceFileStore store = new SourceFileStore(dsl);
+        SourceFileStore store = new SourceFileStore(dsl, LoadOptions.INCREMENTAL.sourceHost());
         assertEquals(0, store.purgeMissing(Instant.now().minusSeconds(3600), false, LoaderContract::exists).paths().size());
         SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true, LoaderContract::exists);
         assertEquals(List.of(1, 1), List.of(dryRun.paths().size(), dryRun.traceIds().size()));

@@ -217,7 +217,7 @@ abstract class SourceSafetyContract
         load(LoadOptions.INCREMENTAL);
         Files.write(file, content);
 
-        SourceFileStore.Purge purge = new SourceFileStore(dsl).purgeMissing(Instant.now().plusSeconds(3600), false, path -> Files.exists(Path.of(path)));
+        SourceFileStore.Purge purge = new SourceFileStore(dsl, LoadOptions.INCREMENTAL.sourceHost()).purgeMissing(Instant.now().plusSeconds(3600), false, path -> Files.exists(Path.of(path)));
         assertEquals(List.of(), purge.paths());
         assertEquals(1, dsl.fetchCount(SESSIONS));
     }
@@ -265,7 +265,7 @@ abstract class SourceSafetyContract
         }
         Files.delete(projects.resolve(SESSION + ".jsonl"));
         load(LoadOptions.INCREMENTAL);
-        SourceFileStore store = new SourceFileStore(dsl);
+        SourceFileStore store = new SourceFileStore(dsl, LoadOptions.INCREMENTAL.sourceHost());
 
         SourceFileStore.Purge dryRun = store.purgeMissing(Instant.now().plusSeconds(3600), true, path -> Files.exists(Path.of(path)));
         assertEquals(List.of(List.of(SESSION), 1, 1, 1), List.of(dryRun.traceIds(), dryRun.scores(), dryRun.exportItems(), dryRun.judgeRuns()));

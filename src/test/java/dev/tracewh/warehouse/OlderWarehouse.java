@@ -1,5 +1,6 @@
 package dev.tracewh.warehouse;
 
+import dev.tracewh.testing.TestDatabase;
 import org.jooq.DSLContext;
 
 import java.util.HashMap;
@@ -13,6 +14,15 @@ public final class OlderWarehouse
     private OlderWarehouse() {}
 
     /** Migrates the database up to {@code version} only, from this tracewh's own Flyway configuration. */
+    /** The schema version this tracewh migrates to, as a fresh warehouse reports it. */
+    public static String latestVersion()
+    {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2);
+                Warehouse warehouse = database.open()) {
+            return warehouse.schemaVersion();
+        }
+    }
+
     public static void migrateTo(DatabaseUrl url, String version)
     {
         try (Warehouse warehouse = Warehouse.open(url)) {

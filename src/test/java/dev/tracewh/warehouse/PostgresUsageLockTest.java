@@ -73,7 +73,7 @@ class PostgresUsageLockTest
             throws IOException
     {
         List<TraceRows> traces = traces();
-        long runId = new LoadRunStore(dsl).start("test", "test", "test", "test");
+        long runId = new LoadRunStore(dsl).start("test", "test", "test-host", "test", "test");
 
         WarehouseException failure = assertTimeoutPreemptively(HANG, () -> assertThrows(WarehouseException.class,
                 () -> dsl.transaction(configuration -> new TraceWriter(DSL.using(configuration), runId, false, Duration.ofMillis(300)).write(traces))));
@@ -90,7 +90,7 @@ class PostgresUsageLockTest
             throws IOException, SQLException
     {
         List<TraceRows> traces = traces();
-        long runId = new LoadRunStore(dsl).start("test", "test", "test", "test");
+        long runId = new LoadRunStore(dsl).start("test", "test", "test-host", "test", "test");
         holder.close();
 
         String lockTimeoutAfterWrite = assertTimeoutPreemptively(HANG, () -> dsl.transactionResult(configuration -> {
@@ -110,7 +110,7 @@ class PostgresUsageLockTest
     {
         try (InputStream input = Files.newInputStream(SESSION_FILE)) {
             ObjectMapper mapper = new ObjectMapper();
-            return new ClaudeCodeFormat().parse(SESSION_FILE.toAbsolutePath(), input, ReadOptions.DEFAULT).traces().stream().map(trace -> TraceRows.of(trace, mapper)).toList();
+            return new ClaudeCodeFormat().parse(SESSION_FILE.toAbsolutePath(), input, ReadOptions.DEFAULT).traces().stream().map(trace -> TraceRows.of(trace, "test-host", mapper)).toList();
         }
     }
 }
