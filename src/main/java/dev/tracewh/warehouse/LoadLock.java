@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,10 +33,12 @@ public final class LoadLock
     private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     private final Connection connection;
+    private final DatabaseUrl.Vendor vendor;
 
-    private LoadLock(Connection connection)
+    private LoadLock(Connection connection, DatabaseUrl.Vendor vendor)
     {
         this.connection = connection;
+        this.vendor = vendor;
     }
 
     /**
@@ -62,7 +65,7 @@ public final class LoadLock
                         // the advisory lock is per session: the holder row is only information, commit it
                         connection.commit();
                     }
-                    return Optional.of(new LoadLock(connection));
+                    return Optional.of(new LoadLock(connection, url.vendor()));
                 }
                 if (!wait) {
                     connection.rollback();
@@ -162,6 +165,13 @@ public final class LoadLock
             }
             if (!connection.getAutoCommit()) {
                 connection.rollback();
+            }
+            if (vendor == DatabaseUrl.Vendor.POSTGRESQL) {
+                // a closed connection's backend lets go of its advisory locks only when it has exited, a moment after
+                // close() returns: the next load of the scope would find the lock still held
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("select pg_advisory_unlock_all()");
+                }
             }
             connection.close();
         }

@@ -223,6 +223,48 @@ abstract class SourceSafetyContract
     }
 
     @Test
+    void aFileReachedThroughALinkIsStoredOnceUnderItsRealPath()
+            throws IOException
+    {
+        Path real = Files.createDirectories(projects.resolve("real"));
+        Path file = real.resolve(SESSION + ".jsonl");
+        Files.writeString(file, conversation());
+        Path link = Files.createSymbolicLink(projects.resolve("link"), real);
+
+        LoadReport throughLink = loadFrom(link);
+        LoadReport throughRealPath = loadFrom(real);
+        LoadReport both = load(LoadOptions.INCREMENTAL);
+        assertEquals(List.of(1, 0, 0), List.of(throughLink.files().loaded(), throughRealPath.files().loaded(), both.files().loaded()));
+        assertEquals(0, throughRealPath.rows().rowsChanged() + both.rows().rowsChanged());
+        assertEquals(List.of(file.toRealPath().toString()), dsl.select(SOURCE_FILES.PATH).from(SOURCE_FILES).fetch(SOURCE_FILES.PATH));
+        assertEquals(List.of(file.toRealPath().toString()), dsl.select(SESSIONS.SOURCE_PATH).from(SESSIONS).fetch(SESSIONS.SOURCE_PATH));
+    }
+
+    @Test
+    void aStateStoredThroughALinkByAnOlderVersionMovesToTheRealPath()
+            throws IOException
+    {
+        Path real = Files.createDirectories(projects.resolve("real"));
+        Path file = real.resolve(SESSION + ".jsonl");
+        Files.writeString(file, conversation());
+        Path link = Files.createSymbolicLink(projects.resolve("link"), real);
+        loadFrom(link);
+        // what older versions stored: the path as reached, through the link
+        String linkedPath = link.resolve(SESSION + ".jsonl").toString();
+        dsl.update(SOURCE_FILES).set(SOURCE_FILES.PATH, linkedPath).execute();
+        // (its row hash covered that path, so it differs from the hash of the same row under the real path)
+        dsl.update(SESSIONS).set(SESSIONS.SOURCE_PATH, linkedPath).set(SESSIONS.ROW_HASH, "hash of the row under the link's path").execute();
+
+        LoadReport moved = loadFrom(link);
+        assertEquals(LoadRunStore.Status.SUCCEEDED, moved.status());
+        assertEquals(0, moved.files().missing());
+        assertEquals(List.of(file.toRealPath().toString()), dsl.select(SOURCE_FILES.PATH).from(SOURCE_FILES).fetch(SOURCE_FILES.PATH));
+        assertEquals(List.of(file.toRealPath().toString()), dsl.select(SESSIONS.SOURCE_PATH).from(SESSIONS).fetch(SESSIONS.SOURCE_PATH));
+        assertEquals(4, dsl.fetchCount(MESSAGES));
+        assertEquals(0, loadFrom(link).files().loaded());
+    }
+
+    @Test
     void aFileThatComesBackAsItWasIsLoadedAgain()
             throws IOException
     {
@@ -402,6 +444,12 @@ abstract class SourceSafetyContract
         {
             return true;
         }
+    }
+
+    private LoadReport loadFrom(Path root)
+            throws IOException
+    {
+        return new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), root)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
     }
 
     private LoadReport load(LoadOptions options)
