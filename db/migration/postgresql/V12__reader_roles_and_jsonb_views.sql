@@ -1,3 +1,11 @@
+-- The roles `tracewh grant-read` gave read access to the views. A view that a migration drops and makes again loses
+-- its grants, and a view a later version adds has none: grant_reader_roles() (R__reader_grants.sql) grants them again
+-- to these roles after every migration (afterMigrate.sql).
+create table reader_roles (
+    role_name   varchar(128) primary key,
+    granted_at  timestamp with time zone not null
+);
+
 -- The views' JSON columns become jsonb and their token sums bigint (R__content_views.sql, R__distill_message_json.sql,
 -- R__views.sql). PostgreSQL changes no view column's type in place, so the views of the text generation are dropped
 -- here, dependents first, and the repeatable migrations (all changed in this version) make them again after the

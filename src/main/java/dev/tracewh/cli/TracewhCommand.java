@@ -15,7 +15,7 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = TracewhCommand.Version.class,
         description = "Loads coding-agent session traces into a SQL warehouse (embedded H2 or PostgreSQL).",
-        subcommands = {LoadCommand.class, MigrateCommand.class, CompactCommand.class, SqlCommand.class, ExportCommand.class, ScoresCommand.class, JudgeCommand.class,
+        subcommands = {LoadCommand.class, MigrateCommand.class, CompactCommand.class, SqlCommand.class, ExportCommand.class, ScoresCommand.class, JudgeCommand.class, GrantReadCommand.class,
                 RunsCommand.class, ErrorsCommand.class, PurgeCommand.class, DevCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
