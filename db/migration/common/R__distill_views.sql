@@ -1,6 +1,8 @@
 -- Distillation views: the SQL API for picking SFT traces and reading judge scores (documented in docs/distill.md).
--- v_message_json, which needs each database's JSON functions, is defined in db/migration/{h2,postgresql}/R__distill_message_json.sql;
--- Flyway runs repeatable migrations in the order of their names, so it exists before this file runs.
+-- v_message_json and v_trace_digest_input, which need each database's JSON functions and types, are defined in
+-- db/migration/{h2,postgresql}/R__distill_message_json.sql, v_tool_calls in R__content_views.sql; Flyway runs
+-- repeatable migrations in the order of their names, so they exist before this file runs. The comments of these
+-- views are in R__views_comments.sql.
 
 -- What each message is, for judges and exports: prompt (a real user request), interruption, command (a slash
 -- command, its local output, or `!` shell input and output), meta (injected context: is_meta lines, command
@@ -41,44 +43,9 @@ select m.trace_id,
        m.text_content
 from messages m;
 
--- The inputs of Data Designer's trace digest prompt, one row per trace: its metadata, its first four and last
--- four messages as JSON arrays of chat messages (v_message_json), and its final assistant message.
-create or replace view v_trace_digest_input as
-with positioned as (
-    select trace_id,
-           ordinal,
-           row_number() over (partition by trace_id order by ordinal) as from_start,
-           row_number() over (partition by trace_id order by ordinal desc) as from_end
-    from messages
-),
-edges as (
-    select p.trace_id,
-           '[' || string_agg(case when p.from_start <= 4 then j.message_json end, ',' order by p.ordinal) || ']' as opening_messages,
-           '[' || string_agg(case when p.from_end <= 4 then j.message_json end, ',' order by p.ordinal) || ']' as closing_messages
-    from positioned p
-    join v_message_json j on j.trace_id = p.trace_id and j.ordinal = p.ordinal
-    where p.from_start <= 4 or p.from_end <= 4
-    group by p.trace_id
-)
-select s.trace_id,
-       s.source_kind,
-       s.root_session_id,
-       s.agent_id,
-       s.is_sidechain,
-       s.project_path,
-       s.cwd,
-       s.git_branch,
-       s.message_count,
-       s.tool_call_count,
-       s.source_meta,
-       coalesce(e.opening_messages, '[]') as opening_messages,
-       coalesce(e.closing_messages, '[]') as closing_messages,
-       s.final_assistant_message
-from sessions s
-left join edges e on e.trace_id = s.trace_id;
-
--- One row per tool call: what was called, with which arguments, what came back, and the user prompt it
--- served (the last message of kind prompt at or before the calling message; null when there is none).
+-- One row per tool call: what was called, with which arguments, what came back (v_tool_calls, so arguments are jsonb
+-- on PostgreSQL), and the user prompt it served (the last message of kind prompt at or before the calling message;
+-- null when there is none).
 create or replace view v_tool_interactions as
 with served as (
     select trace_id,
@@ -93,15 +60,14 @@ select c.trace_id,
        c.call_index,
        c.name as tool_name,
        c.arguments,
-       coalesce(c.result_text, r.text_content) as result_text,
+       c.result_text,
        c.is_error,
        c.exit_code,
        c.duration_seconds,
        c.called_at,
        w.prompt_ordinal,
        p.text_content as user_prompt
-from tool_calls c
-left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
+from v_tool_calls c
 left join served w on w.trace_id = c.trace_id and w.ordinal = c.message_ordinal
 left join messages p on p.trace_id = w.trace_id and p.ordinal = w.prompt_ordinal;
 

@@ -1,6 +1,9 @@
+-- The documented views with JSON columns (docs/views.md), for H2: JSON stays text here. PostgreSQL's version in
+-- db/migration/postgresql gives the same rows with jsonb columns (and PostgreSQL 15 lacks the SQL/JSON constructors
+-- used below). Their comments are in R__views_comments.sql.
+
 -- v_messages: the messages table with every message's content as JSON blocks. The table stores a message whose
 -- content is one text block only as text_content (content is null, see V5); this view rebuilds the block.
--- PostgreSQL 15 has no SQL/JSON constructors, so db/migration/postgresql has its own version.
 create or replace view v_messages as
 select m.trace_id,
        m.ordinal,
@@ -23,3 +26,46 @@ select m.trace_id,
        m.first_run_id,
        m.last_run_id
 from messages m;
+
+-- The trace contract (NVIDIA Data Designer's agent-rollout shape) without the messages.
+create or replace view v_traces as
+select trace_id,
+       source_kind,
+       source_path,
+       root_session_id,
+       agent_id,
+       is_sidechain,
+       cwd,
+       project_path,
+       git_branch,
+       started_at,
+       ended_at,
+       source_meta,
+       message_count,
+       tool_call_count,
+       final_assistant_message,
+       title,
+       summary,
+       models,
+       tool_versions
+from sessions;
+
+-- One row per tool call with the tool's output: tool_calls stores it only where it differs from the text of the
+-- result message (see V5).
+create or replace view v_tool_calls as
+select c.trace_id,
+       c.tool_call_id,
+       c.message_ordinal,
+       c.call_index,
+       c.result_ordinal,
+       c.name,
+       c.arguments,
+       coalesce(c.result_text, r.text_content) as result_text,
+       c.is_error,
+       c.exit_code,
+       c.duration_seconds,
+       c.called_at,
+       c.first_run_id,
+       c.last_run_id
+from tool_calls c
+left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal;

@@ -1,11 +1,31 @@
+-- The documented views with JSON columns (docs/views.md), for PostgreSQL: their JSON columns are jsonb, so BI tools
+-- and ad-hoc SQL read them without casts (the tables keep text, one schema for H2 and PostgreSQL). H2's version in
+-- db/migration/h2 gives the same rows with text. Their comments are in R__views_comments.sql.
+
+-- Text as jsonb when it is valid JSON, else as a JSON string holding the text. Tool call arguments are whatever the
+-- model wrote (a Codex function call's arguments are not checked), source_meta may hold a \u0000 escape (which
+-- jsonb refuses), and a cast that fails on one row would fail every query over the view. Only the errors of bad
+-- input are caught (class 22: invalid JSON, \u0000, a lone surrogate; class 54: nesting or size beyond jsonb's
+-- limits). Parallel restricted: catching an error needs a subtransaction, which parallel workers cannot start.
+create or replace function jsonb_or_string(value text) returns jsonb
+language plpgsql immutable strict parallel restricted
+as $$
+begin
+    return cast(value as jsonb);
+exception
+    when data_exception or program_limit_exceeded then
+        return to_jsonb(value);
+end
+$$;
+
 -- v_messages: the messages table with every message's content as JSON blocks. The table stores a message whose
--- content is one text block only as text_content (content is null, see V5); this view rebuilds the block.
--- H2 has its own version, with SQL/JSON constructors.
+-- content is one text block only as text_content (content is null, see V5); this view rebuilds the block. content
+-- is written by the loader's JSON serializer, so a plain cast cannot fail.
 create or replace view v_messages as
 select m.trace_id,
        m.ordinal,
        m.role,
-       coalesce(m.content, cast(json_build_array(json_build_object('type', 'text', 'text', m.text_content)) as text)) as content,
+       coalesce(cast(m.content as jsonb), jsonb_build_array(jsonb_build_object('type', 'text', 'text', m.text_content))) as content,
        m.text_content,
        m.reasoning_content,
        m.tool_call_id,
@@ -23,3 +43,46 @@ select m.trace_id,
        m.first_run_id,
        m.last_run_id
 from messages m;
+
+-- The trace contract (NVIDIA Data Designer's agent-rollout shape) without the messages.
+create or replace view v_traces as
+select trace_id,
+       source_kind,
+       source_path,
+       root_session_id,
+       agent_id,
+       is_sidechain,
+       cwd,
+       project_path,
+       git_branch,
+       started_at,
+       ended_at,
+       jsonb_or_string(source_meta) as source_meta,
+       message_count,
+       tool_call_count,
+       final_assistant_message,
+       title,
+       summary,
+       models,
+       tool_versions
+from sessions;
+
+-- One row per tool call with the tool's output: tool_calls stores it only where it differs from the text of the
+-- result message (see V5).
+create or replace view v_tool_calls as
+select c.trace_id,
+       c.tool_call_id,
+       c.message_ordinal,
+       c.call_index,
+       c.result_ordinal,
+       c.name,
+       jsonb_or_string(c.arguments) as arguments,
+       coalesce(c.result_text, r.text_content) as result_text,
+       c.is_error,
+       c.exit_code,
+       c.duration_seconds,
+       c.called_at,
+       c.first_run_id,
+       c.last_run_id
+from tool_calls c
+left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal;

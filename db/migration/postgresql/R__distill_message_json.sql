@@ -1,20 +1,61 @@
--- v_message_json for PostgreSQL: each message as one chat message in the trace contract's shape (the shape of
+-- The distillation views built of JSON (docs/distill.md), for PostgreSQL: their JSON columns are jsonb. H2's version
+-- in db/migration/h2 gives the same rows with text (PostgreSQL 15 lacks the SQL/JSON constructors it uses). Flyway
+-- runs repeatable migrations in the order of their names: v_messages and jsonb_or_string (R__content_views.sql)
+-- exist before this file runs, and R__distill_views.sql after it. Their comments are in R__views_comments.sql.
+
+-- v_message_json: each message as one chat message in the trace contract's shape (the shape of
 -- `tracewh export traces`): role, content blocks, reasoning_content, tool_calls, tool_call_id; absent keys are
--- left out. H2 has its own version (PostgreSQL 15 lacks the SQL/JSON constructors H2 uses).
+-- left out. arguments stay a JSON string, as in the chat format.
 create or replace view v_message_json as
 select m.trace_id,
        m.ordinal,
-       cast(json_strip_nulls(json_build_object(
+       jsonb_strip_nulls(jsonb_build_object(
            'role', m.role,
-           'content', cast(m.content as json),
+           'content', m.content,
            'reasoning_content', m.reasoning_content,
            'tool_calls', (
-               select json_agg(json_build_object(
+               select jsonb_agg(jsonb_build_object(
                           'id', c.tool_call_id,
                           'type', 'function',
-                          'function', json_build_object('name', c.name, 'arguments', c.arguments))
+                          'function', jsonb_build_object('name', c.name, 'arguments', c.arguments))
                       order by c.call_index)
                from tool_calls c
                where c.trace_id = m.trace_id and c.message_ordinal = m.ordinal),
-           'tool_call_id', m.tool_call_id)) as text) as message_json
+           'tool_call_id', m.tool_call_id)) as message_json
 from v_messages m;
+
+-- The inputs of Data Designer's trace digest prompt, one row per trace: its metadata, its first four and last
+-- four messages as JSON arrays of chat messages (v_message_json), and its final assistant message.
+create or replace view v_trace_digest_input as
+with positioned as (
+    select trace_id,
+           ordinal,
+           row_number() over (partition by trace_id order by ordinal) as from_start,
+           row_number() over (partition by trace_id order by ordinal desc) as from_end
+    from messages
+),
+edges as (
+    select p.trace_id,
+           jsonb_agg(j.message_json order by p.ordinal) filter (where p.from_start <= 4) as opening_messages,
+           jsonb_agg(j.message_json order by p.ordinal) filter (where p.from_end <= 4) as closing_messages
+    from positioned p
+    join v_message_json j on j.trace_id = p.trace_id and j.ordinal = p.ordinal
+    where p.from_start <= 4 or p.from_end <= 4
+    group by p.trace_id
+)
+select s.trace_id,
+       s.source_kind,
+       s.root_session_id,
+       s.agent_id,
+       s.is_sidechain,
+       s.project_path,
+       s.cwd,
+       s.git_branch,
+       s.message_count,
+       s.tool_call_count,
+       jsonb_or_string(s.source_meta) as source_meta,
+       coalesce(e.opening_messages, cast('[]' as jsonb)) as opening_messages,
+       coalesce(e.closing_messages, cast('[]' as jsonb)) as closing_messages,
+       s.final_assistant_message
+from sessions s
+left join edges e on e.trace_id = s.trace_id;
