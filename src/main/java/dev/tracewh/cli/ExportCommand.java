@@ -2,6 +2,9 @@ package dev.tracewh.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.export.TraceExporter;
+import dev.tracewh.usersql.UserCondition;
+import dev.tracewh.usersql.UserSqlException;
+import dev.tracewh.usersql.UserSqlSession;
 import dev.tracewh.warehouse.Warehouse;
 import org.jooq.Condition;
 import org.jooq.impl.DSL;
@@ -11,10 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -40,10 +40,10 @@ final class ExportCommand
         @Option(names = "--format", paramLabel = "FORMAT", description = "Only traces of this source kind (claude_code, codex, ...).")
         String format;
 
-        @Option(names = "--where", paramLabel = "SQL", description = "A SQL condition on the sessions table, e.g. \"message_count > 10\".")
+        @Option(names = "--where", paramLabel = "SQL", description = "One SQL condition on the sessions table, e.g. \"message_count > 10\".")
         String where;
 
-        @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write, or - for stdout.")
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write (replaced only once the export succeeded), or - for stdout.")
         Path out;
 
         @Spec
@@ -53,41 +53,38 @@ final class ExportCommand
         public Integer call()
                 throws IOException
         {
-            Condition filter = DSL.noCondition();
-            if (format != null) {
-                filter = filter.and(SESSIONS.SOURCE_KIND.eq(format));
-            }
-            if (where != null && !where.isBlank()) {
-                filter = filter.and(DSL.condition(where));
-            }
             try (Warehouse warehouse = database.openReadOnly();
-                    OutputStream output = open(out)) {
-                long count = new TraceExporter(warehouse.dsl(), new ObjectMapper()).export(filter, output);
-                output.flush();
+                    UserSqlSession session = UserSqlSession.open(warehouse)) {
+                Condition filter = DSL.noCondition();
+                if (format != null) {
+                    filter = filter.and(SESSIONS.SOURCE_KIND.eq(format));
+                }
+                if (where != null && !where.isBlank()) {
+                    filter = filter.and(where(where, warehouse, "sessions").condition());
+                }
+                Condition selected = filter;
+                long count;
+                try (OutputFile output = OutputFile.open(out)) {
+                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper()).export(selected, output.stream()));
+                    output.commit();
+                }
                 spec.commandLine().getErr().printf("exported %,d traces to %s%n", count, out);
+            }
+            catch (UserSqlException e) {
+                throw new UsageException(e.getMessage());
             }
             return ExitCodes.SUCCESS;
         }
     }
 
-    static OutputStream open(Path out)
-            throws IOException
+    /** The {@code --where} option's condition on {@code relation}, parsed as one condition (exit code 3 when it is not). */
+    static UserCondition where(String text, Warehouse warehouse, String relation)
     {
-        if (out.toString().equals("-")) {
-            return new BufferedOutputStream(System.out)
-            {
-                @Override
-                public void close()
-                        throws IOException
-                {
-                    flush();
-                }
-            };
+        try {
+            return UserCondition.parse(text, warehouse.dsl().dialect());
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        catch (UserSqlException e) {
+            throw new UsageException("--where on " + relation + " is " + e.getMessage());
         }
-        return new BufferedOutputStream(Files.newOutputStream(out), 1 << 16);
     }
 }

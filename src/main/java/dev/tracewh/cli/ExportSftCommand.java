@@ -5,6 +5,9 @@ import dev.tracewh.distill.JudgeRuns;
 import dev.tracewh.distill.SftExport;
 import dev.tracewh.distill.SftExporter;
 import dev.tracewh.distill.SftSelection;
+import dev.tracewh.usersql.UserCondition;
+import dev.tracewh.usersql.UserSqlException;
+import dev.tracewh.usersql.UserSqlSession;
 import dev.tracewh.warehouse.Warehouse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +16,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,7 +35,7 @@ final class ExportSftCommand
     DatabaseOptions database;
 
     @Option(names = "--where", paramLabel = "SQL",
-            description = "A SQL condition on v_sft_candidates, e.g. \"has_user_task and ends_with_answer\" (default: " + SftSelection.DEFAULT_WHERE + ").")
+            description = "One SQL condition on v_sft_candidates, e.g. \"has_user_task and ends_with_answer\" (default: " + SftSelection.DEFAULT_WHERE + ").")
     String where;
 
     @Option(names = "--judge", paramLabel = "RUN",
@@ -46,7 +48,7 @@ final class ExportSftCommand
     @Option(names = "--include-sidechains", description = "Also export sub-agent traces.")
     boolean includeSidechains;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write, or - for stdout.")
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write (replaced only once the export succeeded), or - for stdout.")
     Path out;
 
     @Spec
@@ -56,7 +58,8 @@ final class ExportSftCommand
     public Integer call()
             throws IOException
     {
-        try (Warehouse warehouse = database.openReadOnly()) {
+        try (Warehouse warehouse = database.openReadOnly();
+                UserSqlSession session = UserSqlSession.open(warehouse)) {
             OptionalLong judgeRunId = OptionalLong.empty();
             if (judge != null) {
                 judgeRunId = JudgeRuns.find(warehouse.dsl(), judge);
@@ -64,15 +67,21 @@ final class ExportSftCommand
                     throw new UsageException("no judge run with id or name '" + judge + "'");
                 }
             }
-            SftSelection selection = new SftSelection(Optional.ofNullable(where), judgeRunId, includeSidechains, includeReasoning);
+            Optional<UserCondition> condition = where == null || where.isBlank()
+                    ? Optional.empty()
+                    : Optional.of(ExportCommand.where(where, warehouse, "v_sft_candidates"));
+            SftSelection selection = new SftSelection(condition, judgeRunId, includeSidechains, includeReasoning);
             SftExport export;
-            try (OutputStream output = ExportCommand.open(out)) {
-                export = new SftExporter(warehouse.dsl(), new ObjectMapper()).export(selection, out.toString(), output);
-                output.flush();
+            try (OutputFile output = OutputFile.open(out)) {
+                export = new SftExporter(warehouse.dsl(), session.conditionReader(), new ObjectMapper()).export(selection, out.toString(), output.stream());
+                output.commit();
             }
             spec.commandLine().getErr().printf("exported %,d traces (%,d messages) to %s as export %d, sha256 %s%s%n",
                     export.traceCount(), export.messageCount(), out, export.exportId(), export.sha256(),
                     export.skippedTraces() == 0 ? "" : "; %,d selected traces had no user and assistant message left".formatted(export.skippedTraces()));
+        }
+        catch (UserSqlException e) {
+            throw new UsageException(e.getMessage());
         }
         return ExitCodes.SUCCESS;
     }

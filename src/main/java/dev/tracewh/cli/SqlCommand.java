@@ -1,16 +1,22 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.usersql.StatementResult;
+import dev.tracewh.usersql.UserSqlException;
+import dev.tracewh.usersql.UserSqlSession;
 import dev.tracewh.warehouse.Warehouse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Runs one SQL query against the warehouse and prints the result as a table (or CSV / JSON).")
+        description = {
+                "Runs one SQL statement against the warehouse and prints the result as a table (or CSV / JSON).",
+                "The statement only reads (as the H2 user tracewh_reader, or in a read-only PostgreSQL transaction) unless --write is given."})
 final class SqlCommand
         implements Callable<Integer>
 {
@@ -19,6 +25,9 @@ final class SqlCommand
 
     @Mixin
     ResultOutput output;
+
+    @Option(names = "--write", description = "Let the statement change the warehouse (insert, update, delete, DDL); it still runs alone.")
+    boolean write;
 
     @Parameters(paramLabel = "QUERY", description = "The SQL to run, e.g. \"select source_kind, count(*) from sessions group by 1\".")
     String query;
@@ -29,8 +38,18 @@ final class SqlCommand
     @Override
     public Integer call()
     {
-        try (Warehouse warehouse = database.openReadOnly()) {
-            output.print(warehouse.dsl().fetch(query), spec.commandLine().getOut());
+        try (Warehouse warehouse = database.openReadOnly();
+                UserSqlSession session = UserSqlSession.open(warehouse)) {
+            StatementResult result = session.run(query, write);
+            if (result.rows().isPresent()) {
+                output.print(result.rows().get(), spec.commandLine().getOut());
+            }
+            else {
+                spec.commandLine().getErr().printf("%,d rows changed%n", result.changedRows());
+            }
+        }
+        catch (UserSqlException e) {
+            throw new UsageException(e.getMessage());
         }
         return ExitCodes.SUCCESS;
     }

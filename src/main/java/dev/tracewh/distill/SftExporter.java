@@ -7,6 +7,7 @@ import dev.tracewh.distill.SftConversation.SourceMessage;
 import dev.tracewh.distill.SftConversation.SourceToolCall;
 import dev.tracewh.export.TraceCursor;
 import org.jooq.Condition;
+import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
@@ -55,14 +56,18 @@ public final class SftExporter
 {
     private static final int FETCH_SIZE = 500;
     private static final int DELETE_CHUNK = 1000;
+    private static final int INSERT_CHUNK = 1000;
     private static final List<String> LEFT_OUT_KINDS = List.of("meta", "command", "compact_summary", "synthetic");
 
     private final DSLContext dsl;
+    private final DSLContext reader;
     private final ObjectMapper mapper;
 
-    public SftExporter(DSLContext dsl, ObjectMapper mapper)
+    /** {@code reader} evaluates the selection's condition; {@code dsl} reads the traces and records the export. */
+    public SftExporter(DSLContext dsl, DSLContext reader, ObjectMapper mapper)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
+        this.reader = requireNonNull(reader, "reader is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
@@ -91,15 +96,7 @@ public final class SftExporter
                     .fetchSingle()
                     .value1();
 
-            Condition chosen = DSL.condition(selection.filterSql());
-            if (!selection.includeSidechains()) {
-                chosen = chosen.and(V_SFT_CANDIDATES.IS_SIDECHAIN.isFalse());
-            }
-            transaction.insertInto(EXPORT_ITEMS, EXPORT_ITEMS.EXPORT_ID, EXPORT_ITEMS.TRACE_ID)
-                    .select(DSL.select(DSL.inline(exportId), V_SFT_CANDIDATES.TRACE_ID)
-                            .from(candidates(selection))
-                            .where(chosen))
-                    .execute();
+            recordChosen(transaction, exportId, selection);
 
             Written written = write(transaction, exportId, selection.includeReasoning(), output);
             for (int start = 0; start < written.skipped().size(); start += DELETE_CHUNK) {
@@ -116,6 +113,46 @@ public final class SftExporter
                     .execute();
             return new SftExport(exportId, written.traces(), written.messages(), written.sha256(), written.skipped().size());
         });
+    }
+
+    /**
+     * Fills {@code export_items} with the traces the selection chooses. The user's condition is evaluated by the
+     * reader, which may be another connection (see {@link dev.tracewh.usersql.UserSqlSession#conditionReader}):
+     * the trace ids stream from it into inserts of a thousand rows on the export's transaction.
+     */
+    private void recordChosen(DSLContext transaction, long exportId, SftSelection selection)
+    {
+        Condition chosen = selection.condition();
+        if (!selection.includeSidechains()) {
+            chosen = chosen.and(V_SFT_CANDIDATES.IS_SIDECHAIN.isFalse());
+        }
+        try (Cursor<Record1<String>> traceIds = reader.select(V_SFT_CANDIDATES.TRACE_ID)
+                .from(candidates(selection))
+                .where(chosen)
+                .fetchSize(FETCH_SIZE)
+                .fetchLazy()) {
+            List<String> chunk = new ArrayList<>(INSERT_CHUNK);
+            for (Record1<String> traceId : traceIds) {
+                chunk.add(traceId.value1());
+                if (chunk.size() == INSERT_CHUNK) {
+                    insertItems(transaction, exportId, chunk);
+                    chunk.clear();
+                }
+            }
+            insertItems(transaction, exportId, chunk);
+        }
+    }
+
+    private static void insertItems(DSLContext transaction, long exportId, List<String> traceIds)
+    {
+        if (traceIds.isEmpty()) {
+            return;
+        }
+        var insert = transaction.insertInto(EXPORT_ITEMS, EXPORT_ITEMS.EXPORT_ID, EXPORT_ITEMS.TRACE_ID);
+        for (String traceId : traceIds) {
+            insert = insert.values(exportId, traceId);
+        }
+        insert.execute();
     }
 
     /**

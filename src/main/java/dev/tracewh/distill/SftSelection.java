@@ -1,16 +1,21 @@
 package dev.tracewh.distill;
 
+import dev.tracewh.usersql.UserCondition;
+import org.jooq.Condition;
+import org.jooq.impl.DSL;
+
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import static dev.tracewh.warehouse.schema.Tables.V_SFT_CANDIDATES;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Which traces an SFT export takes and how. {@code where} is a SQL condition on {@code v_sft_candidates}
+ * Which traces an SFT export takes and how. {@code where} is one condition on {@code v_sft_candidates}
  * (default: {@code recommended_for_sft}); with {@code judgeRunId} the rubric columns and recommended_for_sft
  * come from that judge run instead of each trace's latest. Sub-agent traces are left out unless included.
  */
-public record SftSelection(Optional<String> where, OptionalLong judgeRunId, boolean includeSidechains, boolean includeReasoning)
+public record SftSelection(Optional<UserCondition> where, OptionalLong judgeRunId, boolean includeSidechains, boolean includeReasoning)
 {
     public static final String DEFAULT_WHERE = "recommended_for_sft";
 
@@ -18,11 +23,16 @@ public record SftSelection(Optional<String> where, OptionalLong judgeRunId, bool
     {
         requireNonNull(where, "where is null");
         requireNonNull(judgeRunId, "judgeRunId is null");
-        where = where.filter(condition -> !condition.isBlank());
     }
 
+    /** The condition as the user wrote it, for the {@code exports} row. */
     public String filterSql()
     {
-        return where.orElse(DEFAULT_WHERE);
+        return where.map(UserCondition::text).orElse(DEFAULT_WHERE);
+    }
+
+    Condition condition()
+    {
+        return where.map(UserCondition::condition).orElse(DSL.condition(V_SFT_CANDIDATES.RECOMMENDED_FOR_SFT));
     }
 }

@@ -42,34 +42,33 @@ public final class TraceExporter
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
-    /** Writes the traces selected by {@code filter} (a condition on {@code sessions}) and returns how many. */
+    /**
+     * Writes the traces selected by {@code filter} (a condition on {@code sessions}) and returns how many. Call it
+     * inside a transaction: PostgreSQL streams a cursor only inside one (H2 does not care).
+     */
     public long export(Condition filter, OutputStream output)
             throws IOException
     {
         Condition selected = MESSAGES.TRACE_ID.in(DSL.select(SESSIONS.TRACE_ID).from(SESSIONS).where(filter));
         Condition selectedCalls = TOOL_CALLS.TRACE_ID.in(DSL.select(SESSIONS.TRACE_ID).from(SESSIONS).where(filter));
-        // PostgreSQL streams a cursor only inside a transaction; H2 does not care
-        return dsl.transactionResult(configuration -> {
-            DSLContext transaction = DSL.using(configuration);
-            long written = 0;
-            try (Cursor<SessionsRecord> sessions = transaction.selectFrom(SESSIONS).where(filter)
-                    .orderBy(SESSIONS.TRACE_ID).fetchSize(FETCH_SIZE).fetchLazy();
-                    TraceCursor<MessagesRecord> messages = new TraceCursor<>(transaction.selectFrom(MESSAGES).where(selected)
-                            .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL).fetchSize(FETCH_SIZE).fetchLazy(), MessagesRecord::getTraceId);
-                    TraceCursor<ToolCallsRecord> toolCalls = new TraceCursor<>(transaction.selectFrom(TOOL_CALLS).where(selectedCalls)
-                            .orderBy(TOOL_CALLS.TRACE_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.CALL_INDEX).fetchSize(FETCH_SIZE).fetchLazy(),
-                            ToolCallsRecord::getTraceId);
-                    JsonGenerator json = mapper.getFactory().createGenerator(output)) {
-                json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-                for (SessionsRecord session : sessions) {
-                    writeTrace(json, session, messages, toolCalls);
-                    json.writeRaw('\n');
-                    written++;
-                }
-                json.flush();
+        long written = 0;
+        try (Cursor<SessionsRecord> sessions = dsl.selectFrom(SESSIONS).where(filter)
+                .orderBy(SESSIONS.TRACE_ID).fetchSize(FETCH_SIZE).fetchLazy();
+                TraceCursor<MessagesRecord> messages = new TraceCursor<>(dsl.selectFrom(MESSAGES).where(selected)
+                        .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL).fetchSize(FETCH_SIZE).fetchLazy(), MessagesRecord::getTraceId);
+                TraceCursor<ToolCallsRecord> toolCalls = new TraceCursor<>(dsl.selectFrom(TOOL_CALLS).where(selectedCalls)
+                        .orderBy(TOOL_CALLS.TRACE_ID, TOOL_CALLS.MESSAGE_ORDINAL, TOOL_CALLS.CALL_INDEX).fetchSize(FETCH_SIZE).fetchLazy(),
+                        ToolCallsRecord::getTraceId);
+                JsonGenerator json = mapper.getFactory().createGenerator(output)) {
+            json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            for (SessionsRecord session : sessions) {
+                writeTrace(json, session, messages, toolCalls);
+                json.writeRaw('\n');
+                written++;
             }
-            return written;
-        });
+            json.flush();
+        }
+        return written;
     }
 
     private void writeTrace(JsonGenerator json, SessionsRecord session, TraceCursor<MessagesRecord> messages, TraceCursor<ToolCallsRecord> toolCalls)

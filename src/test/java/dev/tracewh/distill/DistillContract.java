@@ -9,6 +9,7 @@ import dev.tracewh.load.LoadReport;
 import dev.tracewh.load.Loader;
 import dev.tracewh.load.SourceRoot;
 import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.usersql.UserCondition;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.Warehouse;
 import org.jooq.DSLContext;
@@ -378,7 +379,7 @@ abstract class DistillContract
             throws IOException
     {
         runJudge("has_user_task");
-        Exported exported = export(new SftSelection(Optional.of("has_user_task"), OptionalLong.empty(), false, false));
+        Exported exported = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false));
         List<JsonNode> lines = exported.lines();
 
         // API_ERROR has no assistant message left; COMMANDS_ONLY has no task; the sub-agent is left out
@@ -414,7 +415,7 @@ abstract class DistillContract
         assertEquals(Set.of(ANSWERED, INTERRUPTED, PENDING),
                 Set.copyOf(dsl.select(EXPORT_ITEMS.TRACE_ID).from(EXPORT_ITEMS).fetch(EXPORT_ITEMS.TRACE_ID)));
 
-        Exported again = export(new SftSelection(Optional.of("has_user_task"), OptionalLong.empty(), false, false));
+        Exported again = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false));
         assertEquals(sha256(exported.bytes()), sha256(again.bytes()));
     }
 
@@ -422,7 +423,7 @@ abstract class DistillContract
     void sftExportIncludesReasoningAndSubAgentsOnRequest()
             throws IOException
     {
-        Exported exported = export(new SftSelection(Optional.of("trace_id like '" + ANSWERED + "%'"), OptionalLong.empty(), true, true));
+        Exported exported = export(new SftSelection(Optional.of(condition("trace_id like '" + ANSWERED + "%'")), OptionalLong.empty(), true, true));
         assertEquals(List.of(ANSWERED, SUBAGENT), exportedTraceIds(exported));
         assertEquals("The parser is probably wrong.", exported.lines().get(0).get("messages").get(1).get("reasoning_content").asText());
         assertEquals(List.of("user: Find the parser module", "assistant: It is src/parser.py."), conversation(exported.lines().get(1)));
@@ -467,11 +468,16 @@ abstract class DistillContract
 
     private record Exported(byte[] bytes, List<JsonNode> lines) {}
 
+    private UserCondition condition(String text)
+    {
+        return UserCondition.parse(text, dsl.dialect());
+    }
+
     private Exported export(SftSelection selection)
             throws IOException
     {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        SftExport export = new SftExporter(dsl, MAPPER).export(selection, "memory", output);
+        SftExport export = new SftExporter(dsl, dsl, MAPPER).export(selection, "memory", output);
         List<JsonNode> lines = new ArrayList<>();
         for (String line : output.toString(StandardCharsets.UTF_8).split("\n", -1)) {
             if (!line.isEmpty()) {
