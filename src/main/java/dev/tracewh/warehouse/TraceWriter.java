@@ -115,9 +115,22 @@ public final class TraceWriter
             dsl.update(SESSIONS).set(rows.session()).where(SESSIONS.TRACE_ID.eq(rows.traceId())).execute();
             counts = counts.plus(mergeMessagesAndToolCalls(rows));
         }
+        // a verified trace is diffed row by row only when the hashes stored for its children, read for the whole
+        // batch at once, are not the ones it would write
+        List<String> verifiedIds = verified.stream().map(TraceRows::traceId).toList();
+        Map<String, Map<Object, String>> storedMessages = storedHashes(MESSAGES, MESSAGES.TRACE_ID, MESSAGES.ORDINAL, MESSAGES.ROW_HASH, verifiedIds);
+        Map<String, Map<Object, String>> storedToolCalls = storedHashes(TOOL_CALLS, TOOL_CALLS.TRACE_ID, TOOL_CALLS.TOOL_CALL_ID, TOOL_CALLS.ROW_HASH, verifiedIds);
         Map<String, WriteCounts> repairs = new HashMap<>();
         for (TraceRows rows : verified) {
-            repairs.put(rows.traceId(), mergeMessagesAndToolCalls(rows));
+            Map<Object, String> messages = new HashMap<>();
+            for (int i = 0; i < rows.messageKeys().size(); i++) {
+                messages.put(rows.messageKeys().get(i), rows.messageHashes().get(i));
+            }
+            Map<Object, String> toolCalls = new HashMap<>();
+            rows.toolCalls().forEach(call -> toolCalls.put(call.getToolCallId(), call.getRowHash()));
+            boolean intact = messages.equals(storedMessages.getOrDefault(rows.traceId(), Map.of()))
+                    && toolCalls.equals(storedToolCalls.getOrDefault(rows.traceId(), Map.of()));
+            repairs.put(rows.traceId(), intact ? WriteCounts.ZERO : mergeMessagesAndToolCalls(rows));
         }
 
         // usage rows last, one transaction at a time: deciding their owners reads what other writers committed
@@ -130,9 +143,14 @@ public final class TraceWriter
         for (TraceRows rows : changed) {
             counts = counts.plus(mergeUsage(rows, usage.get(rows.traceId())));
         }
+        Map<String, Map<Object, String>> storedUsage = storedHashes(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID, TOKEN_USAGE.RESPONSE_KEY, TOKEN_USAGE.ROW_HASH, verifiedIds);
         for (TraceRows rows : verified) {
             // a verified trace whose children had to be put back counts as updated, one whose rows all held as unchanged
-            WriteCounts repair = repairs.get(rows.traceId()).plus(mergeUsage(rows, usage.get(rows.traceId())));
+            List<TokenUsageRecord> ownUsage = usage.get(rows.traceId());
+            Map<Object, String> usageHashes = new HashMap<>();
+            ownUsage.forEach(row -> usageHashes.put(row.getResponseKey(), row.getRowHash()));
+            WriteCounts usageRepair = usageHashes.equals(storedUsage.getOrDefault(rows.traceId(), Map.of())) ? WriteCounts.ZERO : mergeUsage(rows, ownUsage);
+            WriteCounts repair = repairs.get(rows.traceId()).plus(usageRepair);
             boolean repaired = repair.rowsChanged() > 0;
             counts = counts.plus(repair).plus(new WriteCounts(0, repaired ? 1 : 0, repaired ? 0 : 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         }
@@ -175,6 +193,20 @@ public final class TraceWriter
                     .forEach(row -> sources.put(row.value1(), new Source(row.value2(), row.value3())));
         }
         return sources;
+    }
+
+    /** The key and row hash of every stored row of {@code table} that belongs to one of {@code traceIds}, by trace id. */
+    private <R extends Record> Map<String, Map<Object, String>> storedHashes(Table<R> table, TableField<R, String> traceIdField, TableField<R, ?> keyField,
+            TableField<R, String> hashField, List<String> traceIds)
+    {
+        Map<String, Map<Object, String>> stored = new HashMap<>();
+        for (int from = 0; from < traceIds.size(); from += BATCH_SIZE) {
+            dsl.select(traceIdField, keyField, hashField)
+                    .from(table)
+                    .where(traceIdField.in(traceIds.subList(from, Math.min(traceIds.size(), from + BATCH_SIZE))))
+                    .forEach(row -> stored.computeIfAbsent(row.value1(), traceId -> new HashMap<>()).put(row.value2(), row.value3()));
+        }
+        return stored;
     }
 
     /** What merging needs of a row already in the warehouse. */
