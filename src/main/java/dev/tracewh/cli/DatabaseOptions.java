@@ -7,20 +7,32 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The {@code --db} option shared by every command that touches the warehouse. */
+/** The {@code --db} and {@code --schema} options shared by every command that touches the warehouse. */
 public final class DatabaseOptions
 {
     @Option(names = "--db", paramLabel = "URL",
-            description = "JDBC URL (jdbc:h2:... or jdbc:postgresql://...) or an H2 file path. "
-                    + "Default: $TRACEWH_DB, else the H2 file ~/.tracewh/warehouse.")
+            description = {"JDBC URL (jdbc:h2:... or jdbc:postgresql://...), libpq URL (postgresql://user@host/db) or an H2 file path. "
+                    + "Default: $TRACEWH_DB, else the H2 file ~/.tracewh/warehouse.",
+                    "Keep a PostgreSQL password out of it: $PGPASSWORD or the password file (~/.pgpass, $PGPASSFILE) supply it."})
     String database;
+
+    @Option(names = "--schema", paramLabel = "NAME",
+            description = "PostgreSQL: the schema the warehouse lives in, created if missing. Default: $TRACEWH_SCHEMA, "
+                    + "else the URL's currentSchema, else " + DatabaseUrl.DEFAULT_SCHEMA + ". Not both --schema and a different currentSchema. H2 ignores it.")
+    String schema;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    /** The database, from the options and the environment ($TRACEWH_DB, $TRACEWH_SCHEMA, $PGPASSWORD); a usage error when unusable. */
     DatabaseUrl url()
     {
-        return DatabaseUrl.resolve(database, System.getenv("TRACEWH_DB"));
+        try {
+            return DatabaseUrl.resolve(database, schema, System.getenv());
+        }
+        catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Opens the warehouse and applies pending migrations, as every command that writes does first. */

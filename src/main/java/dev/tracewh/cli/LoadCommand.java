@@ -104,7 +104,8 @@ final class LoadCommand
             Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
             LoadReport report;
             try (TerminalProgress progress = TerminalProgress.forStderr()) {
-                report = loader.load(roots, options, String.join(" ", spec.commandLine().getParseResult().originalArgs()), progress);
+                List<String> args = spec.commandLine().getParseResult().originalArgs();
+                report = loader.load(roots, options, Secrets.of(args, System.getenv()).arguments(args), progress);
             }
             printSummary(report, warehouse);
             return report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;

@@ -31,7 +31,7 @@ final class RunsCommand
     public Integer call()
     {
         try (Warehouse warehouse = database.openReadOnly()) {
-            output.print(warehouse.dsl()
+            var runs = warehouse.dsl()
                     .select(LOAD_RUNS.RUN_ID, LOAD_RUNS.STARTED_AT, LOAD_RUNS.STATUS, LOAD_RUNS.SECONDS,
                             LOAD_RUNS.FILES_SCANNED, LOAD_RUNS.FILES_LOADED, LOAD_RUNS.FILES_UNCHANGED, LOAD_RUNS.FILES_FAILED, LOAD_RUNS.FILES_MISSING,
                             LOAD_RUNS.TRACES_INSERTED, LOAD_RUNS.TRACES_UPDATED, LOAD_RUNS.MESSAGES_INSERTED, LOAD_RUNS.ERRORS,
@@ -39,7 +39,11 @@ final class RunsCommand
                     .from(LOAD_RUNS)
                     .orderBy(LOAD_RUNS.RUN_ID.desc())
                     .limit(limit)
-                    .fetch(), spec.commandLine().getOut());
+                    .fetch();
+            // runs of tracewh versions that stored --db as given may hold a password
+            Secrets secrets = Secrets.of(spec.commandLine().getParseResult().originalArgs(), System.getenv());
+            runs.forEach(run -> run.set(LOAD_RUNS.ARGUMENTS, secrets.redact(run.get(LOAD_RUNS.ARGUMENTS))));
+            output.print(runs, spec.commandLine().getOut());
         }
         return ExitCodes.SUCCESS;
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Properties;
 
 @Command(name = "tracewh",
@@ -31,14 +32,15 @@ public final class TracewhCommand
     {
         CommandLine commandLine = new CommandLine(new TracewhCommand());
         commandLine.setExitCodeExceptionMapper(exception -> exception instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILED);
+        // messages of picocli, drivers and Flyway may quote an argument or a URL: never with its password
         commandLine.setParameterExceptionHandler((exception, args) -> {
             CommandLine failed = exception.getCommandLine();
-            failed.getErr().println("tracewh: " + exception.getMessage());
+            failed.getErr().println("tracewh: " + Secrets.of(List.of(args), System.getenv()).redact(exception.getMessage()));
             failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
-            failed.getErr().println("tracewh: " + oneLine(exception));
+            failed.getErr().println("tracewh: " + Secrets.of(parseResult.originalArgs(), System.getenv()).redact(oneLine(exception)));
             if (exception instanceof LoadLockedException || exception instanceof WarehouseInUseException) {
                 return ExitCodes.LOCKED;
             }

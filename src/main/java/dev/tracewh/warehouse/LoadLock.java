@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -139,7 +138,7 @@ public final class LoadLock
     private static Connection connect(DatabaseUrl url)
     {
         try {
-            return DriverManager.getConnection(url.jdbcUrl());
+            return url.connect();
         }
         catch (SQLException e) {
             throw new WarehouseException("cannot open the warehouse at " + url.redacted() + ": " + e.getMessage(), e);

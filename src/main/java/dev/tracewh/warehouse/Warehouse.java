@@ -16,7 +16,8 @@ import org.jooq.impl.DSL;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -54,15 +55,40 @@ public final class Warehouse
     /**
      * Connects, without migrating; fails with a {@link WarehouseException} naming the (redacted) URL when the
      * database is unreachable. An H2 file and the folders created for it are its owner's only (0600 and 0700).
+     * A PostgreSQL warehouse an older tracewh made in schema {@code public} is opened there (see below).
      */
     public static Warehouse open(DatabaseUrl url)
+    {
+        return open(url, notice -> {});
+    }
+
+    /**
+     * {@link #open(DatabaseUrl)}; a PostgreSQL warehouse that an older tracewh made in schema {@code public}, before
+     * warehouses had a schema of their own, stays there while no schema was named and the default one does not exist
+     * (a new, empty warehouse beside it would look like data lost), and {@code notices} hears of it.
+     */
+    private static Warehouse open(DatabaseUrl url, Consumer<String> notices)
     {
         requireNonNull(url, "url is null");
         Optional<H2File> file = H2File.of(url);
         file.ifPresent(H2File::createFolders);
         try {
-            Connection connection = DriverManager.getConnection(url.jdbcUrl());
+            Connection connection = url.connect();
             file.ifPresent(H2File::restrictToOwner);
+            boolean olderInPublic;
+            try {
+                olderInPublic = url.schemaByDefault() && holdsOlderWarehouseInPublic(connection, url.schema().orElseThrow());
+            }
+            catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            if (olderInPublic) {
+                connection.close();
+                notices.accept("the warehouse is in schema public, where tracewh made warehouses before they had a schema of their own; "
+                        + "it stays there (--schema public or TRACEWH_SCHEMA=public says so and silences this notice)");
+                return open(url.inSchema("public"), notices);
+            }
             return new Warehouse(url, connection);
         }
         catch (SQLException e) {
@@ -71,6 +97,18 @@ public final class Warehouse
                         + "(another load holds it; use --wait to wait for it)", e);
             }
             throw new WarehouseException("cannot open the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean holdsOlderWarehouseInPublic(Connection connection, String defaultSchema)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("select to_regnamespace(?) is null "
+                + "and to_regclass('public.flyway_schema_history') is not null and to_regclass('public.load_runs') is not null")) {
+            statement.setString(1, defaultSchema);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
         }
     }
 
@@ -89,7 +127,7 @@ public final class Warehouse
         requireNonNull(notices, "notices is null");
         Optional<H2File> file = H2File.of(url);
         if (file.isEmpty()) {
-            Warehouse warehouse = open(url);
+            Warehouse warehouse = open(url, notices);
             try {
                 warehouse.migrate();
                 return warehouse;
@@ -335,12 +373,15 @@ public final class Warehouse
     /** This warehouse's migrations; tests set a target version to build an older schema. */
     FluentConfiguration flyway()
     {
-        return Flyway.configure(getClass().getClassLoader())
+        FluentConfiguration configuration = Flyway.configure(getClass().getClassLoader())
                 // Flyway opens and closes its own connection; ours stays out of its transactions
-                .dataSource(url.jdbcUrl(), null, null)
+                .dataSource(url.jdbcUrl(), null, url.password())
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + url.vendor().migrationFolder())
                 .failOnMissingLocations(true)
                 .loggers("slf4j");
+        // on PostgreSQL the warehouse has a schema of its own, which Flyway creates: other tables of the database
+        // neither stop it nor meet the warehouse's names
+        return url.schema().map(schema -> configuration.schemas(schema).defaultSchema(schema)).orElse(configuration);
     }
 
     /**

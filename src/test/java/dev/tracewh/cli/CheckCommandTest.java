@@ -49,7 +49,7 @@ class CheckCommandTest
         String db = temp.resolve("warehouse").toString();
         assertEquals(ExitCodes.SUCCESS, run("load", "--db", db, "--path", EXAMPLES.toString()).exitCode());
         String traceId;
-        try (Warehouse warehouse = Warehouse.open(DatabaseUrl.resolve(db, null))) {
+        try (Warehouse warehouse = Warehouse.open(DatabaseUrl.parse(db))) {
             traceId = warehouse.dsl().select(SESSIONS.TRACE_ID).from(SESSIONS).orderBy(SESSIONS.TRACE_ID).limit(1).fetchSingle(SESSIONS.TRACE_ID);
             warehouse.dsl().deleteFrom(MESSAGES).where(MESSAGES.TRACE_ID.eq(traceId)).execute();
             warehouse.dsl().deleteFrom(SOURCE_FILES).execute();
