@@ -43,11 +43,12 @@ final class ErrorsCommand
         try (Warehouse warehouse = database.openReadOnly()) {
             Condition runs = all ? DSL.noCondition()
                     : runId != null ? LOAD_ERRORS.RUN_ID.eq(runId)
-                    : LOAD_ERRORS.RUN_ID.eq(DSL.select(DSL.max(LOAD_RUNS.RUN_ID)).from(LOAD_RUNS));
+                    : LOAD_ERRORS.RUN_ID.eq(DSL.select(DSL.max(LOAD_RUNS.as("latest").RUN_ID)).from(LOAD_RUNS.as("latest")));
             output.print(warehouse.dsl()
-                    .select(LOAD_ERRORS.RUN_ID, LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.LINE_NUMBER, LOAD_ERRORS.ERROR_CLASS,
+                    .select(LOAD_ERRORS.RUN_ID, LOAD_RUNS.SOURCE_HOST, LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.LINE_NUMBER, LOAD_ERRORS.ERROR_CLASS,
                             LOAD_ERRORS.MESSAGE, LOAD_ERRORS.EXCERPT)
                     .from(LOAD_ERRORS)
+                    .join(LOAD_RUNS).on(LOAD_RUNS.RUN_ID.eq(LOAD_ERRORS.RUN_ID))
                     .where(runs)
                     .orderBy(LOAD_ERRORS.RUN_ID.desc(), LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.LINE_NUMBER)
                     .limit(limit)

@@ -32,10 +32,10 @@ final class RunsCommand
     {
         try (Warehouse warehouse = database.openReadOnly()) {
             var runs = warehouse.dsl()
-                    .select(LOAD_RUNS.RUN_ID, LOAD_RUNS.STARTED_AT, LOAD_RUNS.STATUS, LOAD_RUNS.SECONDS,
+                    .select(LOAD_RUNS.RUN_ID, LOAD_RUNS.SOURCE_HOST, LOAD_RUNS.STARTED_AT, LOAD_RUNS.STATUS, LOAD_RUNS.SECONDS,
                             LOAD_RUNS.FILES_SCANNED, LOAD_RUNS.FILES_LOADED, LOAD_RUNS.FILES_UNCHANGED, LOAD_RUNS.FILES_FAILED, LOAD_RUNS.FILES_MISSING,
                             LOAD_RUNS.TRACES_INSERTED, LOAD_RUNS.TRACES_UPDATED, LOAD_RUNS.MESSAGES_INSERTED, LOAD_RUNS.ERRORS,
-                            LOAD_RUNS.BYTES_READ, LOAD_RUNS.ARGUMENTS)
+                            LOAD_RUNS.TRACES_DELETED, LOAD_RUNS.BYTES_READ, LOAD_RUNS.FAILURE, LOAD_RUNS.ARGUMENTS)
                     .from(LOAD_RUNS)
                     .orderBy(LOAD_RUNS.RUN_ID.desc())
                     .limit(limit)

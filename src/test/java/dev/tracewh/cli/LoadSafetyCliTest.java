@@ -67,6 +67,23 @@ class LoadSafetyCliTest
         assertEquals(0, back.exitCode(), back.err());
     }
 
+    @Test
+    void runsAndErrorsShowTheHostTheFilesWereReadOn()
+            throws IOException
+    {
+        Path sessions = copyExamples();
+        Files.writeString(sessions.resolve("broken.jsonl"), "not json\n");
+        String db = temp.resolve("warehouse").toString();
+        assertEquals(1, run("load", "--db", db, "--path", sessions.toString(), "--source-host", "ci-runner-7").exitCode());
+
+        Run runs = run("runs", "--db", db, "--json");
+        assertTrue(runs.out().contains("\"source_host\":\"ci-runner-7\""), runs.out());
+        Run errors = run("errors", "--db", db, "--json");
+        assertTrue(errors.out().contains("\"source_host\":\"ci-runner-7\"") && errors.out().contains("broken.jsonl"), errors.out());
+        Run states = run("sql", "--db", db, "--csv", "select distinct source_host from source_files");
+        assertEquals("source_host\nci-runner-7\n", states.out());
+    }
+
     private Path copyExamples()
             throws IOException
     {
