@@ -3,7 +3,6 @@ package dev.tracewh.warehouse;
 import org.h2.engine.ConnectionInfo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;

@@ -2,17 +2,16 @@ package dev.tracewh.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.Warehouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
+import static dev.tracewh.cli.Cli.run;
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
@@ -28,7 +27,6 @@ class CheckCommandTest
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @Test
     void aSoundWarehouseExitsZeroWithOneLine()
@@ -80,14 +78,4 @@ class CheckCommandTest
         assertEquals(3, new ObjectMapper().readTree(repaired.out()).get("source_files").asInt());
     }
 
-    private static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = TracewhCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

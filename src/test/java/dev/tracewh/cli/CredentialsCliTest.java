@@ -1,5 +1,6 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.DatabaseUrl;
 import org.junit.jupiter.api.AfterEach;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.Driver;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,14 +45,6 @@ class CredentialsCliTest
 
     private TestDatabase database;
     private Properties server;
-
-    private record Run(int exitCode, String out, String err)
-    {
-        String all()
-        {
-            return out + err;
-        }
-    }
 
     @BeforeEach
     void createDatabase()
@@ -267,16 +259,6 @@ class CredentialsCliTest
         }
     }
 
-    private static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = TracewhCommand.commandLine()
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     /** tracewh in a child JVM with {@code environment} added to this one's, without PostgreSQL's own variables. */
     private Run child(Map<String, String> environment, String... args)

@@ -1,11 +1,10 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +27,6 @@ class DatabaseLocationCliTest
     /** Relative to the working directory, which is the project folder under Maven. */
     private final Path relative = Path.of("target", "relative-db-" + UUID.randomUUID());
 
-    private record Run(int exitCode, String out, String err) {}
 
     @AfterEach
     void deleteRelativeFolder()
@@ -90,14 +89,4 @@ class DatabaseLocationCliTest
         }
     }
 
-    private static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = TracewhCommand.commandLine()
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

@@ -1,14 +1,12 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.testing.TestRole;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +25,6 @@ class GrantReadCommandTest
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @Test
     void anH2WarehouseIsRefusedAndLeftAlone()
@@ -70,14 +68,4 @@ class GrantReadCommandTest
         }
     }
 
-    private static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = TracewhCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

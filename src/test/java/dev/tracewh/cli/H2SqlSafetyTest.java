@@ -1,5 +1,6 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

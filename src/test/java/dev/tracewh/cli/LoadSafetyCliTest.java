@@ -1,16 +1,16 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +21,6 @@ class LoadSafetyCliTest
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @Test
     void aDryRunWritesNothingNotEvenTheSchema()
@@ -103,14 +102,4 @@ class LoadSafetyCliTest
         return target;
     }
 
-    private static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = TracewhCommand.commandLine()
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

@@ -1,19 +1,18 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.OlderWarehouse;
 import dev.tracewh.warehouse.Warehouse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +24,6 @@ class MigrationCliTest
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @Test
     void commandsThatReadNeverMigrate()
@@ -130,14 +128,4 @@ class MigrationCliTest
         }
     }
 
-    private static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = TracewhCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

@@ -1,5 +1,6 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

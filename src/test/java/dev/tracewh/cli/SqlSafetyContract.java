@@ -1,22 +1,21 @@
 package dev.tracewh.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +35,6 @@ abstract class SqlSafetyContract
     private TestDatabase database;
     protected String db;
 
-    protected record Run(int exitCode, String out, String err) {}
 
     protected abstract TestDatabase.Kind kind();
 
@@ -203,14 +201,4 @@ abstract class SqlSafetyContract
         return all.toArray(String[]::new);
     }
 
-    protected static Run run(String... args)
-    {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = TracewhCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

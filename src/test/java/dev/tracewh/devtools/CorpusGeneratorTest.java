@@ -1,9 +1,9 @@
 package dev.tracewh.devtools;
 
-import dev.tracewh.format.ReadOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;

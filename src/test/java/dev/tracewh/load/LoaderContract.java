@@ -1,10 +1,10 @@
 package dev.tracewh.load;
 
-import dev.tracewh.format.ReadOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
 import dev.tracewh.model.ContentBlock;
@@ -13,15 +13,13 @@ import dev.tracewh.model.ToolCall;
 import dev.tracewh.model.Trace;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.testing.WarehouseContract;
 import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.TextSanitizer;
 import dev.tracewh.warehouse.Warehouse;
 import dev.tracewh.warehouse.WriteCounts;
-import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,32 +59,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The loader's warehouse contract; every database runs it through a subclass. */
 abstract class LoaderContract
+        extends WarehouseContract
 {
     private static final String SESSION = "0a0b0c0d-1111-2222-3333-444455556666";
 
     @TempDir
     Path projects;
 
-    private TestDatabase database;
-    private Warehouse warehouse;
-    private DSLContext dsl;
 
-    protected abstract TestDatabase.Kind kind();
-
-    @BeforeEach
-    void openWarehouse()
-    {
-        database = TestDatabase.create(kind());
-        warehouse = database.open();
-        dsl = warehouse.dsl();
-    }
-
-    @AfterEach
-    void closeWarehouse()
-    {
-        warehouse.close();
-        database.close();
-    }
 
     @Test
     void secondLoadReadsNoUnchangedFileAndWritesNothing()

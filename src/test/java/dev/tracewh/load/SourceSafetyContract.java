@@ -1,19 +1,15 @@
 package dev.tracewh.load;
 
-import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.model.ParsedFile;
-import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.testing.WarehouseContract;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
-import dev.tracewh.warehouse.Warehouse;
-import org.jooq.DSLContext;
 import org.jooq.Record2;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,32 +46,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A source file never takes stored rows with it: shrunk, rewritten and copied files, lost child rows, overlong lines. */
 abstract class SourceSafetyContract
+        extends WarehouseContract
 {
     private static final String SESSION = "5e55a0e0-0000-4000-8000-00000000000a";
 
     @TempDir
     Path projects;
 
-    private TestDatabase database;
-    private Warehouse warehouse;
-    private DSLContext dsl;
 
-    protected abstract TestDatabase.Kind kind();
-
-    @BeforeEach
-    void openWarehouse()
-    {
-        database = TestDatabase.create(kind());
-        warehouse = database.open();
-        dsl = warehouse.dsl();
-    }
-
-    @AfterEach
-    void closeWarehouse()
-    {
-        warehouse.close();
-        database.close();
-    }
 
     /** What happens to a loaded file behind the loader's back. */
     enum Damage

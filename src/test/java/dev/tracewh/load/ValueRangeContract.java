@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.export.TraceExporter;
 import dev.tracewh.format.LineValues;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
-import dev.tracewh.testing.TestDatabase;
+import dev.tracewh.testing.WarehouseContract;
 import dev.tracewh.warehouse.LoadRunStore;
-import dev.tracewh.warehouse.Warehouse;
-import org.jooq.DSLContext;
 import org.jooq.Record2;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,32 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * is an issue of its line in {@code load_errors}, and what was loaded still sums and exports.
  */
 abstract class ValueRangeContract
+        extends WarehouseContract
 {
     private static final String SESSION = "0a0b0c0d-1111-2222-3333-444455556666";
 
     @TempDir
     Path projects;
 
-    private TestDatabase database;
-    private Warehouse warehouse;
-    private DSLContext dsl;
 
-    protected abstract TestDatabase.Kind kind();
-
-    @BeforeEach
-    void openWarehouse()
-    {
-        database = TestDatabase.create(kind());
-        warehouse = database.open();
-        dsl = warehouse.dsl();
-    }
-
-    @AfterEach
-    void closeWarehouse()
-    {
-        warehouse.close();
-        database.close();
-    }
 
     @Test
     void exitCodesBeyondAnIntAreStoredAndOnesBeyondALongAreNullWithTheirTextKept()

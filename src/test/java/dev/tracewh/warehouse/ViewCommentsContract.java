@@ -1,10 +1,7 @@
 package dev.tracewh.warehouse;
 
-import dev.tracewh.testing.TestDatabase;
-import org.jooq.DSLContext;
+import dev.tracewh.testing.WarehouseContract;
 import org.jooq.Record;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -21,14 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * so BI tools and psql's \d+ show the same words.
  */
 abstract class ViewCommentsContract
+        extends WarehouseContract
 {
-    protected DSLContext dsl;
-
-    private TestDatabase database;
-    private Warehouse warehouse;
-
-    protected abstract TestDatabase.Kind kind();
-
     /**
      * The v_* views of the warehouse's schema by name, from the database's catalog. The query returns one row per
      * column in order, with the view's name, its comment, the column's name and the column's comment.
@@ -37,21 +28,6 @@ abstract class ViewCommentsContract
 
     /** A view as the catalog describes it; comments are null where there are none. */
     protected record CatalogView(String comment, SequencedMap<String, String> columns) {}
-
-    @BeforeEach
-    void openWarehouse()
-    {
-        database = TestDatabase.create(kind());
-        warehouse = database.open();
-        dsl = warehouse.dsl();
-    }
-
-    @AfterEach
-    void closeWarehouse()
-    {
-        warehouse.close();
-        database.close();
-    }
 
     @Test
     void everyViewIsDocumentedWithItsColumnsInOrder()

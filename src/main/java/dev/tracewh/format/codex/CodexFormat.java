@@ -16,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Codex CLI rollouts: {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl} and the flat

@@ -1,9 +1,9 @@
 package dev.tracewh.format.claudecode;
 
-import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.LineValues;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;

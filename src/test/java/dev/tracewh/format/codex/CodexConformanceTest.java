@@ -1,9 +1,9 @@
 package dev.tracewh.format.codex;
 
-import dev.tracewh.format.ReadOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;

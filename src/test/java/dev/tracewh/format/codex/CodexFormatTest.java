@@ -1,10 +1,10 @@
 package dev.tracewh.format.codex;
 
-import dev.tracewh.format.ReadOptions;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.LineValues;
+import dev.tracewh.format.ReadOptions;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParseIssue;
