@@ -131,13 +131,13 @@ public final class Loader
             Map<Path, SourceFileStore.State> throughLinks = statesThroughLinks(known, found.keySet(), fileSystem, root.root(), realRoot);
             for (Map.Entry<Path, BasicFileAttributes> file : found.entrySet()) {
                 Path path = file.getKey();
+                planned.add(path);
                 long size = file.getValue().size();
                 // the warehouse keeps microseconds; compare at that precision
                 Instant modifiedAt = file.getValue().lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
                 if (options.modifiedSince() != null && modifiedAt.isBefore(options.modifiedSince())) {
                     continue;
                 }
-                planned.add(path);
                 SourceFileStore.State state = known.get(path.toString());
                 SourceFileStore.State throughLink = throughLinks.get(path);
                 if (throughLink != null) {
