@@ -153,8 +153,9 @@ public final class Loader
             }
             for (SourceFileStore.State state : known.values()) {
                 Path path = fileSystem.getPath(state.path());
+                // an unclaimed state may be another machine's file: only this host's states go missing
                 if ((path.startsWith(root.root()) || path.startsWith(realRoot)) && options.shard().contains(path) && !planned.contains(path)
-                        && !state.missing() && !below(path, unreadable) && !Files.exists(path)) {
+                        && state.claimed() && !state.missing() && !below(path, unreadable) && !Files.exists(path)) {
                     planned.add(path);
                     plan.add(new PlannedFile(path, null, state.sourceKind(), FileAction.MISSING, state.sizeBytes(), state.modifiedAt(), state));
                 }
@@ -656,7 +657,7 @@ public final class Loader
                 runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
             }
             loaded.add(new SourceFileStore.Loaded(new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
-                    result.consumedSha256(), result.consumedBytes(), false), result.traces().size(), result.issues().size()));
+                    result.consumedSha256(), result.consumedBytes(), false, true), result.traces().size(), result.issues().size()));
         }
         sourceFiles.saveLoaded(runId, loaded);
         return written;

@@ -134,7 +134,8 @@ public record DatabaseUrl(String jdbcUrl, Vendor vendor, String password, boolea
         String password = null;
         String location = beforeQuery;
         if (beforeQuery.startsWith("//")) {
-            int pathStart = beforeQuery.indexOf('/', 2);
+            // the user info ends at the last '@': a password may hold an unencoded '/' (base64), which must not end the authority
+            int pathStart = beforeQuery.indexOf('/', Math.max(2, beforeQuery.lastIndexOf('@') + 1));
             String authority = beforeQuery.substring(2, pathStart < 0 ? beforeQuery.length() : pathStart);
             String path = pathStart < 0 ? "" : beforeQuery.substring(pathStart + 1);
             int at = authority.lastIndexOf('@');

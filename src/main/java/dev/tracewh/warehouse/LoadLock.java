@@ -175,7 +175,25 @@ public final class LoadLock
             connection.close();
         }
         catch (SQLException e) {
+            if (isLost()) {
+                // the lock's connection is gone, and the lock with it: the load it guarded is done, nothing is left to release
+                return;
+            }
             throw new WarehouseException("cannot release the load lock: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isLost()
+    {
+        try {
+            boolean lost = !connection.isValid(5);
+            if (lost) {
+                connection.close();
+            }
+            return lost;
+        }
+        catch (SQLException e) {
+            return true;
         }
     }
 }

@@ -31,9 +31,12 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SourceFileStore
 {
-    /** The state of one file as of its last successful load. */
+    /**
+     * The state of one file as of its last successful load; {@code claimed} is false for a state from before hosts
+     * were recorded, which may be another machine's file.
+     */
     public record State(String path, String sourceKind, long sizeBytes, Instant modifiedAt, String contentHash,
-                        long consumedBytes, boolean missing) {}
+                        long consumedBytes, boolean missing, boolean claimed) {}
 
     private static final int BATCH_SIZE = 1000;
 
@@ -61,7 +64,7 @@ public final class SourceFileStore
                 .orderBy(SOURCE_FILES.SOURCE_HOST)
                 .forEach(record -> states.put(record.getPath(), new State(record.getPath(), record.getSourceKind(),
                         record.getSizeBytes(), record.getModifiedAt().toInstant(), record.getContentHash(),
-                        record.getConsumedBytes(), "missing".equals(record.getStatus()))));
+                        record.getConsumedBytes(), "missing".equals(record.getStatus()), !NO_HOST.equals(record.getSourceHost()))));
         return states;
     }
 
@@ -162,7 +165,8 @@ public final class SourceFileStore
         List<String> paths = dsl.select(SOURCE_FILES.PATH)
                 .from(SOURCE_FILES)
                 .where(SOURCE_FILES.STATUS.eq("missing"))
-                .and(ofThisHost)
+                // only states this host marked missing: an unclaimed one may be another machine's file, present there
+                .and(SOURCE_FILES.SOURCE_HOST.eq(sourceHost))
                 .and(SOURCE_FILES.MISSING_SINCE.lt(before.atOffset(ZoneOffset.UTC)))
                 .orderBy(SOURCE_FILES.PATH)
                 .fetch(SOURCE_FILES.PATH)
@@ -172,7 +176,7 @@ public final class SourceFileStore
         List<String> traceIds = new ArrayList<>();
         for (List<String> chunk : chunks(paths)) {
             traceIds.addAll(dsl.select(SESSIONS.TRACE_ID).from(SESSIONS)
-                    .where(SESSIONS.SOURCE_PATH.in(chunk).and(SESSIONS.SOURCE_HOST.eq(sourceHost).or(SESSIONS.SOURCE_HOST.isNull())))
+                    .where(SESSIONS.SOURCE_PATH.in(chunk).and(SESSIONS.SOURCE_HOST.eq(sourceHost)))
                     .orderBy(SESSIONS.TRACE_ID)
                     .fetch(SESSIONS.TRACE_ID));
         }
@@ -197,7 +201,7 @@ public final class SourceFileStore
                         .execute();
             }
             for (List<String> chunk : chunks(paths)) {
-                dsl.deleteFrom(SOURCE_FILES).where(ofThisHost.and(SOURCE_FILES.PATH.in(chunk))).execute();
+                dsl.deleteFrom(SOURCE_FILES).where(SOURCE_FILES.SOURCE_HOST.eq(sourceHost).and(SOURCE_FILES.PATH.in(chunk))).execute();
             }
         }
         return new Purge(paths, traceIds, scores, exportItems, judgeRuns.size());
@@ -221,12 +225,12 @@ public final class SourceFileStore
     /** Marks a file that disappeared from disk; its rows stay. */
     public void markMissing(long runId, String path)
     {
+        // an unclaimed state may be another machine's file: only a state of this host is marked missing
         dsl.update(SOURCE_FILES)
-                .set(SOURCE_FILES.SOURCE_HOST, sourceHost)
                 .set(SOURCE_FILES.STATUS, "missing")
                 .set(SOURCE_FILES.MISSING_SINCE, OffsetDateTime.now(ZoneOffset.UTC))
                 .set(SOURCE_FILES.LAST_RUN_ID, runId)
-                .where(ofThisHost.and(SOURCE_FILES.PATH.eq(path)))
+                .where(SOURCE_FILES.SOURCE_HOST.eq(sourceHost).and(SOURCE_FILES.PATH.eq(path)))
                 .and(SOURCE_FILES.STATUS.ne("missing"))
                 .execute();
     }

@@ -163,7 +163,8 @@ public final class TraceWriter
      */
     public WriteCounts deleteOtherTraces(String sourceHost, String sourcePath, Collection<String> keep)
     {
-        Condition fromFile = SESSIONS.SOURCE_PATH.eq(sourcePath).and(SESSIONS.SOURCE_HOST.eq(sourceHost).or(SESSIONS.SOURCE_HOST.isNull()));
+        // a session loaded before hosts were recorded may be another machine's: it is never deleted for this host's file
+        Condition fromFile = SESSIONS.SOURCE_PATH.eq(sourcePath).and(SESSIONS.SOURCE_HOST.eq(sourceHost));
         List<String> doomed = dsl.select(SESSIONS.TRACE_ID)
                 .from(SESSIONS)
                 .where(keep.isEmpty() ? fromFile : fromFile.and(SESSIONS.TRACE_ID.notIn(keep)))

@@ -6,6 +6,7 @@ import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.Warehouse;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,41 @@ class PostgresManyHostsTest
                 assertEquals(Map.of("laptop", "loaded", "container", "missing"),
                         warehouse.dsl().select(SOURCE_FILES.SOURCE_HOST, SOURCE_FILES.STATUS).from(SOURCE_FILES).fetchMap(SOURCE_FILES.SOURCE_HOST, SOURCE_FILES.STATUS));
                 assertEquals(2, warehouse.dsl().fetchCount(SESSIONS));
+            }
+        }
+    }
+
+    @Test
+    void statesFromBeforeHostsAreNeitherMarkedMissingNorPurgedNorReplacedByAnotherHost()
+            throws Exception
+    {
+        FileSystem laptop = Jimfs.newFileSystem(Configuration.unix());
+        FileSystem runner = Jimfs.newFileSystem(Configuration.unix());
+        List<Path> corpus = corpusFiles();
+        Path name = Path.of(ROOT).resolve("project/session.jsonl");
+        write(laptop, name, corpus.get(0));
+        write(runner, Path.of(ROOT).resolve("project/other.jsonl"), corpus.get(1));
+
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRESQL)) {
+            load(database, laptop, "laptop");
+            try (Warehouse warehouse = database.open()) {
+                // what migration 13 leaves of a warehouse loaded before hosts were recorded
+                warehouse.dsl().update(SOURCE_FILES).set(SOURCE_FILES.SOURCE_HOST, "").execute();
+                warehouse.dsl().update(SESSIONS).setNull(SESSIONS.SOURCE_HOST).execute();
+            }
+            // another machine, where the laptop's file does not exist, loads the same root and purges
+            assertEquals(0, load(database, runner, "runner").files().missing());
+            try (Warehouse warehouse = database.open()) {
+                SourceFileStore.Purge purge = new SourceFileStore(warehouse.dsl(), "runner").purgeMissing(Instant.now().plusSeconds(3600), false, path -> false);
+                assertEquals(List.of(), purge.traceIds());
+                assertEquals(List.of("loaded"), warehouse.dsl().select(SOURCE_FILES.STATUS).from(SOURCE_FILES).where(SOURCE_FILES.SOURCE_HOST.eq(""))
+                        .fetch(SOURCE_FILES.STATUS));
+                assertEquals(2, warehouse.dsl().fetchCount(SESSIONS));
+            }
+            // the laptop claims its state when it sees its file again
+            assertEquals(1, load(database, laptop, "laptop").files().unchanged());
+            try (Warehouse warehouse = database.open()) {
+                assertEquals(0, warehouse.dsl().fetchCount(SOURCE_FILES, SOURCE_FILES.SOURCE_HOST.eq("")));
             }
         }
     }

@@ -39,6 +39,18 @@ class DatabaseUrlTest
     }
 
     @Test
+    void aPasswordHoldingASlashIsTheDriversAndNotPartOfTheUrl()
+    {
+        // base64 passwords hold '/', '+' and '=': the user info ends at the last '@', not at the first '/'
+        for (String given : List.of("postgresql://tracewh:ab/cd+ef==@db.example/traces", "jdbc:postgresql://tracewh:ab/cd+ef==@db.example/traces")) {
+            DatabaseUrl url = DatabaseUrl.parse(given);
+            assertEquals("ab/cd+ef==", url.password(), given);
+            assertFalse(url.jdbcUrl().contains("cd"), url.jdbcUrl());
+            assertTrue(url.jdbcUrl().startsWith("jdbc:postgresql://db.example/traces"), url.jdbcUrl());
+        }
+    }
+
+    @Test
     void redactClearsWhatReadsAsAPasswordInAnyText()
     {
         assertEquals("load --db jdbc:postgresql://h/db?user=a&password=***&ssl=true --path x",
