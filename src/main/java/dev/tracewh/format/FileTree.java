@@ -44,7 +44,7 @@ public final class FileTree
             public FileVisitResult visitFileFailed(Path file, IOException failure)
             {
                 if (!(failure instanceof FileSystemLoopException)) {
-                    unreadable.accept(new UnreadablePath(file, describe(failure)));
+                    unreadable.accept(UnreadablePath.of(file, failure));
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -53,24 +53,12 @@ public final class FileTree
             public FileVisitResult postVisitDirectory(Path directory, IOException failure)
             {
                 if (failure != null) {
-                    unreadable.accept(new UnreadablePath(directory, describe(failure)));
+                    unreadable.accept(UnreadablePath.of(directory, failure));
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
         found.sort(null);
         return found;
-    }
-
-    /** "permission denied" rather than the bare path that many IOExceptions carry as their only message. */
-    private static String describe(IOException failure)
-    {
-        String kind = switch (failure) {
-            case java.nio.file.AccessDeniedException denied -> "permission denied";
-            case java.nio.file.NoSuchFileException gone -> "deleted while the load looked at it";
-            default -> failure.getClass().getSimpleName();
-        };
-        String reason = failure instanceof java.nio.file.FileSystemException system ? system.getReason() : failure.getMessage();
-        return reason == null ? kind : kind + ": " + reason;
     }
 }

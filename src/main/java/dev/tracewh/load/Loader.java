@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
@@ -124,8 +123,7 @@ public final class Loader
                     }
                 }
                 catch (IOException e) {
-                    unreadableBelowRoot.add(new UnreadablePath(file, e instanceof NoSuchFileException
-                            ? "deleted while the load looked at it" : e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    unreadableBelowRoot.add(UnreadablePath.of(file, e));
                 }
             }
             Map<Path, SourceFileStore.State> throughLinks = statesThroughLinks(known, found.keySet(), fileSystem, root.root(), realRoot);
@@ -215,7 +213,7 @@ public final class Loader
     public LoadReport load(List<SourceRoot> roots, LoadOptions options, String arguments, LoadListener listener)
             throws IOException
     {
-        String holder = ProcessHandle.current().pid() + "@" + hostName();
+        String holder = ProcessHandle.current().pid() + "@" + LoadOptions.thisMachine();
         String lockScope = options.shard().lockScope(options.sourceHost());
         try (LoadLock lock = LoadLock.acquire(warehouse.url(), lockScope, holder, options.waitForLock(), listener::waiting)
                 .orElseThrow(() -> new LoadLockedException("another load holds the warehouse lock '" + lockScope
@@ -677,16 +675,6 @@ public final class Loader
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    private static String hostName()
-    {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        }
-        catch (java.net.UnknownHostException e) {
-            return "unknown-host";
-        }
     }
 
     private static double seconds(long startNanos)

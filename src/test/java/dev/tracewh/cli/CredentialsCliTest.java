@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,10 +87,10 @@ class CredentialsCliTest
     {
         Map<String, String> environment = Map.of("TRACEWH_DB", "jdbc:postgresql://" + userInfo() + "@" + hostAndPort() + "/" + server.getProperty("PGDBNAME")
                 + "?currentSchema=" + server.getProperty("currentSchema"));
-        Run load = child(environment, "load", "--path", sessions().toString(), "--json");
+        Run load = Cli.inChildJvm(temp, List.of(), environment, "load", "--path", sessions().toString(), "--json");
         assertEquals(1, load.exitCode(), load.all());
         assertTrue(load.out().contains("\"status\":\"partial\""), load.out());
-        for (Run run : List.of(load, child(environment, "runs"), child(environment, "errors", "--json"))) {
+        for (Run run : List.of(load, Cli.inChildJvm(temp, List.of(), environment, "runs"), Cli.inChildJvm(temp, List.of(), environment, "errors", "--json"))) {
             assertFalse(run.all().contains(PASSWORD), run.all());
         }
         assertNothingStoredContainsThePassword();
@@ -119,7 +116,7 @@ class CredentialsCliTest
             }
         }
         // the driver's own log lines go to the process's stderr
-        Run child = child(Map.of("TRACEWH_DB", urls.get(1)), "runs");
+        Run child = Cli.inChildJvm(temp, List.of(), Map.of("TRACEWH_DB", urls.get(1)), "runs");
         assertEquals(2, child.exitCode(), child.all());
         assertFalse(child.all().contains(PASSWORD), child.all());
     }
@@ -234,18 +231,7 @@ class CredentialsCliTest
         if (Files.isDirectory(target)) {
             return target;
         }
-        Path examples = Path.of("examples/claude_code");
-        try (Stream<Path> files = Files.walk(examples)) {
-            for (Path file : files.toList()) {
-                Path copy = target.resolve(examples.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                }
-                else {
-                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Cli.copyExamples(target);
         Files.writeString(target.resolve("broken.jsonl"), "{\"type\":\"user\",\"sessionId\":\"broken\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}\n"
                 + "{\"type\":\"user\",\"sessionId\":\"bro\n");
         return target;
@@ -260,24 +246,4 @@ class CredentialsCliTest
     }
 
 
-    /** tracewh in a child JVM with {@code environment} added to this one's, without PostgreSQL's own variables. */
-    private Run child(Map<String, String> environment, String... args)
-            throws IOException, InterruptedException
-    {
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(temp.resolve("child.out").toFile())
-                .redirectError(temp.resolve("child.err").toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("TRACEWH_"));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "tracewh " + String.join(" ", args) + " did not finish");
-        return new Run(process.exitValue(), Files.readString(temp.resolve("child.out")), Files.readString(temp.resolve("child.err")));
-    }
-
-    private static String javaCommand()
-    {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
 }

@@ -1,5 +1,6 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.testing.ChildJvm;
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.OlderWarehouse;
 import dev.tracewh.warehouse.Warehouse;
@@ -120,7 +121,7 @@ class KilledMigrationTest
             throws IOException
     {
         // Flyway's info messages say when each migration starts
-        return new ProcessBuilder(javaCommand(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(ChildJvm.javaCommand(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
                 "dev.tracewh.cli.Main", "migrate", "--db", database.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(temp.resolve("child.log").toFile())
@@ -135,10 +136,5 @@ class KilledMigrationTest
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String javaCommand()
-    {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

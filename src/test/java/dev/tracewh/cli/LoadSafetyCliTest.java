@@ -7,8 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +24,7 @@ class LoadSafetyCliTest
     void aDryRunWritesNothingNotEvenTheSchema()
             throws IOException
     {
-        Path sessions = copyExamples();
+        Path sessions = Cli.copyExamples(temp.resolve("sessions"));
         Path db = temp.resolve("fresh/warehouse");
         Run dryRun = run("load", "--db", db.toString(), "--path", sessions.toString(), "--dry-run");
         assertEquals(2, dryRun.exitCode(), dryRun.err());
@@ -45,7 +43,7 @@ class LoadSafetyCliTest
     void aFolderThatIsGoneWholeIsReportedAndItsFilesAreNotMarkedMissing()
             throws IOException
     {
-        Path sessions = copyExamples();
+        Path sessions = Cli.copyExamples(temp.resolve("sessions"));
         String db = temp.resolve("warehouse").toString();
         assertEquals(0, run("load", "--db", db, "--path", sessions.toString()).exitCode());
         Path unmounted = temp.resolve("unmounted");
@@ -70,7 +68,7 @@ class LoadSafetyCliTest
     void runsAndErrorsShowTheHostTheFilesWereReadOn()
             throws IOException
     {
-        Path sessions = copyExamples();
+        Path sessions = Cli.copyExamples(temp.resolve("sessions"));
         Files.writeString(sessions.resolve("broken.jsonl"), "not json\n");
         String db = temp.resolve("warehouse").toString();
         assertEquals(1, run("load", "--db", db, "--path", sessions.toString(), "--source-host", "ci-runner-7").exitCode());
@@ -83,23 +81,5 @@ class LoadSafetyCliTest
         assertEquals("source_host\nci-runner-7\n", states.out());
     }
 
-    private Path copyExamples()
-            throws IOException
-    {
-        Path target = temp.resolve("sessions");
-        Path examples = Path.of("examples/claude_code");
-        try (Stream<Path> files = Files.walk(examples)) {
-            for (Path file : files.toList()) {
-                Path copy = target.resolve(examples.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                }
-                else {
-                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return target;
-    }
 
 }

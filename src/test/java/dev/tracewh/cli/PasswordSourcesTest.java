@@ -1,5 +1,6 @@
 package dev.tracewh.cli;
 
+import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.testing.PasswordCheckingServer;
 import dev.tracewh.testing.PasswordCheckingServer.Login;
 import dev.tracewh.warehouse.DatabaseUrl;
@@ -15,10 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +35,6 @@ class PasswordSourcesTest
 
     private PasswordCheckingServer server;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @BeforeEach
     void startServer()
@@ -111,25 +109,10 @@ class PasswordSourcesTest
         assertFalse(url.jdbcUrl().contains("p@ss") || url.jdbcUrl().contains("p%40ss"), url.jdbcUrl());
     }
 
-    /** tracewh in a child JVM, with {@code environment} instead of this one's PostgreSQL and tracewh variables. */
+    /** tracewh in a child JVM, whose user.home is the test's folder: pgjdbc reads ~/.pgpass, not the one of whoever runs the tests. */
     private Run tracewh(Map<String, String> environment, String... args)
             throws IOException, InterruptedException
     {
-        // user.home: pgjdbc's ~/.pgpass, not the one of whoever runs the tests
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Duser.home=" + temp, "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(temp.resolve("child.out").toFile())
-                .redirectError(temp.resolve("child.err").toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("TRACEWH_"));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "tracewh " + String.join(" ", args) + " did not finish");
-        return new Run(process.exitValue(), Files.readString(temp.resolve("child.out")), Files.readString(temp.resolve("child.err")));
-    }
-
-    private static String javaCommand()
-    {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return Cli.inChildJvm(temp, List.of("-Duser.home=" + temp), environment, args);
     }
 }

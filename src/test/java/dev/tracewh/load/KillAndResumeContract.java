@@ -1,6 +1,7 @@
 package dev.tracewh.load;
 
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
+import dev.tracewh.testing.ChildJvm;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.Warehouse;
@@ -101,7 +102,7 @@ abstract class KillAndResumeContract
         try (Warehouse warehouse = database.open()) {
             // migrated here so the child spends its time loading
         }
-        return new ProcessBuilder(javaCommand(), "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main",
+        return new ProcessBuilder(ChildJvm.javaCommand(), "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main",
                 "load", "--db", database.url().jdbcUrl(), "--format", "claude_code", "--path", corpus.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(temp.resolve("child.log").toFile())
@@ -154,10 +155,5 @@ abstract class KillAndResumeContract
         }
         matcher.appendTail(result);
         return result.toString();
-    }
-
-    private static String javaCommand()
-    {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }
