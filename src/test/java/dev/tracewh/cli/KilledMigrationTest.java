@@ -11,9 +11,9 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,8 +89,8 @@ class KilledMigrationTest
             throws InterruptedException
     {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!childLog().contains("to version \"9")) {
-            assertTrue(process.isAlive() && System.nanoTime() < deadline, () -> "the child did not start migration 9: " + childLog());
+        while (!ChildJvm.log(temp.resolve("child.log")).contains("to version \"9")) {
+            assertTrue(process.isAlive() && System.nanoTime() < deadline, () -> "the child did not start migration 9: " + ChildJvm.log(temp.resolve("child.log")));
             Thread.sleep(10);
         }
     }
@@ -121,20 +121,6 @@ class KilledMigrationTest
             throws IOException
     {
         // Flyway's info messages say when each migration starts
-        return new ProcessBuilder(ChildJvm.javaCommand(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-                "dev.tracewh.cli.Main", "migrate", "--db", database.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(temp.resolve("child.log").toFile())
-                .start();
-    }
-
-    private String childLog()
-    {
-        try {
-            return Files.readString(temp.resolve("child.log"));
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ChildJvm.start(temp.resolve("child.log"), List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), "migrate", "--db", database.toString());
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +59,7 @@ abstract class KillAndResumeContract
         try (TestDatabase calibration = databaseForAnotherProcess(temp.resolve("calibration"))) {
             Process process = startLoad(calibration, corpus);
             assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the calibration load did not finish");
-            assertEquals(0, process.exitValue(), () -> "the calibration load failed: " + childLog());
+            assertEquals(0, process.exitValue(), () -> "the calibration load failed: " + ChildJvm.log(temp.resolve("child.log")));
         }
         long earliest = 0;
         long latest = (System.nanoTime() - start) / 1_000_000;
@@ -102,21 +101,7 @@ abstract class KillAndResumeContract
         try (Warehouse warehouse = database.open()) {
             // migrated here so the child spends its time loading
         }
-        return new ProcessBuilder(ChildJvm.javaCommand(), "-cp", System.getProperty("java.class.path"), "dev.tracewh.cli.Main",
-                "load", "--db", database.url().jdbcUrl(), "--format", "claude_code", "--path", corpus.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(temp.resolve("child.log").toFile())
-                .start();
-    }
-
-    private String childLog()
-    {
-        try {
-            return Files.readString(temp.resolve("child.log"));
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ChildJvm.start(temp.resolve("child.log"), List.of(), "load", "--db", database.url().jdbcUrl(), "--format", "claude_code", "--path", corpus.toString());
     }
 
     private static LoadReport load(Warehouse warehouse, Path corpus)
