@@ -6,6 +6,7 @@ import dev.tracewh.usersql.UserCondition;
 import dev.tracewh.usersql.UserSqlException;
 import dev.tracewh.usersql.UserSqlSession;
 import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.secrets.SecretFilter;
 import org.jooq.Condition;
 import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
@@ -53,6 +54,7 @@ final class ExportCommand
         public Integer call()
                 throws IOException
         {
+            SecretFilter filter = secrets.filter();
             try (Warehouse warehouse = database.openReadOnly();
                     UserSqlSession session = UserSqlSession.open(warehouse)) {
                 Condition filter = DSL.noCondition();
@@ -65,9 +67,10 @@ final class ExportCommand
                 Condition selected = filter;
                 long count;
                 try (OutputFile output = OutputFile.open(out)) {
-                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper()).export(selected, output.stream()));
+                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper(), filter).export(selected, output.stream()));
                     output.commit();
                 }
+                ExportSecretsOptions.report(filter, spec.commandLine().getErr());
                 spec.commandLine().getErr().printf("exported %,d traces to %s%n", count, out);
             }
             catch (UserSqlException e) {

@@ -9,6 +9,7 @@ import dev.tracewh.usersql.UserCondition;
 import dev.tracewh.usersql.UserSqlException;
 import dev.tracewh.usersql.UserSqlSession;
 import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.secrets.SecretFilter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +52,9 @@ final class ExportSftCommand
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write (replaced only once the export succeeded), or - for stdout.")
     Path out;
 
+    @Mixin
+    ExportSecretsOptions secrets;
+
     @Spec
     CommandSpec spec;
 
@@ -58,6 +62,7 @@ final class ExportSftCommand
     public Integer call()
             throws IOException
     {
+        SecretFilter filter = secrets.filter();
         try (Warehouse warehouse = database.openReadOnly();
                 UserSqlSession session = UserSqlSession.open(warehouse)) {
             OptionalLong judgeRunId = OptionalLong.empty();
@@ -73,9 +78,10 @@ final class ExportSftCommand
             SftSelection selection = new SftSelection(condition, judgeRunId, includeSidechains, includeReasoning);
             SftExport export;
             try (OutputFile output = OutputFile.open(out)) {
-                export = new SftExporter(warehouse.dsl(), session.conditionReader(), new ObjectMapper()).export(selection, out.toString(), output.stream());
+                export = new SftExporter(warehouse.dsl(), session.conditionReader(), new ObjectMapper()).export(selection, out.toString(), output.stream(), filter);
                 output.commit();
             }
+            ExportSecretsOptions.report(filter, spec.commandLine().getErr());
             spec.commandLine().getErr().printf("exported %,d traces (%,d messages) to %s as export %d, sha256 %s%s%n",
                     export.traceCount(), export.messageCount(), out, export.exportId(), export.sha256(),
                     export.skippedTraces() == 0 ? "" : "; %,d selected traces had no user and assistant message left".formatted(export.skippedTraces()));

@@ -9,8 +9,10 @@ import dev.tracewh.load.LoadPlan;
 import dev.tracewh.load.LoadReport;
 import dev.tracewh.load.Loader;
 import dev.tracewh.load.PlannedFile;
+import dev.tracewh.load.SecretsMode;
 import dev.tracewh.load.Shard;
 import dev.tracewh.load.SourceRoot;
+import dev.tracewh.secrets.SecretRules;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.Warehouse;
@@ -31,6 +33,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -77,6 +80,17 @@ final class LoadCommand
             description = "The longest line parsed (default: ${DEFAULT-VALUE}, 32 MiB); a longer line is an error row and the rest of its file loads.")
     long maxLineBytes;
 
+    @Option(names = "--secrets", paramLabel = "MODE", defaultValue = "redact", description = {
+            "What to do with secrets (API keys, tokens, passwords, private keys) found in session text, by gitleaks' rules:",
+            "redact (default) stores [REDACTED:<rule id>] in their place; detect stores the text as it is; off does not look.",
+            "redact and detect record each finding in secret_findings (never the secret); see them with tracewh secrets."})
+    String secretsMode;
+
+    @Option(names = "--secrets-config", paramLabel = "FILE", description = {
+            "A gitleaks-format rules file to use instead of the shipped gitleaks rules;",
+            "with [extend] useDefault = true its rules and allowlists are added to them."})
+    Path secretsConfig;
+
     @Option(names = "--json", description = "End with one JSON line of metrics on stdout (for cron and CI).")
     boolean json;
 
@@ -90,8 +104,9 @@ final class LoadCommand
         if (maxLineBytes < 1) {
             throw new UsageException("--max-line-bytes must be positive, got " + maxLineBytes);
         }
+        SecretsMode mode = secretsMode();
         LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock, replaceChanged, maxLineBytes,
-                sourceHost.resolve());
+                sourceHost.resolve(), mode, secretRules(mode));
         if (dryRun) {
             // a dry run writes nothing, not even the schema
             try (Warehouse warehouse = database.openReadOnly()) {
@@ -107,9 +122,27 @@ final class LoadCommand
                 List<String> args = spec.commandLine().getParseResult().originalArgs();
                 report = loader.load(roots, options, Secrets.of(args, System.getenv()).arguments(args), progress);
             }
-            printSummary(report, warehouse);
+            printSummary(report, warehouse, mode);
             return report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
         }
+    }
+
+    private SecretsMode secretsMode()
+    {
+        try {
+            return SecretsMode.valueOf(secretsMode.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            throw new UsageException("--secrets takes redact, detect or off, got '" + secretsMode + "'");
+        }
+    }
+
+    private SecretRules secretRules(SecretsMode mode)
+    {
+        if (secretsConfig != null && mode == SecretsMode.OFF) {
+            throw new UsageException("--secrets-config names the rules to look for secrets with, and --secrets off does not look");
+        }
+        return ExportSecretsOptions.rules(secretsConfig);
     }
 
     private Shard parseShard()
@@ -191,7 +224,7 @@ final class LoadCommand
         out.flush();
     }
 
-    private void printSummary(LoadReport report, Warehouse warehouse)
+    private void printSummary(LoadReport report, Warehouse warehouse, SecretsMode mode)
     {
         PrintWriter out = spec.commandLine().getOut();
         var files = report.files();
@@ -212,6 +245,10 @@ final class LoadCommand
                     rows.messagesInserted(), rows.messagesUpdated(), rows.messagesDeleted(),
                     rows.toolCallsInserted(), rows.toolCallsUpdated(), rows.toolCallsDeleted(),
                     rows.tokenRowsInserted(), rows.tokenRowsUpdated(), rows.tokenRowsDeleted());
+            if (report.secretsFound() > 0) {
+                err.printf("  secrets   %,d found and %s; see them with: tracewh secrets%n", report.secretsFound(),
+                        mode == SecretsMode.REDACT ? "redacted" : "stored as they are (--secrets detect)");
+            }
             if (report.replacedCharacters() > 0) {
                 err.printf("  replaced  %,d NUL or lone-surrogate characters by U+FFFD%n", report.replacedCharacters());
             }

@@ -6,6 +6,7 @@ import dev.tracewh.distill.SftConversation.ChatMessage;
 import dev.tracewh.distill.SftConversation.SourceMessage;
 import dev.tracewh.distill.SftConversation.SourceToolCall;
 import dev.tracewh.export.TraceCursor;
+import dev.tracewh.secrets.SecretFilter;
 import org.jooq.Condition;
 import org.jooq.Cursor;
 import org.jooq.DSLContext;
@@ -71,15 +72,20 @@ public final class SftExporter
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
-    /** Writes the selected traces to {@code output} (not closed) and records the export under {@code outputName}. */
-    public SftExport export(SftSelection selection, String outputName, OutputStream output)
+    /**
+     * Writes the selected traces to {@code output} (not closed) and records the export under {@code outputName}. Every
+     * text leaves through {@code secrets}, which redacts what a load in detect or off mode stored as it was.
+     */
+    public SftExport export(SftSelection selection, String outputName, OutputStream output, SecretFilter secrets)
     {
         requireNonNull(selection, "selection is null");
         requireNonNull(outputName, "outputName is null");
         requireNonNull(output, "output is null");
+        requireNonNull(secrets, "secrets is null");
         String options = mapper.createObjectNode()
                 .put("include_sidechains", selection.includeSidechains())
                 .put("include_reasoning", selection.includeReasoning())
+                .put("keep_secrets", !secrets.redacts())
                 .toString();
         return dsl.transactionResult(configuration -> {
             DSLContext transaction = DSL.using(configuration);
@@ -98,7 +104,7 @@ public final class SftExporter
 
             recordChosen(transaction, exportId, selection);
 
-            Written written = write(transaction, exportId, selection.includeReasoning(), output);
+            Written written = write(transaction, exportId, selection.includeReasoning(), output, secrets);
             for (int start = 0; start < written.skipped().size(); start += DELETE_CHUNK) {
                 transaction.deleteFrom(EXPORT_ITEMS)
                         .where(EXPORT_ITEMS.EXPORT_ID.eq(exportId))
@@ -190,7 +196,7 @@ public final class SftExporter
 
     private record Written(int traces, long messages, String sha256, List<String> skipped) {}
 
-    private Written write(DSLContext transaction, long exportId, boolean includeReasoning, OutputStream output)
+    private Written write(DSLContext transaction, long exportId, boolean includeReasoning, OutputStream output, SecretFilter secrets)
             throws IOException
     {
         Condition sessionExported = SESSIONS.TRACE_ID.in(exported(exportId));
@@ -238,7 +244,7 @@ public final class SftExporter
                     skipped.add(traceId);
                     continue;
                 }
-                writeLine(json, chat, session);
+                writeLine(json, chat, session, secrets);
                 traces++;
                 messages += chat.size();
             }
@@ -252,7 +258,8 @@ public final class SftExporter
         return DSL.select(EXPORT_ITEMS.TRACE_ID).from(EXPORT_ITEMS).where(EXPORT_ITEMS.EXPORT_ID.eq(exportId));
     }
 
-    private static void writeLine(JsonGenerator json, List<ChatMessage> chat, Record5<String, String, String, String, OffsetDateTime> session)
+    private static void writeLine(JsonGenerator json, List<ChatMessage> chat, Record5<String, String, String, String, OffsetDateTime> session,
+            SecretFilter secrets)
             throws IOException
     {
         json.writeStartObject();
@@ -260,9 +267,9 @@ public final class SftExporter
         for (ChatMessage message : chat) {
             json.writeStartObject();
             json.writeStringField("role", message.role());
-            json.writeStringField("content", message.content());
+            json.writeStringField("content", secrets.text(message.content()));
             if (message.reasoning().isPresent()) {
-                json.writeStringField("reasoning_content", message.reasoning().get());
+                json.writeStringField("reasoning_content", secrets.text(message.reasoning().get()));
             }
             if (!message.toolCalls().isEmpty()) {
                 json.writeArrayFieldStart("tool_calls");
@@ -272,7 +279,7 @@ public final class SftExporter
                     json.writeStringField("type", "function");
                     json.writeObjectFieldStart("function");
                     json.writeStringField("name", call.name());
-                    json.writeStringField("arguments", call.arguments());
+                    json.writeStringField("arguments", secrets.json(call.arguments()));
                     json.writeEndObject();
                     json.writeEndObject();
                 }

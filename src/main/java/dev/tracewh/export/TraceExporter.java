@@ -2,6 +2,7 @@ package dev.tracewh.export;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.secrets.SecretFilter;
 import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
 import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
@@ -27,7 +28,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes traces as JSON lines in NVIDIA Data Designer's agent-rollout shape, so the file works unchanged as a
  * seed dataset. Streams three cursors ordered by trace (sessions, messages, tool calls) and merges them, so
- * memory holds one trace whatever the warehouse size; the order (by trace_id, then ordinal) is stable.
+ * memory holds one trace whatever the warehouse size; the order (by trace_id, then ordinal) is stable. Every text
+ * leaves through a {@link SecretFilter}: a trace loaded with {@code --secrets detect} or {@code off} is redacted on the
+ * way out unless the filter keeps secrets.
  */
 public final class TraceExporter
 {
@@ -35,11 +38,13 @@ public final class TraceExporter
 
     private final DSLContext dsl;
     private final ObjectMapper mapper;
+    private final SecretFilter secrets;
 
-    public TraceExporter(DSLContext dsl, ObjectMapper mapper)
+    public TraceExporter(DSLContext dsl, ObjectMapper mapper, SecretFilter secrets)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
     }
 
     /**
@@ -95,10 +100,10 @@ public final class TraceExporter
         }
         json.writeEndArray();
         json.writeFieldName("source_meta");
-        json.writeTree(mapper.readTree(session.getSourceMeta()));
+        json.writeTree(mapper.readTree(secrets.json(session.getSourceMeta())));
         json.writeNumberField("message_count", session.getMessageCount());
         json.writeNumberField("tool_call_count", session.getToolCallCount());
-        json.writeStringField("final_assistant_message", session.getFinalAssistantMessage());
+        json.writeStringField("final_assistant_message", secrets.text(session.getFinalAssistantMessage()));
         json.writeEndObject();
     }
 
@@ -113,15 +118,15 @@ public final class TraceExporter
             json.writeStartArray();
             json.writeStartObject();
             json.writeStringField("type", "text");
-            json.writeStringField("text", message.getTextContent());
+            json.writeStringField("text", secrets.text(message.getTextContent()));
             json.writeEndObject();
             json.writeEndArray();
         }
         else {
-            json.writeTree(mapper.readTree(message.getContent()));
+            json.writeTree(mapper.readTree(secrets.json(message.getContent())));
         }
         if (message.getReasoningContent() != null) {
-            json.writeStringField("reasoning_content", message.getReasoningContent());
+            json.writeStringField("reasoning_content", secrets.text(message.getReasoningContent()));
         }
         if (!toolCalls.isEmpty()) {
             json.writeArrayFieldStart("tool_calls");
@@ -132,7 +137,7 @@ public final class TraceExporter
             json.writeStringField("type", "function");
             json.writeObjectFieldStart("function");
             json.writeStringField("name", call.getName());
-            json.writeStringField("arguments", call.getArguments());
+            json.writeStringField("arguments", secrets.json(call.getArguments()));
             json.writeEndObject();
             json.writeEndObject();
         }

@@ -7,6 +7,7 @@ import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
 import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.Trace;
+import dev.tracewh.secrets.SecretScanner;
 import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
@@ -144,7 +145,7 @@ public final class Loader
                     plan.add(new PlannedFile(path, root.format(), root.format().id(), FileAction.CHANGED, size, modifiedAt, throughLink));
                     continue;
                 }
-                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, options.fullRefresh()), size, modifiedAt, state));
+                plan.add(new PlannedFile(path, root.format(), root.format().id(), action(state, size, modifiedAt, options), size, modifiedAt, state));
             }
             for (UnreadablePath each : unreadableBelowRoot) {
                 unreadable.add(new UnreadablePath(each.path().toAbsolutePath().normalize(), each.reason()));
@@ -194,13 +195,15 @@ public final class Loader
         return unreadable.stream().anyMatch(each -> path.startsWith(each.path()));
     }
 
-    private static FileAction action(SourceFileStore.State state, long size, Instant modifiedAt, boolean fullRefresh)
+    /** A file whose rows were stored in another secrets mode or with other rules is read again, so they are stored as asked. */
+    private static FileAction action(SourceFileStore.State state, long size, Instant modifiedAt, LoadOptions options)
     {
         if (state == null) {
             return FileAction.NEW;
         }
         if (state.sizeBytes() == size && state.modifiedAt().equals(modifiedAt)) {
-            return fullRefresh ? FileAction.CHANGED : FileAction.UNCHANGED;
+            boolean storedAsAsked = options.secretsStamp().equals(state.secrets() == null ? LoadOptions.SECRETS_NOT_LOOKED_FOR : state.secrets());
+            return options.fullRefresh() || !storedAsAsked ? FileAction.CHANGED : FileAction.UNCHANGED;
         }
         return size > state.sizeBytes() ? FileAction.GROWN : FileAction.CHANGED;
     }
@@ -230,7 +233,9 @@ public final class Loader
         LoadRunStore runs = new LoadRunStore(warehouse.dsl());
         String lockScope = options.shard().lockScope(options.sourceHost());
         runs.markInterrupted(lockScope);
-        long runId = runs.start(arguments, lockScope, options.sourceHost(), toolVersion, warehouse.schemaVersion());
+        SecretsPass secrets = secretsPass(options);
+        long runId = runs.start(arguments, lockScope, options.sourceHost(), toolVersion, warehouse.schemaVersion(), new LoadRunStore.SecretsSetting(
+                options.secretsMode().wireName(), options.secretsMode() == SecretsMode.OFF ? null : options.secretRules().source()));
         Progress progress = new Progress();
         int scanned = 0;
         LoadRunStore.Status status;
@@ -244,7 +249,7 @@ public final class Loader
             }
             List<PlannedFile> toRead = plan.files().stream().filter(file -> file.action().reads()).toList();
             listener.started(toRead.size(), toRead.stream().mapToLong(PlannedFile::sizeBytes).sum());
-            readAndWrite(runId, toRead, options, progress, listener);
+            readAndWrite(runId, toRead, options, secrets, progress, listener);
             finishUnreadFiles(runId, plan.files(), options, progress);
             if (progress.loadedFiles > 0) {
                 analyze(progress);
@@ -263,7 +268,16 @@ public final class Loader
         double seconds = seconds(startNanos);
         runs.finish(runId, status, progress.fileCounts(scanned), progress.rows, seconds);
         return new LoadReport(runId, status, progress.fileCounts(scanned), progress.rows,
-                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds, progress.warnings);
+                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, progress.secretsFound, seconds,
+                progress.warnings);
+    }
+
+    private SecretsPass secretsPass(LoadOptions options)
+    {
+        if (options.secretsMode() == SecretsMode.OFF) {
+            return SecretsPass.off(mapper);
+        }
+        return new SecretsPass(options.secretsMode(), SecretScanner.of(options.secretRules()), mapper);
     }
 
     /** Statistics help the next loads plan; a refresh that fails (a statement timeout, say) leaves a finished load finished. */
@@ -299,13 +313,13 @@ public final class Loader
         sourceFiles.touch(unchanged);
     }
 
-    private void readAndWrite(long runId, List<PlannedFile> files, LoadOptions options, Progress progress, LoadListener listener)
+    private void readAndWrite(long runId, List<PlannedFile> files, LoadOptions options, SecretsPass secrets, Progress progress, LoadListener listener)
             throws IOException
     {
         int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService parsers = Executors.newFixedThreadPool(parallelism, daemonThreads("tracewh-parser"));
         try (Writers writers = tuning.writers() == 1 ? Writers.of(warehouse) : Writers.connect(connector, warehouse.url(), tuning.writers())) {
-            new Pipeline(runId, options, parsers, writers, progress, listener).run(files);
+            new Pipeline(runId, options, secrets, parsers, writers, progress, listener).run(files);
         }
         finally {
             parsers.shutdownNow();
@@ -321,6 +335,7 @@ public final class Loader
     {
         private final long runId;
         private final LoadOptions options;
+        private final SecretsPass secrets;
         private final ExecutorService parsers;
         private final Writers writers;
         private final Batch batch = new Batch(tuning.batchFiles(), tuning.batchBytes());
@@ -330,10 +345,11 @@ public final class Loader
         private final Deque<WritingBatch> writing = new ArrayDeque<>();
         private long unwrittenBytes;
 
-        Pipeline(long runId, LoadOptions options, ExecutorService parsers, Writers writers, Progress progress, LoadListener listener)
+        Pipeline(long runId, LoadOptions options, SecretsPass secrets, ExecutorService parsers, Writers writers, Progress progress, LoadListener listener)
         {
             this.runId = runId;
             this.options = options;
+            this.secrets = secrets;
             this.parsers = parsers;
             this.writers = writers;
             this.progress = progress;
@@ -351,7 +367,7 @@ public final class Loader
                         && (unwrittenBytes + files.get(next).sizeBytes() <= tuning.readAheadBytes() || unwrittenBytes == 0)) {
                     PlannedFile file = files.get(next++);
                     unwrittenBytes += file.sizeBytes();
-                    parsing.add(parsers.submit(() -> parse(file, runId, options)));
+                    parsing.add(parsers.submit(() -> parse(file, runId, options, secrets)));
                 }
                 if (parsing.isEmpty()) {
                     // the read-ahead is all in batches: the oldest must be written before more files are parsed
@@ -390,7 +406,7 @@ public final class Loader
                 finishOldest();
             }
             diskSpace.check(drained.bytes());
-            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, options, drained.files()))));
+            writing.add(new WritingBatch(drained, writers.submit(writer -> writeBatch(writer, runId, options, secrets, drained.files()))));
         }
 
         private void finishOldest()
@@ -401,7 +417,7 @@ public final class Loader
             unwrittenBytes -= oldest.batch().bytes();
             progress.rows = progress.rows.plus(written.rows());
             for (Parsed parsed : written.loaded()) {
-                progress.count(parsed.result(), parsed.file());
+                progress.count(parsed);
                 listener.fileDone(parsed.file());
             }
             for (Parsed parsed : written.failed()) {
@@ -442,8 +458,17 @@ public final class Loader
         }
     }
 
-    /** A file's parse result and its traces as rows, or the reason it could not be read. */
-    private record Parsed(PlannedFile file, ParsedFile result, List<TraceRows> rows, Exception failure) {}
+    /**
+     * A file's parse result (its text as it is to be stored) and its traces as rows with the secrets found in them, or
+     * the reason it could not be read.
+     */
+    private record Parsed(PlannedFile file, ParsedFile result, List<TraceRows> rows, int secretsFound, Exception failure)
+    {
+        static Parsed failed(PlannedFile file, Exception failure)
+        {
+            return new Parsed(file, null, List.of(), 0, failure);
+        }
+    }
 
     /**
      * Parsed files written together in one transaction, so small files share its statements and its commit.
@@ -499,29 +524,39 @@ public final class Loader
      * Runs on a parser thread: parsing and making rows are the CPU work, writing is left to the writer. A file of an
      * append-only format must still start with what its last load consumed, unless the options replace changed files.
      */
-    private Parsed parse(PlannedFile file, long runId, LoadOptions options)
+    private Parsed parse(PlannedFile file, long runId, LoadOptions options, SecretsPass secrets)
     {
         SourceFileStore.State previous = file.previous();
         boolean guarded = previous != null && previous.consumedBytes() > 0 && file.format().appendOnly() && !options.replaceChanged();
         ReadOptions read = new ReadOptions(options.maxLineBytes(), guarded ? previous.consumedBytes() : 0);
         try (InputStream input = Files.newInputStream(file.path())) {
-            ParsedFile result = file.format().parse(file.path(), input, read);
-            if (guarded && !previous.contentHash().equals(result.checkpointSha256())) {
-                return new Parsed(file, null, List.of(), changedUnderneath(previous, result));
+            ParsedFile parsed = file.format().parse(file.path(), input, read);
+            if (guarded && !previous.contentHash().equals(parsed.checkpointSha256())) {
+                return Parsed.failed(file, changedUnderneath(previous, parsed));
             }
-            List<TraceRows> rows = result.traces().stream().map(trace -> TraceRows.of(trace, options.sourceHost(), mapper)).toList();
+            List<Trace> traces = new ArrayList<>(parsed.traces().size());
+            List<TraceRows> rows = new ArrayList<>(parsed.traces().size());
+            int secretsFound = 0;
+            for (Trace trace : parsed.traces()) {
+                SecretsPass.Result stored = secrets.apply(trace);
+                traces.add(stored.trace());
+                rows.add(TraceRows.of(stored.trace(), options.sourceHost(), stored.findings(), mapper));
+                secretsFound += stored.findings().size();
+            }
+            ParsedFile result = new ParsedFile(traces, parsed.issues().stream().map(secrets::apply).toList(), parsed.consumedBytes(),
+                    parsed.consumedSha256(), parsed.checkpointSha256(), parsed.replacedCharacters());
             if (file.action() == FileAction.NEW && warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
                 // the traces of a new file are new: encode their rows here rather than on the writer thread
                 rows.forEach(trace -> trace.prepareCopy(runId));
             }
-            return new Parsed(file, result, rows, null);
+            return new Parsed(file, result, rows, secretsFound, null);
         }
         catch (IOException | RuntimeException e) {
-            return new Parsed(file, null, List.of(), e);
+            return Parsed.failed(file, e);
         }
         catch (OutOfMemoryError | StackOverflowError e) {
             // what the parse held is garbage now: the file fails, the load goes on
-            return new Parsed(file, null, List.of(), new RejectedFileException("parse_failed",
+            return Parsed.failed(file, new RejectedFileException("parse_failed",
                     "parsing the file ran out of " + (e instanceof OutOfMemoryError ? "memory" : "stack") + " (" + e + "); "
                             + "give the load a larger heap (TRACEWH_JAVA_OPTS=-Xmx...) or a smaller --max-line-bytes"));
         }
@@ -563,7 +598,7 @@ public final class Loader
      * it fails, each file is written again on its own, so one file that cannot be written costs only itself. When
      * the connection itself is gone, nothing is retried on it: {@link WriterConnectionLostException}.
      */
-    private Written writeBatch(Warehouse writer, long runId, LoadOptions options, List<Parsed> batch)
+    private Written writeBatch(Warehouse writer, long runId, LoadOptions options, SecretsPass secrets, List<Parsed> batch)
     {
         Written written = Written.NOTHING;
         List<Parsed> readable = new ArrayList<>();
@@ -572,7 +607,7 @@ public final class Loader
         for (Parsed parsed : batch) {
             Exception failure = parsed.failure() != null ? parsed.failure() : heldElsewhere(parsed, options.sourceHost(), owners);
             if (failure != null) {
-                written = written.plus(fileFailed(writer, runId, parsed, failure));
+                written = written.plus(fileFailed(writer, runId, parsed, failure, secrets));
             }
             else {
                 readable.add(parsed);
@@ -593,10 +628,10 @@ public final class Loader
                 throw new WriterConnectionLostException(writer.url(), e);
             }
             if (readable.size() == 1) {
-                return written.plus(fileFailed(writer, runId, readable.getFirst(), e));
+                return written.plus(fileFailed(writer, runId, readable.getFirst(), e, secrets));
             }
             for (Parsed parsed : readable) {
-                written = written.plus(writeBatch(writer, runId, options, List.of(parsed)));
+                written = written.plus(writeBatch(writer, runId, options, secrets, List.of(parsed)));
             }
             return written;
         }
@@ -655,16 +690,17 @@ public final class Loader
                 runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
             }
             loaded.add(new SourceFileStore.Loaded(new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
-                    result.consumedSha256(), result.consumedBytes(), false, true), result.traces().size(), result.issues().size()));
+                    result.consumedSha256(), result.consumedBytes(), false, true, options.secretsStamp()), result.traces().size(), result.issues().size()));
         }
         sourceFiles.saveLoaded(runId, loaded);
         return written;
     }
 
-    private static Written fileFailed(Warehouse writer, long runId, Parsed parsed, Exception failure)
+    /** Records why a file failed; a parser's message may quote the file's text, so it is redacted like the text. */
+    private static Written fileFailed(Warehouse writer, long runId, Parsed parsed, Exception failure, SecretsPass secrets)
     {
         String errorClass = failure instanceof RejectedFileException rejected ? rejected.errorClass() : failure.getClass().getSimpleName();
-        new LoadRunStore(writer.dsl()).recordError(runId, parsed.file().path().toString(), null, errorClass, describe(failure), null);
+        new LoadRunStore(writer.dsl()).recordError(runId, parsed.file().path().toString(), null, errorClass, secrets.redact(describe(failure)), null);
         return Written.failed(parsed);
     }
 
@@ -807,12 +843,16 @@ public final class Loader
         long toolCalls;
         long tokens;
         long replacedCharacters;
+        long secretsFound;
         WriteCounts rows = WriteCounts.ZERO;
         final List<String> warnings = new ArrayList<>();
 
-        void count(ParsedFile result, PlannedFile file)
+        void count(Parsed parsed)
         {
+            ParsedFile result = parsed.result();
+            PlannedFile file = parsed.file();
             loadedFiles++;
+            secretsFound += parsed.secretsFound();
             bytesRead += file.sizeBytes();
             errors += result.issues().size();
             replacedCharacters += result.replacedCharacters();

@@ -18,6 +18,12 @@ public record ContentBlock(String type, String text, String mediaType)
         return new ContentBlock("text", requireNonNull(text, "text is null"), null);
     }
 
+    /** This block with other text (redacted text, say). */
+    public ContentBlock withText(String text)
+    {
+        return new ContentBlock(type, text, mediaType);
+    }
+
     public boolean isText()
     {
         return "text".equals(type);

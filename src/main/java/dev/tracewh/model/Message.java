@@ -34,6 +34,13 @@ public record Message(
         content = List.copyOf(content);
     }
 
+    /** This message with other content and reasoning (redacted text, say). */
+    public Message withText(List<ContentBlock> content, String reasoningContent)
+    {
+        return new Message(ordinal, role, content, reasoningContent, toolCallId, lineNumber, lineUuid, parentUuid, createdAt, model, apiMessageId,
+                requestId, isMeta, isCompactSummary, isSidechain, isSynthetic);
+    }
+
     /** The text blocks joined by a blank line, or null when there is no text. */
     public String text()
     {

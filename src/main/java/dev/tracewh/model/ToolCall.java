@@ -28,6 +28,12 @@ public record ToolCall(
         requireNonNull(arguments, "arguments is null");
     }
 
+    /** This call with other arguments and result text (redacted text, say). */
+    public ToolCall withText(String arguments, String resultText)
+    {
+        return new ToolCall(toolCallId, messageOrdinal, callIndex, name, arguments, calledAt, resultOrdinal, resultText, isError, exitCode, durationSeconds);
+    }
+
     public ToolCall withResult(int resultOrdinal, String resultText, Boolean isError, Long exitCode, Double durationSeconds)
     {
         return new ToolCall(toolCallId, messageOrdinal, callIndex, name, arguments, calledAt,

@@ -48,6 +48,13 @@ public record Trace(
         models = List.copyOf(models);
     }
 
+    /** This trace with other text in its messages, tool calls, source facts, title and summary (redacted text, say). */
+    public Trace withText(List<Message> messages, List<ToolCall> toolCalls, SortedMap<String, Object> sourceMeta, String title, String summary)
+    {
+        return new Trace(traceId, sourceKind, sourcePath, rootSessionId, agentId, isSidechain, cwd, projectPath, gitBranch, startedAt, endedAt,
+                messages, toolCalls, tokenUsage, sourceMeta, title, summary, toolVersions, models);
+    }
+
     public int messageCount()
     {
         return messages.size();

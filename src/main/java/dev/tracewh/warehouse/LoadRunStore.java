@@ -48,7 +48,10 @@ public final class LoadRunStore
                 .execute();
     }
 
-    public long start(String arguments, String lockScope, String sourceHost, String toolVersion, String schemaVersion)
+    /** How a load treats secrets: its mode ({@code redact}, {@code detect}, {@code off}) and its rules (null when off). */
+    public record SecretsSetting(String mode, String rules) {}
+
+    public long start(String arguments, String lockScope, String sourceHost, String toolVersion, String schemaVersion, SecretsSetting secrets)
     {
         return dsl.insertInto(LOAD_RUNS)
                 .set(LOAD_RUNS.STARTED_AT, now())
@@ -58,6 +61,8 @@ public final class LoadRunStore
                 .set(LOAD_RUNS.ARGUMENTS, arguments)
                 .set(LOAD_RUNS.TOOL_VERSION, toolVersion)
                 .set(LOAD_RUNS.SCHEMA_VERSION, schemaVersion)
+                .set(LOAD_RUNS.SECRETS_MODE, secrets.mode())
+                .set(LOAD_RUNS.SECRETS_RULES, secrets.rules())
                 .returning(LOAD_RUNS.RUN_ID)
                 .fetchOne()
                 .getRunId();

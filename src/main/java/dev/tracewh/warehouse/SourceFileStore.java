@@ -33,10 +33,11 @@ public final class SourceFileStore
 {
     /**
      * The state of one file as of its last successful load; {@code claimed} is false for a state from before hosts
-     * were recorded, which may be another machine's file.
+     * were recorded, which may be another machine's file. {@code secrets} says how its rows were stored (the load's
+     * secrets mode and rules), null for a file loaded before secrets were looked for.
      */
     public record State(String path, String sourceKind, long sizeBytes, Instant modifiedAt, String contentHash,
-                        long consumedBytes, boolean missing, boolean claimed) {}
+                        long consumedBytes, boolean missing, boolean claimed, String secrets) {}
 
     private static final int BATCH_SIZE = 1000;
 
@@ -64,7 +65,8 @@ public final class SourceFileStore
                 .orderBy(SOURCE_FILES.SOURCE_HOST)
                 .forEach(record -> states.put(record.getPath(), new State(record.getPath(), record.getSourceKind(),
                         record.getSizeBytes(), record.getModifiedAt().toInstant(), record.getContentHash(),
-                        record.getConsumedBytes(), "missing".equals(record.getStatus()), !NO_HOST.equals(record.getSourceHost()))));
+                        record.getConsumedBytes(), "missing".equals(record.getStatus()), !NO_HOST.equals(record.getSourceHost()),
+                        record.getSecrets())));
         return states;
     }
 
@@ -115,6 +117,7 @@ public final class SourceFileStore
         record.setModifiedAt(state.modifiedAt().atOffset(ZoneOffset.UTC));
         record.setContentHash(state.contentHash());
         record.setConsumedBytes(state.consumedBytes());
+        record.setSecrets(state.secrets());
         record.setTraceCount(file.traceCount());
         record.setErrorCount(file.errorCount());
         record.setStatus("loaded");

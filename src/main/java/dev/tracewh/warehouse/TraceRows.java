@@ -10,6 +10,7 @@ import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.ToolCall;
 import dev.tracewh.model.Trace;
 import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
+import dev.tracewh.warehouse.schema.tables.records.SecretFindingsRecord;
 import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
 import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SECRET_FINDINGS;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
 import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
@@ -42,6 +44,8 @@ public final class TraceRows
     private static final RowHash.Columns TOOL_CALL_COLUMNS = RowHash.Columns.allBut(TOOL_CALLS, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
     private static final RowHash.Columns TOKEN_USAGE_COLUMNS = RowHash.Columns.allBut(TOKEN_USAGE, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
             TOKEN_USAGE.LAST_RUN_ID, TOKEN_USAGE.RESPONSE_KEY);
+    private static final RowHash.Columns FINDING_COLUMNS = RowHash.Columns.allBut(SECRET_FINDINGS, SECRET_FINDINGS.ROW_HASH, SECRET_FINDINGS.FIRST_RUN_ID,
+            SECRET_FINDINGS.LAST_RUN_ID);
 
     private final RowHash rowHash = new RowHash();
 
@@ -53,13 +57,14 @@ public final class TraceRows
     private List<MessagesRecord> messages;
     private final List<ToolCallsRecord> toolCalls;
     private final List<TokenUsageRecord> tokenUsage;
+    private final List<SecretFindingsRecord> secretFindings;
     private final SessionsRecord session;
     private CopyTuples copyTuples;
 
     /** The message and tool call rows of a new trace, encoded for PostgreSQL's COPY by {@link #prepareCopy}. */
     record CopyTuples(long runId, PostgresCopy.Tuples messages, PostgresCopy.Tuples toolCalls) {}
 
-    private TraceRows(Trace trace, String sourceHost, ObjectMapper mapper)
+    private TraceRows(Trace trace, String sourceHost, List<StoredFinding> findings, ObjectMapper mapper)
     {
         this.trace = trace;
         this.mapper = mapper;
@@ -80,19 +85,29 @@ public final class TraceRows
         this.messages = characters <= KEEP_MESSAGE_ROWS_CHARACTERS ? kept : null;
         this.toolCalls = trace.toolCalls().stream().map(this::toolCallRecord).toList();
         this.tokenUsage = trace.tokenUsage().stream().map(usage -> tokenUsageRecord(trace.sourceKind(), usage)).toList();
+        this.secretFindings = findings.stream().map(this::findingRecord).toList();
         this.session = sessionRecord(trace);
         session.setSourceHost(TextSanitizer.clean(sourceHost));
         List<String> childHashes = new ArrayList<>(messageHashes);
         toolCalls.forEach(record -> childHashes.add(record.getRowHash()));
         tokenUsage.forEach(record -> childHashes.add(record.getRowHash()));
+        // a reload in another secrets mode stores other findings (or the same ones, not redacted): the session changed
+        secretFindings.forEach(record -> childHashes.add(record.getRowHash()));
         session.setRowHash(rowHash.of(session, SESSION_COLUMNS,
                 childHashes.toArray(String[]::new)));
     }
 
-    /** The rows of {@code trace}, read from a file on {@code sourceHost}. */
+    /** The rows of {@code trace}, read from a file on {@code sourceHost}, with no secrets found in it. */
     public static TraceRows of(Trace trace, String sourceHost, ObjectMapper mapper)
     {
-        return new TraceRows(requireNonNull(trace, "trace is null"), requireNonNull(sourceHost, "sourceHost is null"), requireNonNull(mapper, "mapper is null"));
+        return of(trace, sourceHost, List.of(), mapper);
+    }
+
+    /** The rows of {@code trace}, read from a file on {@code sourceHost}, and of the secrets found in its text. */
+    public static TraceRows of(Trace trace, String sourceHost, List<StoredFinding> findings, ObjectMapper mapper)
+    {
+        return new TraceRows(requireNonNull(trace, "trace is null"), requireNonNull(sourceHost, "sourceHost is null"),
+                List.copyOf(findings), requireNonNull(mapper, "mapper is null"));
     }
 
     public String traceId()
@@ -159,6 +174,11 @@ public final class TraceRows
     List<TokenUsageRecord> tokenUsage()
     {
         return tokenUsage;
+    }
+
+    List<SecretFindingsRecord> secretFindings()
+    {
+        return secretFindings;
     }
 
     private SessionsRecord sessionRecord(Trace trace)
@@ -249,6 +269,25 @@ public final class TraceRows
         record.setOutputTokens(usage.outputTokens());
         record.setReasoningOutputTokens(usage.reasoningOutputTokens());
         record.setRowHash(rowHash.of(record, TOKEN_USAGE_COLUMNS));
+        return record;
+    }
+
+    private SecretFindingsRecord findingRecord(StoredFinding finding)
+    {
+        SecretFindingsRecord record = new SecretFindingsRecord();
+        record.setTraceId(traceId);
+        record.setFindingKey(TextSanitizer.clean(finding.key()));
+        record.setField(finding.field().columnName());
+        record.setMessageOrdinal(finding.messageOrdinal());
+        record.setToolCallId(TextSanitizer.clean(finding.toolCallId()));
+        record.setStartOffset(finding.start());
+        record.setEndOffset(finding.end());
+        record.setRuleId(TextSanitizer.clean(finding.ruleId()));
+        record.setRuleDescription(TextSanitizer.clean(finding.ruleDescription()));
+        record.setLineNumber(finding.lineNumber());
+        record.setFingerprint(finding.fingerprint());
+        record.setRedacted(finding.redacted());
+        record.setRowHash(rowHash.of(record, FINDING_COLUMNS));
         return record;
     }
 

@@ -1,6 +1,7 @@
 package dev.tracewh.warehouse;
 
 import dev.tracewh.warehouse.schema.tables.records.MessagesRecord;
+import dev.tracewh.warehouse.schema.tables.records.SecretFindingsRecord;
 import dev.tracewh.warehouse.schema.tables.records.SessionsRecord;
 import dev.tracewh.warehouse.schema.tables.records.TokenUsageRecord;
 import dev.tracewh.warehouse.schema.tables.records.ToolCallsRecord;
@@ -29,6 +30,7 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SECRET_FINDINGS;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.TOKEN_USAGE;
 import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
@@ -120,7 +122,10 @@ public final class TraceWriter
         List<String> verifiedIds = verified.stream().map(TraceRows::traceId).toList();
         Map<String, Map<Object, String>> storedMessages = storedHashes(MESSAGES, MESSAGES.TRACE_ID, MESSAGES.ORDINAL, MESSAGES.ROW_HASH, verifiedIds);
         Map<String, Map<Object, String>> storedToolCalls = storedHashes(TOOL_CALLS, TOOL_CALLS.TRACE_ID, TOOL_CALLS.TOOL_CALL_ID, TOOL_CALLS.ROW_HASH, verifiedIds);
+        Map<String, Map<Object, String>> storedFindings = storedHashes(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID, SECRET_FINDINGS.FINDING_KEY,
+                SECRET_FINDINGS.ROW_HASH, verifiedIds);
         Map<String, WriteCounts> repairs = new HashMap<>();
+        Set<String> repaired = new HashSet<>();
         for (TraceRows rows : verified) {
             Map<Object, String> messages = new HashMap<>();
             for (int i = 0; i < rows.messageKeys().size(); i++) {
@@ -128,9 +133,15 @@ public final class TraceWriter
             }
             Map<Object, String> toolCalls = new HashMap<>();
             rows.toolCalls().forEach(call -> toolCalls.put(call.getToolCallId(), call.getRowHash()));
+            Map<Object, String> findings = new HashMap<>();
+            rows.secretFindings().forEach(finding -> findings.put(finding.getFindingKey(), finding.getRowHash()));
             boolean intact = messages.equals(storedMessages.getOrDefault(rows.traceId(), Map.of()))
-                    && toolCalls.equals(storedToolCalls.getOrDefault(rows.traceId(), Map.of()));
+                    && toolCalls.equals(storedToolCalls.getOrDefault(rows.traceId(), Map.of()))
+                    && findings.equals(storedFindings.getOrDefault(rows.traceId(), Map.of()));
             repairs.put(rows.traceId(), intact ? WriteCounts.ZERO : mergeMessagesAndToolCalls(rows));
+            if (!intact) {
+                repaired.add(rows.traceId());
+            }
         }
 
         // usage rows last, one transaction at a time: deciding their owners reads what other writers committed
@@ -151,8 +162,8 @@ public final class TraceWriter
             ownUsage.forEach(row -> usageHashes.put(row.getResponseKey(), row.getRowHash()));
             WriteCounts usageRepair = usageHashes.equals(storedUsage.getOrDefault(rows.traceId(), Map.of())) ? WriteCounts.ZERO : mergeUsage(rows, ownUsage);
             WriteCounts repair = repairs.get(rows.traceId()).plus(usageRepair);
-            boolean repaired = repair.rowsChanged() > 0;
-            counts = counts.plus(repair).plus(new WriteCounts(0, repaired ? 1 : 0, repaired ? 0 : 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            boolean wasRepaired = repaired.contains(rows.traceId()) || repair.rowsChanged() > 0;
+            counts = counts.plus(repair).plus(new WriteCounts(0, wasRepaired ? 1 : 0, wasRepaired ? 0 : 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         }
         return counts;
     }
@@ -236,6 +247,7 @@ public final class TraceWriter
         sessions.flush();
         Chunk<MessagesRecord> messages = new Chunk<>();
         Chunk<ToolCallsRecord> toolCalls = new Chunk<>();
+        Chunk<SecretFindingsRecord> findings = new Chunk<>();
         int messageCount = 0;
         int toolCallCount = 0;
         List<PostgresCopy.Tuples> messageTuples = new ArrayList<>();
@@ -255,11 +267,15 @@ public final class TraceWriter
                     toolCalls.add(stamped(call, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID, runId));
                 }
             }
+            for (SecretFindingsRecord finding : rows.secretFindings()) {
+                findings.add(stamped(finding, SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID, runId));
+            }
             messageCount += rows.messageKeys().size();
             toolCallCount += rows.toolCalls().size();
         }
         messages.flush();
         toolCalls.flush();
+        findings.flush();
         PostgresCopy.insertTuples(dsl, MESSAGES, messageTuples);
         PostgresCopy.insertTuples(dsl, TOOL_CALLS, toolCallTuples);
         return new WriteCounts(0, 0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, 0, 0, 0);
@@ -291,6 +307,13 @@ public final class TraceWriter
                 toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
                 toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
                 List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
+        List<SecretFindingsRecord> findings = rows.secretFindings();
+        Diff findingDiff = merge(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID.eq(traceId),
+                findings.stream().map(SecretFindingsRecord::getFindingKey).toList(),
+                findings.stream().map(SecretFindingsRecord::getRowHash).toList(),
+                findings::get, SECRET_FINDINGS.ROW_HASH, SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID,
+                List.of(SECRET_FINDINGS.FINDING_KEY), row -> row.get(SECRET_FINDINGS.FINDING_KEY), SECRET_FINDINGS.FINDING_KEY::in);
+        // findings are not counted on their own: a changed finding changes its trace, which is counted as updated
         return new WriteCounts(0, 0, 0, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
                 toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,

@@ -12,6 +12,7 @@ import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.usersql.UserCondition;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.Warehouse;
+import dev.tracewh.secrets.SecretFilter;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterEach;
@@ -477,7 +478,7 @@ abstract class DistillContract
             throws IOException
     {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        SftExport export = new SftExporter(dsl, dsl, MAPPER).export(selection, "memory", output);
+        SftExport export = new SftExporter(dsl, dsl, MAPPER).export(selection, "memory", output, SecretFilter.keepingSecrets());
         List<JsonNode> lines = new ArrayList<>();
         for (String line : output.toString(StandardCharsets.UTF_8).split("\n", -1)) {
             if (!line.isEmpty()) {

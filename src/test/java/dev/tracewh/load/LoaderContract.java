@@ -442,8 +442,8 @@ abstract class LoaderContract
         writeSession(userLine("u1", "hello") + assistantLine("a1", "msg_1", "hi", 10));
         LoadRunStore runs = new LoadRunStore(dsl);
         // what a killed load leaves: its row still running, in its scope, and another scope's load that may be going on
-        long killed = runs.start("killed", Shard.ALL.lockScope(LoadOptions.INCREMENTAL.sourceHost()), LoadOptions.INCREMENTAL.sourceHost(), "test", "7");
-        long otherScope = runs.start("shard", new Shard(1, 2).lockScope(LoadOptions.INCREMENTAL.sourceHost()), LoadOptions.INCREMENTAL.sourceHost(), "test", "7");
+        long killed = runs.start("killed", Shard.ALL.lockScope(LoadOptions.INCREMENTAL.sourceHost()), LoadOptions.INCREMENTAL.sourceHost(), "test", "7", new LoadRunStore.SecretsSetting("off", null));
+        long otherScope = runs.start("shard", new Shard(1, 2).lockScope(LoadOptions.INCREMENTAL.sourceHost()), LoadOptions.INCREMENTAL.sourceHost(), "test", "7", new LoadRunStore.SecretsSetting("off", null));
 
         LoadReport report = load(false);
 

@@ -7,6 +7,7 @@ import dev.tracewh.format.LineValues;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.testing.WarehouseContract;
 import dev.tracewh.warehouse.LoadRunStore;
+import dev.tracewh.secrets.SecretFilter;
 import org.jooq.Record2;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ abstract class ValueRangeContract
         assertEquals(utc("2025-07-01T10:00:05Z"), span.value2().withOffsetSameInstant(ZoneOffset.UTC));
 
         ByteArrayOutputStream exported = new ByteArrayOutputStream();
-        assertEquals(1, new TraceExporter(dsl, new ObjectMapper()).export(DSL.noCondition(), exported));
+        assertEquals(1, new TraceExporter(dsl, new ObjectMapper(), SecretFilter.keepingSecrets()).export(DSL.noCondition(), exported));
         JsonNode trace = new ObjectMapper().readTree(exported.toString(StandardCharsets.UTF_8));
         assertEquals("2025-07-01T10:00:00Z", trace.get("started_at").textValue());
         assertEquals(4, trace.get("messages").size());

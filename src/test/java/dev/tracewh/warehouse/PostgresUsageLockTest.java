@@ -73,7 +73,7 @@ class PostgresUsageLockTest
             throws IOException
     {
         List<TraceRows> traces = traces();
-        long runId = new LoadRunStore(dsl).start("test", "test", "test-host", "test", "test");
+        long runId = new LoadRunStore(dsl).start("test", "test", "test-host", "test", "test", new LoadRunStore.SecretsSetting("off", null));
 
         WarehouseException failure = assertTimeoutPreemptively(HANG, () -> assertThrows(WarehouseException.class,
                 () -> dsl.transaction(configuration -> new TraceWriter(DSL.using(configuration), runId, false, Duration.ofMillis(300)).write(traces))));
@@ -90,7 +90,7 @@ class PostgresUsageLockTest
             throws IOException, SQLException
     {
         List<TraceRows> traces = traces();
-        long runId = new LoadRunStore(dsl).start("test", "test", "test-host", "test", "test");
+        long runId = new LoadRunStore(dsl).start("test", "test", "test-host", "test", "test", new LoadRunStore.SecretsSetting("off", null));
         holder.close();
 
         String lockTimeoutAfterWrite = assertTimeoutPreemptively(HANG, () -> dsl.transactionResult(configuration -> {
