@@ -6,6 +6,7 @@ import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;
 import dev.tracewh.load.LoadReport;
 import dev.tracewh.load.Loader;
+import dev.tracewh.load.SecretsMode;
 import dev.tracewh.load.SourceRoot;
 import dev.tracewh.model.ParsedFile;
 import dev.tracewh.warehouse.DatabaseUrl;
@@ -43,7 +44,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Benchmarks the loader on a corpus: parse-only throughput, then per database a full first load into a fresh
  * warehouse, a reload with nothing changed, and a reload after appending a turn to a fraction of the files (the
- * files are truncated back afterwards), and finally the {@code psql \copy} floor on the PostgreSQL server. Given its
+ * files are truncated back afterwards), and finally the {@code psql \copy} floor on the PostgreSQL server. Before
+ * those, a full first load with secret scanning off into another fresh warehouse prices the scanning the default
+ * load does. Given its
  * executable, ccusage's daily report runs over the same Claude Code corpus right after the parse-only phase.
  * Every phase runs in this JVM, so its heap limit is the one the numbers are for. Parsing is measured in a JVM that has
  * compiled nothing yet, and again once it has.
@@ -108,6 +111,7 @@ final class Benchmark
     static final String PARSE_ONLY_WARM = "parse only, warm JIT";
     private static final int WARM_PASSES = 3;
     static final String FULL_LOAD = "full first load";
+    static final String FULL_LOAD_SECRETS_OFF = "full load, secrets off";
     static final String UNCHANGED_RELOAD = "no-change reload";
     static final String APPEND_RELOAD = "reload after append";
 
@@ -154,6 +158,10 @@ final class Benchmark
             Files.deleteIfExists(databaseFile);
             Files.deleteIfExists(directory.resolve(H2_DATABASE_NAME + ".trace.db"));
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_DATABASE_NAME);
+            String secretsOffName = H2_DATABASE_NAME + "-secrets-off";
+            Files.deleteIfExists(directory.resolve(secretsOffName + ".mv.db"));
+            phases.add(loadWithSecretsOff(H2, "jdbc:h2:file:" + directory.toAbsolutePath().resolve(secretsOffName), ResourceProbe::start));
+            Files.deleteIfExists(directory.resolve(secretsOffName + ".mv.db"));
             phases.addAll(loads(H2, url, ResourceProbe::start, appended, appendedBytes));
             warehouseBytes.put(H2, Files.size(databaseFile));
         }
@@ -162,6 +170,8 @@ final class Benchmark
             PostgresTarget postgres = settings.postgres().get();
             postgres.recreate();
             Supplier<ResourceProbe> probes = postgres.isOnThisMachine() ? ResourceProbe::startWithLocalPostgres : ResourceProbe::start;
+            phases.add(loadWithSecretsOff(POSTGRESQL, postgres.jdbcUrl(), probes));
+            postgres.recreate();
             phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), probes, appended, appendedBytes));
             warehouseBytes.put(POSTGRESQL, postgresTablesBytes(postgres));
             CopyBaseline baseline = new CopyBaseline(postgres);
@@ -230,6 +240,16 @@ final class Benchmark
         }
     }
 
+    /** A full first load with secret scanning off, into the fresh warehouse at {@code url}. */
+    private Phase loadWithSecretsOff(String target, String url, Supplier<ResourceProbe> probes)
+    {
+        try (Warehouse warehouse = Warehouse.open(DatabaseUrl.parse(url))) {
+            warehouse.migrate();
+            return load(FULL_LOAD_SECRETS_OFF, target, probes, new Loader(warehouse, "bench"), List.of(new SourceRoot(format, settings.corpus())),
+                    LoadOptions.INCREMENTAL.withSecrets(SecretsMode.OFF, LoadOptions.INCREMENTAL.secretRules()));
+        }
+    }
+
     /** The three loads against one fresh warehouse, each measured by a new probe; a failed first load ends them. */
     private List<Phase> loads(String target, String url, Supplier<ResourceProbe> probes, List<Path> appended, long[] appendedBytes)
             throws IOException
@@ -239,19 +259,19 @@ final class Benchmark
         try (Warehouse warehouse = Warehouse.open(DatabaseUrl.parse(url))) {
             warehouse.migrate();
             Loader loader = new Loader(warehouse, "bench");
-            Phase full = load(FULL_LOAD, target, probes, loader, roots);
+            Phase full = load(FULL_LOAD, target, probes, loader, roots, LoadOptions.INCREMENTAL);
             phases.add(full);
             if (full.failure() != null) {
                 return phases;
             }
-            phases.add(load(UNCHANGED_RELOAD, target, probes, loader, roots));
+            phases.add(load(UNCHANGED_RELOAD, target, probes, loader, roots, LoadOptions.INCREMENTAL));
             List<FileState> originals = new ArrayList<>();
             for (Path file : appended) {
                 originals.add(FileState.of(file));
             }
             try {
                 appendedBytes[0] = CorpusGenerator.appendTurns(settings.format(), appended, APPEND_SEED).bytes();
-                phases.add(load(APPEND_RELOAD, target, probes, loader, roots));
+                phases.add(load(APPEND_RELOAD, target, probes, loader, roots, LoadOptions.INCREMENTAL));
             }
             finally {
                 for (FileState original : originals) {
@@ -262,13 +282,13 @@ final class Benchmark
         return phases;
     }
 
-    private Phase load(String name, String target, Supplier<ResourceProbe> probes, Loader loader, List<SourceRoot> roots)
+    private Phase load(String name, String target, Supplier<ResourceProbe> probes, Loader loader, List<SourceRoot> roots, LoadOptions options)
     {
         log("%s, %s ...", name, target);
         ResourceProbe probe = probes.get();
         Phase phase;
         try {
-            LoadReport report = loader.load(roots, LoadOptions.INCREMENTAL, "dev bench", LoadListener.NONE);
+            LoadReport report = loader.load(roots, options, "dev bench", LoadListener.NONE);
             String failure = report.status() == LoadRunStore.Status.SUCCEEDED ? null
                     : report.status().name().toLowerCase(Locale.ROOT) + ": " + report.files().failed() + " files failed, "
                             + report.files().errors() + " errors";

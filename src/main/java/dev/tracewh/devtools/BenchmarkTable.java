@@ -40,6 +40,7 @@ final class BenchmarkTable
             out.printf("warehouse size, %s: %.1f MB%n", size.getKey(), size.getValue() / 1e6);
         }
         parseRatio(report).ifPresent(out::println);
+        secretsRatio(report).ifPresent(out::println);
         ratios(report).ifPresent(out::println);
         cpuBudget(report, machine).forEach(out::println);
         out.flush();
@@ -77,6 +78,7 @@ final class BenchmarkTable
             md.append("- Warehouse size after the loads, %s: %.1f MB\n".formatted(size.getKey(), size.getValue() / 1e6));
         }
         parseRatio(report).ifPresent(ratio -> md.append("- ").append(ratio).append('\n'));
+        secretsRatio(report).ifPresent(ratio -> md.append("- ").append(ratio).append('\n'));
         ratios(report).ifPresent(ratios -> md.append("- ").append(ratios).append('\n'));
         cpuBudget(report, machine).forEach(line -> md.append("- ").append(line).append('\n'));
         return md.toString();
@@ -136,6 +138,17 @@ final class BenchmarkTable
                 .map(phase -> "%.2f %s".formatted(phase.megabytesPerSecond() / ccusage, phase.name()))
                 .toList();
         return ratios.isEmpty() ? Optional.empty() : Optional.of("parse / ccusage daily --offline: " + String.join(", ", ratios));
+    }
+
+    /** Per database, the default full load's speed (secrets redacted) over the same load's with scanning off. */
+    private static Optional<String> secretsRatio(Benchmark.Report report)
+    {
+        List<String> ratios = Stream.of(Benchmark.H2, Benchmark.POSTGRESQL)
+                .flatMap(target -> report.phase(Benchmark.FULL_LOAD, target).filter(phase -> phase.failure() == null).stream()
+                        .flatMap(redacted -> report.phase(Benchmark.FULL_LOAD_SECRETS_OFF, target).filter(phase -> phase.failure() == null).stream()
+                                .map(off -> "%.2f on %s".formatted(redacted.megabytesPerSecond() / off.megabytesPerSecond(), target))))
+                .toList();
+        return ratios.isEmpty() ? Optional.empty() : Optional.of("full load with secrets redacted / with scanning off: " + String.join(", ", ratios));
     }
 
     /** Full PostgreSQL load MB/s over each {@code \copy} baseline's MB/s. */
