@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Written here rather than taken from a library because it runs over every string the loader stores: the
  * transitions are one dense table (state x symbol, where a symbol is one of the few characters that occur in a
- * keyword), so a char costs two array reads and no allocation.
+ * keyword) whose entries also say whether a keyword ends there, so a char costs two array reads and no allocation.
  */
 final class KeywordAutomaton
 {
@@ -33,6 +33,7 @@ final class KeywordAutomaton
     private final char[] otherChars;
     private final int[] otherSymbols;
     private final int symbolCount;
+    // (state x symbol) -> next state's row (state x symbolCount), bit-inverted (negative) when keywords end there
     private final int[] transitions;
     // keywords that end in each state (suffix links followed), or null
     private final int[][] outputs;
@@ -94,7 +95,7 @@ final class KeywordAutomaton
         // breadth first: failure links turn the trie into a complete transition table
         int states = trie.size();
         int[] failure = new int[states];
-        this.transitions = new int[states * symbolCount];
+        int[] transitions = new int[states * symbolCount];
         this.outputs = new int[states][];
         Queue<Integer> queue = new ArrayDeque<>();
         for (int symbol = 1; symbol < symbolCount; symbol++) {
@@ -126,6 +127,17 @@ final class KeywordAutomaton
                 }
             }
         }
+        this.transitions = rows(transitions, outputs, symbolCount);
+    }
+
+    private static int[] rows(int[] transitions, int[][] outputs, int symbolCount)
+    {
+        int[] rows = new int[transitions.length];
+        for (int i = 0; i < transitions.length; i++) {
+            int next = transitions[i];
+            rows[i] = outputs[next] != null ? ~(next * symbolCount) : next * symbolCount;
+        }
+        return rows;
     }
 
     List<String> keywords()
@@ -134,15 +146,16 @@ final class KeywordAutomaton
     }
 
     /** Reports every keyword occurrence in {@code text}. */
-    void scan(CharSequence text, HitSink sink)
+    void scan(String text, HitSink sink)
     {
-        int state = 0;
+        int row = 0;
         int length = text.length();
         for (int i = 0; i < length; i++) {
-            state = transitions[state * symbolCount + symbol(text.charAt(i))];
-            int[] out = outputs[state];
-            if (out != null) {
-                for (int keyword : out) {
+            char c = text.charAt(i);
+            row = transitions[row + (c < 128 ? asciiSymbols[c] : symbol(c))];
+            if (row < 0) {
+                row = ~row;
+                for (int keyword : outputs[row / symbolCount]) {
                     sink.hit(keyword, i + 1 - lengths[keyword]);
                 }
             }
@@ -150,13 +163,14 @@ final class KeywordAutomaton
     }
 
     /** Whether {@code text} contains any keyword. */
-    boolean containsAny(CharSequence text)
+    boolean containsAny(String text)
     {
-        int state = 0;
+        int row = 0;
         int length = text.length();
         for (int i = 0; i < length; i++) {
-            state = transitions[state * symbolCount + symbol(text.charAt(i))];
-            if (outputs[state] != null) {
+            char c = text.charAt(i);
+            row = transitions[row + (c < 128 ? asciiSymbols[c] : symbol(c))];
+            if (row < 0) {
                 return true;
             }
         }

@@ -47,10 +47,21 @@ public final class SecretScanner
     private final int[][] keywordsByRule;
     // active rules without keywords: they run on every text
     private final int[] keywordless;
+    private final boolean nearKeywordsOnly;
 
     public SecretScanner(SecretRules rules)
     {
+        this(rules, true);
+    }
+
+    /**
+     * @param nearKeywordsOnly false to run each rule over the whole text as gitleaks does, which must find the same;
+     * for tests of that
+     */
+    SecretScanner(SecretRules rules, boolean nearKeywordsOnly)
+    {
         this.rules = requireNonNull(rules, "rules is null");
+        this.nearKeywordsOnly = nearKeywordsOnly;
         this.active = rules.rules().stream().filter(SecretRule::scansText).toList();
         Map<String, Integer> keywordIndex = new HashMap<>();
         List<String> keywordList = new ArrayList<>();
@@ -243,8 +254,8 @@ public final class SecretScanner
             }
             for (int r = 0; r < triggered.length; r++) {
                 if (triggered[r]) {
-                    int[] starts = ruleStarts(keywordsByRule[r], startsByKeyword);
-                    findRule(text, r, starts, starts.length, candidates);
+                    int[] starts = nearKeywordsOnly ? ruleStarts(keywordsByRule[r], startsByKeyword) : null;
+                    findRule(text, r, starts, starts == null ? 0 : starts.length, candidates);
                 }
             }
         }
