@@ -99,6 +99,11 @@ final class GoRegex
         return source;
     }
 
+    Node root()
+    {
+        return root;
+    }
+
     int groupCount()
     {
         return groupCount;
@@ -208,6 +213,101 @@ final class GoRegex
             before += length;
         }
         return -1;
+    }
+
+    /**
+     * A character every match must have at most {@code maxOffset} chars after its start: one of {@code chars} (ASCII).
+     * Of those this analysis sees before the first unbounded part, the last, e.g. the {@code =} or {@code :} of
+     * gitleaks' {@code key ... = value} rules. Null when there is none.
+     */
+    record RequiredChar(boolean[] chars, int maxOffset) {}
+
+    static RequiredChar requiredChar(Node node)
+    {
+        List<Node> items = node instanceof Concat concat ? concat.items() : List.of(node);
+        RequiredChar last = null;
+        int before = 0;
+        for (Node item : items) {
+            boolean[] first = minLength(item) > 0 ? firstChars(item) : null;
+            if (first != null) {
+                last = new RequiredChar(first, before);
+            }
+            int length = maxLength(item);
+            if (length == UNBOUNDED) {
+                break;
+            }
+            before += length;
+        }
+        return last;
+    }
+
+    /** The ASCII chars a non-empty match of the node can start with, or null when not known or not only ASCII. */
+    private static boolean[] firstChars(Node node)
+    {
+        return switch (node) {
+            case Literal literal -> {
+                if (literal.codePoint() >= 128) {
+                    yield null;
+                }
+                boolean[] chars = new boolean[128];
+                chars[Character.toLowerCase(literal.codePoint())] = true;
+                chars[Character.toUpperCase(literal.codePoint())] = true;
+                yield chars;
+            }
+            case CharClass charClass -> {
+                if (charClass.lowerChars() == null) {
+                    yield null;
+                }
+                boolean[] chars = new boolean[128];
+                for (String lower : charClass.lowerChars()) {
+                    char c = lower.charAt(0);
+                    if (lower.length() != 1 || c >= 128) {
+                        yield null;
+                    }
+                    chars[c] = true;
+                    chars[Character.toUpperCase(c)] = true;
+                }
+                yield chars;
+            }
+            case Group group -> firstChars(group.body());
+            case Repeat repeat -> repeat.min() >= 1 ? firstChars(repeat.body()) : null;
+            case Alternation alternation -> {
+                boolean[] chars = new boolean[128];
+                for (Node branch : alternation.branches()) {
+                    boolean[] branchChars = minLength(branch) > 0 ? firstChars(branch) : null;
+                    if (branchChars == null) {
+                        yield null;
+                    }
+                    for (int c = 0; c < 128; c++) {
+                        chars[c] |= branchChars[c];
+                    }
+                }
+                yield chars;
+            }
+            case Concat concat -> {
+                for (Node item : concat.items()) {
+                    if (item instanceof Assertion) {
+                        continue;
+                    }
+                    yield minLength(item) > 0 ? firstChars(item) : null;
+                }
+                yield null;
+            }
+            case Assertion ignored -> null;
+        };
+    }
+
+    private static int minLength(Node node)
+    {
+        return switch (node) {
+            case Literal ignored -> 1;
+            case CharClass ignored -> 1;
+            case Assertion ignored -> 0;
+            case Group group -> minLength(group.body());
+            case Alternation alternation -> alternation.branches().stream().mapToInt(GoRegex::minLength).min().orElse(0);
+            case Concat concat -> concat.items().stream().mapToInt(GoRegex::minLength).sum();
+            case Repeat repeat -> repeat.min() * minLength(repeat.body());
+        };
     }
 
     private static int firstKeyword(String text, List<String> keywords)

@@ -49,9 +49,11 @@ final class RulePattern
     private final int restLead;
     private final Pattern prefixChar;
     private final int prefixMax;
+    // a char the regex tried near keywords (rest, or the whole) needs, checked before trying it; or null
+    private final GoRegex.RequiredChar required;
 
     private RulePattern(String source, Engine engine, int groupCount, Pattern java, com.google.re2j.Pattern re2j, int lead,
-            Pattern rest, int restLead, Pattern prefixChar, int prefixMax)
+            Pattern rest, int restLead, Pattern prefixChar, int prefixMax, GoRegex.RequiredChar required)
     {
         this.source = source;
         this.engine = engine;
@@ -63,6 +65,7 @@ final class RulePattern
         this.restLead = restLead;
         this.prefixChar = prefixChar;
         this.prefixMax = prefixMax;
+        this.required = required;
     }
 
     /**
@@ -87,7 +90,7 @@ final class RulePattern
             catch (com.google.re2j.PatternSyntaxException re2jError) {
                 throw new IllegalArgumentException("invalid regex: " + re2jError.getMessage(), re2jError);
             }
-            return new RulePattern(goRegex, Engine.RE2J, re2j.groupCount(), null, re2j, -1, null, -1, null, 0);
+            return new RulePattern(goRegex, Engine.RE2J, re2j.groupCount(), null, re2j, -1, null, -1, null, 0, null);
         }
         Engine engine = parsed.rewritten() ? Engine.JAVA_TRANSLATED : Engine.JAVA;
         int lead = keywords.isEmpty() ? -1 : parsed.keywordLead(keywords);
@@ -96,10 +99,11 @@ final class RulePattern
             int restLead = GoRegex.keywordLead(prefix.rest(), keywords);
             if (restLead >= 0) {
                 return new RulePattern(goRegex, engine, parsed.groupCount(), java, null, lead, compileJava(prefix.restJava()), restLead,
-                        compileJava(prefix.charClassJava()), prefix.maxLength());
+                        compileJava(prefix.charClassJava()), prefix.maxLength(), GoRegex.requiredChar(prefix.rest()));
             }
         }
-        return new RulePattern(goRegex, engine, parsed.groupCount(), java, null, lead, null, -1, null, 0);
+        return new RulePattern(goRegex, engine, parsed.groupCount(), java, null, lead, null, -1, null, 0,
+                lead < 0 ? null : GoRegex.requiredChar(parsed.root()));
     }
 
     private static Pattern compileJava(String regex)
@@ -173,6 +177,10 @@ final class RulePattern
             int start = Math.max(Math.max(hit - lead, next), tried + 1);
             while (start <= hit) {
                 tried = start;
+                if (!hasRequiredChar(text, start)) {
+                    start++;
+                    continue;
+                }
                 matcher.region(start, length);
                 if (matcher.lookingAt()) {
                     matches.add(spans(matcher));
@@ -200,6 +208,10 @@ final class RulePattern
             int restStart = Math.max(Math.max(hit - restLead, next), tried + 1);
             while (restStart <= hit) {
                 tried = restStart;
+                if (!hasRequiredChar(text, restStart)) {
+                    restStart++;
+                    continue;
+                }
                 matcher.region(restStart, length);
                 if (!matcher.lookingAt()) {
                     restStart++;
@@ -220,6 +232,23 @@ final class RulePattern
             }
         }
         return matches;
+    }
+
+    /** Whether a match starting at {@code start} can have the char the regex needs (a cheap test before the regex). */
+    private boolean hasRequiredChar(String text, int start)
+    {
+        if (required == null) {
+            return true;
+        }
+        int end = Math.min(text.length(), start + required.maxOffset() + 1);
+        boolean[] chars = required.chars();
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < 128 && chars[c]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int[] spans(Matcher matcher)

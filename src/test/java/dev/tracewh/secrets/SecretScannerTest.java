@@ -175,6 +175,8 @@ class SecretScannerTest
             texts.add(all.stream().map(Planted::text).collect(Collectors.joining(" ")));
         }
         texts.add("API_KEY=abc\nSECRET_TOKEN=\nDB_PASSWORD=\nkey=value12345678abc token=\"tok_1234567890abcdef\" password: 'hunter2hunter2x'");
+        texts.add("config.api_key = 'Zx8Kq2Lm5Np7Rt9Vw3Yb' and password => \"Xk29fLq8Zr4Wp7Qm\"\nauth_token ?= Zx8Kq2Lm5Np7Rt9Vw3Yb;\n"
+                + "{\"secret\": \"Zx8Kq2Lm5Np7Rt9Vw3Yb\"} access-key:=Zx8Kq2Lm5Np7Rt9Vw3Yb, my.very.long.prefix.of.dotted.words.credentials || Zx8Kq2Lm5Np7Rt9Vw3Yb");
         for (String text : texts) {
             assertEquals(wholeText.scan(text), SCANNER.scan(text), text);
         }
