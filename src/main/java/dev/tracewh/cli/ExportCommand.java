@@ -2,11 +2,11 @@ package dev.tracewh.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.export.TraceExporter;
+import dev.tracewh.secrets.SecretFilter;
 import dev.tracewh.usersql.UserCondition;
 import dev.tracewh.usersql.UserSqlException;
 import dev.tracewh.usersql.UserSqlSession;
 import dev.tracewh.warehouse.Warehouse;
-import dev.tracewh.secrets.SecretFilter;
 import org.jooq.Condition;
 import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
@@ -47,6 +47,9 @@ final class ExportCommand
         @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write (replaced only once the export succeeded), or - for stdout.")
         Path out;
 
+        @Mixin
+        ExportSecretsOptions secrets;
+
         @Spec
         CommandSpec spec;
 
@@ -54,7 +57,7 @@ final class ExportCommand
         public Integer call()
                 throws IOException
         {
-            SecretFilter filter = secrets.filter();
+            SecretFilter secretFilter = secrets.filter();
             try (Warehouse warehouse = database.openReadOnly();
                     UserSqlSession session = UserSqlSession.open(warehouse)) {
                 Condition filter = DSL.noCondition();
@@ -67,10 +70,10 @@ final class ExportCommand
                 Condition selected = filter;
                 long count;
                 try (OutputFile output = OutputFile.open(out)) {
-                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper(), filter).export(selected, output.stream()));
+                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper(), secretFilter).export(selected, output.stream()));
                     output.commit();
                 }
-                ExportSecretsOptions.report(filter, spec.commandLine().getErr());
+                ExportSecretsOptions.report(secretFilter, spec.commandLine().getErr());
                 spec.commandLine().getErr().printf("exported %,d traces to %s%n", count, out);
             }
             catch (UserSqlException e) {

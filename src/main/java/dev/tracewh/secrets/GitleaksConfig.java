@@ -176,6 +176,27 @@ record GitleaksConfig(String name, Map<String, RuleDefinition> rules, List<Allow
         return new GitleaksConfig(name, merged, allowlists, Extend.NONE);
     }
 
+    /**
+     * The SHA-256 of the rules and allowlists as defined (the definitions are records of strings and numbers, so their
+     * text is stable): the same rules have the same digest, whichever file they were read from.
+     */
+    private String digest()
+    {
+        StringBuilder text = new StringBuilder();
+        for (RuleDefinition rule : rules.values()) {
+            text.append(new RuleDefinition("", rule.id(), rule.description(), rule.regex(), rule.secretGroup(), rule.entropy(), rule.path(),
+                    rule.keywords(), rule.allowlists())).append('\n');
+        }
+        text.append(allowlists);
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     /** Compiles the rules; throws {@link InvalidSecretRulesException} naming this file and the rule. */
     SecretRules build(String source)
     {
@@ -197,7 +218,7 @@ record GitleaksConfig(String name, Map<String, RuleDefinition> rules, List<Allow
         for (RuleDefinition rule : rules.values()) {
             compiled.add(rule(rule, targeted.getOrDefault(rule.id(), List.of())));
         }
-        return new SecretRules(source, compiled, global);
+        return new SecretRules(source, digest(), compiled, global);
     }
 
     private SecretRule rule(RuleDefinition rule, List<AllowlistDefinition> targeted)

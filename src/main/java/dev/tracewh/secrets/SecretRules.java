@@ -21,12 +21,14 @@ public final class SecretRules
     private static final int MAX_EXTEND_DEPTH = 2;
 
     private final String source;
+    private final String digest;
     private final List<SecretRule> rules;
     private final List<Allowlist> allowlists;
 
-    SecretRules(String source, List<SecretRule> rules, List<Allowlist> allowlists)
+    SecretRules(String source, String digest, List<SecretRule> rules, List<Allowlist> allowlists)
     {
         this.source = requireNonNull(source, "source is null");
+        this.digest = requireNonNull(digest, "digest is null");
         this.rules = List.copyOf(rules);
         this.allowlists = List.copyOf(allowlists);
     }
@@ -75,6 +77,12 @@ public final class SecretRules
     public String source()
     {
         return source;
+    }
+
+    /** A SHA-256 of the rules and allowlists: rows stored with other rules can be told apart (and read again). */
+    public String digest()
+    {
+        return digest;
     }
 
     /** Number of rules, including the few that only apply to a file path and so never fire on text. */
