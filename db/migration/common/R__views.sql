@@ -17,28 +17,3 @@ select cast(created_at at time zone 'UTC' as date) as "day",
        cast(sum(reasoning_output_tokens) as bigint) as reasoning_output_tokens
 from token_usage
 group by cast(created_at at time zone 'UTC' as date), source_kind, model;
-
--- One row per secret found in a session's stored text, with the session's project and time so findings can be
--- summed by rule, project and day (tracewh secrets does). The secret itself is in no column: fingerprint is the
--- SHA-256 of it, the same for the same key wherever it appears.
-create or replace view v_secret_findings as
-select f.trace_id,
-       s.source_kind,
-       s.project_path,
-       s.started_at,
-       cast(s.started_at at time zone 'UTC' as date) as "day",
-       f.field,
-       f.message_ordinal,
-       f.tool_call_id,
-       f.rule_id,
-       f.rule_description,
-       f.start_offset,
-       f.end_offset,
-       s.source_path,
-       f.line_number,
-       f.fingerprint,
-       f.redacted,
-       f.first_run_id,
-       f.last_run_id
-from secret_findings f
-join sessions s on s.trace_id = f.trace_id;

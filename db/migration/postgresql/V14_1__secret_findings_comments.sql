@@ -1,0 +1,20 @@
+-- The comments of v_secret_findings (V14), in the words of docs/views.md.
+comment on view v_secret_findings is 'One row per secret found in a session''s text: where it is in the stored text, which rule found it and a fingerprint of it, never the secret.';
+comment on column v_secret_findings.trace_id is 'The trace the secret was found in.';
+comment on column v_secret_findings.source_kind is 'The agent: claude_code or codex.';
+comment on column v_secret_findings.project_path is 'The trace''s project folder.';
+comment on column v_secret_findings.started_at is 'When the trace started.';
+comment on column v_secret_findings.day is 'The UTC date the trace started.';
+comment on column v_secret_findings.field is 'The column holding the secret: text_content, reasoning_content (messages), arguments, result_text (tool_calls), title, summary or source_meta (sessions).';
+comment on column v_secret_findings.message_ordinal is 'The message holding the secret, for text_content and reasoning_content.';
+comment on column v_secret_findings.tool_call_id is 'The tool call holding the secret, for arguments and result_text.';
+comment on column v_secret_findings.rule_id is 'The gitleaks rule that found it, such as aws-access-token or generic-api-key.';
+comment on column v_secret_findings.rule_description is 'What the rule looks for.';
+comment on column v_secret_findings.start_offset is 'Where the secret starts in the stored text, in characters from 0: where [REDACTED:rule_id] starts when it was redacted.';
+comment on column v_secret_findings.end_offset is 'Where the secret (or its placeholder) ends in the stored text, exclusive.';
+comment on column v_secret_findings.source_path is 'The file the trace was loaded from.';
+comment on column v_secret_findings.line_number is 'The line of the source file the text came from, when known.';
+comment on column v_secret_findings.fingerprint is 'The SHA-256 of the secret in hex: the same key has the same fingerprint wherever it appears.';
+comment on column v_secret_findings.redacted is 'Whether the stored text holds [REDACTED:rule_id] instead of the secret (false when loaded with --secrets detect).';
+comment on column v_secret_findings.first_run_id is 'The load run (load_runs) that first found it.';
+comment on column v_secret_findings.last_run_id is 'The load run (load_runs) that last wrote the row.';
