@@ -44,9 +44,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Benchmarks the loader on a corpus: parse-only throughput, then per database a full first load into a fresh
  * warehouse, a reload with nothing changed, and a reload after appending a turn to a fraction of the files (the
- * files are truncated back afterwards), and finally the {@code psql \copy} floor on the PostgreSQL server. Before
- * those, a full first load with secret scanning off into another fresh warehouse prices the scanning the default
- * load does. Given its
+ * files are truncated back afterwards), then a full first load with secret scanning off into another fresh warehouse
+ * (the price of the scanning the default load does; it runs second in the JVM, which favours it), and finally the
+ * {@code psql \copy} floor on the PostgreSQL server. Given its
  * executable, ccusage's daily report runs over the same Claude Code corpus right after the parse-only phase.
  * Every phase runs in this JVM, so its heap limit is the one the numbers are for. Parsing is measured in a JVM that has
  * compiled nothing yet, and again once it has.
@@ -158,22 +158,22 @@ final class Benchmark
             Files.deleteIfExists(databaseFile);
             Files.deleteIfExists(directory.resolve(H2_DATABASE_NAME + ".trace.db"));
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_DATABASE_NAME);
-            String secretsOffName = H2_DATABASE_NAME + "-secrets-off";
-            Files.deleteIfExists(directory.resolve(secretsOffName + ".mv.db"));
-            phases.add(loadWithSecretsOff(H2, "jdbc:h2:file:" + directory.toAbsolutePath().resolve(secretsOffName), ResourceProbe::start));
-            Files.deleteIfExists(directory.resolve(secretsOffName + ".mv.db"));
             phases.addAll(loads(H2, url, ResourceProbe::start, appended, appendedBytes));
             warehouseBytes.put(H2, Files.size(databaseFile));
+            Path secretsOff = directory.resolve(H2_DATABASE_NAME + "-secrets-off");
+            Files.deleteIfExists(Path.of(secretsOff + ".mv.db"));
+            phases.add(loadWithSecretsOff(H2, "jdbc:h2:file:" + secretsOff.toAbsolutePath(), ResourceProbe::start));
+            Files.deleteIfExists(Path.of(secretsOff + ".mv.db"));
         }
         List<CopyBaseline.Result> copies = new ArrayList<>();
         if (settings.postgres().isPresent()) {
             PostgresTarget postgres = settings.postgres().get();
             postgres.recreate();
             Supplier<ResourceProbe> probes = postgres.isOnThisMachine() ? ResourceProbe::startWithLocalPostgres : ResourceProbe::start;
-            phases.add(loadWithSecretsOff(POSTGRESQL, postgres.jdbcUrl(), probes));
-            postgres.recreate();
             phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), probes, appended, appendedBytes));
             warehouseBytes.put(POSTGRESQL, postgresTablesBytes(postgres));
+            postgres.recreate();
+            phases.add(loadWithSecretsOff(POSTGRESQL, postgres.jdbcUrl(), probes));
             CopyBaseline baseline = new CopyBaseline(postgres);
             for (CopyBaseline.Storage storage : CopyBaseline.Storage.values()) {
                 log("psql \\copy, %s ...", storage.description());
@@ -313,6 +313,7 @@ final class Benchmark
         return targets;
     }
 
+    /** The size of the warehouse's tables, in the schema tracewh makes for them. */
     private static long postgresTablesBytes(PostgresTarget postgres)
             throws SQLException
     {
@@ -321,8 +322,8 @@ final class Benchmark
                 ResultSet size = statement.executeQuery("""
                         select coalesce(sum(pg_total_relation_size(c.oid)), 0)
                         from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                        where n.nspname = current_schema() and c.relkind in ('r', 'm')
-                        """)) {
+                        where n.nspname = '%s' and c.relkind in ('r', 'm')
+                        """.formatted(DatabaseUrl.DEFAULT_SCHEMA))) {
             size.next();
             return size.getLong(1);
         }
