@@ -301,19 +301,11 @@ public final class TraceWriter
         String traceId = rows.traceId();
         Diff messageDiff = merge(MESSAGES, MESSAGES.TRACE_ID.eq(traceId), rows.messageKeys(), rows.messageHashes(), rows::message,
                 MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
-        List<ToolCallsRecord> toolCalls = rows.toolCalls();
-        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId),
-                toolCalls.stream().map(ToolCallsRecord::getToolCallId).toList(),
-                toolCalls.stream().map(ToolCallsRecord::getRowHash).toList(),
-                toolCalls::get, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID,
-                List.of(TOOL_CALLS.TOOL_CALL_ID), row -> row.get(TOOL_CALLS.TOOL_CALL_ID), TOOL_CALLS.TOOL_CALL_ID::in);
-        List<SecretFindingsRecord> findings = rows.secretFindings();
-        Diff findingDiff = merge(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID.eq(traceId),
-                findings.stream().map(SecretFindingsRecord::getFindingKey).toList(),
-                findings.stream().map(SecretFindingsRecord::getRowHash).toList(),
-                findings::get, SECRET_FINDINGS.ROW_HASH, SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID,
-                List.of(SECRET_FINDINGS.FINDING_KEY), row -> row.get(SECRET_FINDINGS.FINDING_KEY), SECRET_FINDINGS.FINDING_KEY::in);
+        Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId), rows.toolCalls(), TOOL_CALLS.TOOL_CALL_ID, TOOL_CALLS.ROW_HASH,
+                TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
         // findings are not counted on their own: a changed finding changes its trace, which is counted as updated
+        merge(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID.eq(traceId), rows.secretFindings(), SECRET_FINDINGS.FINDING_KEY, SECRET_FINDINGS.ROW_HASH,
+                SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID);
         return new WriteCounts(0, 0, 0, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
                 toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
@@ -368,6 +360,14 @@ public final class TraceWriter
     }
 
     private record Diff(int inserted, int updated, int deleted) {}
+
+    /** {@link #merge} for rows made up front and keyed by one text column of their trace. */
+    private <R extends TableRecord<R>> Diff merge(Table<R> table, Condition owned, List<R> rows, TableField<R, String> keyField, TableField<R, String> hashField,
+            TableField<R, Long> firstRunField, TableField<R, Long> lastRunField)
+    {
+        return merge(table, owned, rows.stream().map(row -> row.get(keyField)).toList(), rows.stream().map(row -> row.get(hashField)).toList(), rows::get,
+                hashField, firstRunField, lastRunField, List.of(keyField), row -> row.get(keyField), keyField::in);
+    }
 
     /**
      * Makes the rows of {@code table} selected by {@code owned} equal to the desired rows, given as their keys
