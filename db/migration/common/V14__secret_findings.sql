@@ -35,7 +35,8 @@ alter table source_files add column secrets varchar(128);
 
 -- The view is made here rather than in R__views.sql, which also runs on warehouses migrated only up to an
 -- earlier version (tests make such warehouses), where secret_findings does not exist. Its comments, in the words
--- of docs/views.md, are in {h2,postgresql}/V14_1.
+-- of docs/views.md, are in {h2,postgresql}/V14_1. A later migration that changes the type of a column it reads
+-- (sessions.project_path, source_path, started_at) must drop and make it again, with its comments.
 -- One row per secret found in a session's stored text, with the session's project and time so findings can be
 -- summed by rule, project and day (tracewh secrets does). The secret itself is in no column: fingerprint is the
 -- SHA-256 of it, the same for the same key wherever it appears.

@@ -10,7 +10,7 @@ comment on column v_secret_findings.message_ordinal is 'The message holding the 
 comment on column v_secret_findings.tool_call_id is 'The tool call holding the secret, for arguments and result_text.';
 comment on column v_secret_findings.rule_id is 'The gitleaks rule that found it, such as aws-access-token or generic-api-key.';
 comment on column v_secret_findings.rule_description is 'What the rule looks for.';
-comment on column v_secret_findings.start_offset is 'Where the secret starts in the stored text, in characters from 0: where [REDACTED:rule_id] starts when it was redacted.';
+comment on column v_secret_findings.start_offset is 'Where the secret starts in the stored text, in Unicode code points from 0 (as PostgreSQL''s substr counts): where [REDACTED:rule_id] starts when it was redacted.';
 comment on column v_secret_findings.end_offset is 'Where the secret (or its placeholder) ends in the stored text, exclusive.';
 comment on column v_secret_findings.source_path is 'The file the trace was loaded from.';
 comment on column v_secret_findings.line_number is 'The line of the source file the text came from, when known.';

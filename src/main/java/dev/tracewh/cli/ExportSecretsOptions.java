@@ -1,12 +1,9 @@
 package dev.tracewh.cli;
 
-import dev.tracewh.secrets.InvalidSecretRulesException;
 import dev.tracewh.secrets.SecretFilter;
-import dev.tracewh.secrets.SecretRules;
 import dev.tracewh.secrets.SecretScanner;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -29,24 +26,7 @@ final class ExportSecretsOptions
             }
             return SecretFilter.keepingSecrets();
         }
-        return SecretFilter.redacting(SecretScanner.of(rules(secretsConfig)));
-    }
-
-    /** The shipped rules, or those of {@code file}: a file that cannot be read or parsed is a usage error. */
-    static SecretRules rules(Path file)
-    {
-        if (file == null) {
-            return SecretRules.defaults();
-        }
-        try {
-            return SecretRules.load(file);
-        }
-        catch (IOException e) {
-            throw new UsageException("cannot read the secrets rules " + file + ": " + e.getMessage());
-        }
-        catch (InvalidSecretRulesException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return SecretFilter.redacting(SecretScanner.of(SecretsConfig.rules(secretsConfig)));
     }
 
     /** Says what the export redacted, so a user knows the file differs from the warehouse. */

@@ -84,7 +84,7 @@ final class LoadCommand
             "What to do with secrets (API keys, tokens, passwords, private keys) found in session text, by gitleaks' rules:",
             "redact (default) stores [REDACTED:<rule id>] in their place; detect stores the text as it is; off does not look.",
             "redact and detect record each finding in secret_findings (never the secret); see them with tracewh secrets."})
-    String secretsMode;
+    String secrets;
 
     @Option(names = "--secrets-config", paramLabel = "FILE", description = {
             "A gitleaks-format rules file to use instead of the shipped gitleaks rules;",
@@ -130,10 +130,10 @@ final class LoadCommand
     private SecretsMode secretsMode()
     {
         try {
-            return SecretsMode.valueOf(secretsMode.toUpperCase(Locale.ROOT));
+            return SecretsMode.valueOf(secrets.toUpperCase(Locale.ROOT));
         }
         catch (IllegalArgumentException e) {
-            throw new UsageException("--secrets takes redact, detect or off, got '" + secretsMode + "'");
+            throw new UsageException("--secrets takes redact, detect or off, got '" + secrets + "'");
         }
     }
 
@@ -142,7 +142,7 @@ final class LoadCommand
         if (secretsConfig != null && mode == SecretsMode.OFF) {
             throw new UsageException("--secrets-config names the rules to look for secrets with, and --secrets off does not look");
         }
-        return ExportSecretsOptions.rules(secretsConfig);
+        return SecretsConfig.rules(secretsConfig);
     }
 
     private Shard parseShard()
@@ -245,8 +245,9 @@ final class LoadCommand
                     rows.messagesInserted(), rows.messagesUpdated(), rows.messagesDeleted(),
                     rows.toolCallsInserted(), rows.toolCallsUpdated(), rows.toolCallsDeleted(),
                     rows.tokenRowsInserted(), rows.tokenRowsUpdated(), rows.tokenRowsDeleted());
-            if (report.secretsFound() > 0) {
-                err.printf("  secrets   %,d found and %s; see them with: tracewh secrets%n", report.secretsFound(),
+            if (rows.secretFindingsWritten() > 0) {
+                // findings already stored as they are now are not counted again when their session grows
+                err.printf("  secrets   %,d found and %s; see them with: tracewh secrets%n", rows.secretFindingsWritten(),
                         mode == SecretsMode.REDACT ? "redacted" : "stored as they are (--secrets detect)");
             }
             if (report.replacedCharacters() > 0) {

@@ -45,8 +45,8 @@ final class LoadSummaryJson
         node.put("token_rows_inserted", rows.tokenRowsInserted());
         node.put("token_rows_updated", rows.tokenRowsUpdated());
         node.put("token_rows_deleted", rows.tokenRowsDeleted());
+        node.put("secret_findings_written", rows.secretFindingsWritten());
         node.put("replaced_characters", report.replacedCharacters());
-        node.put("secrets_found", report.secretsFound());
         report.warnings().forEach(node.putArray("warnings")::add);
         return node.toString();
     }

@@ -184,7 +184,7 @@ public final class JsonLines
     /** Records a line the parser could not use. */
     public void issue(Line line, String errorClass, String message)
     {
-        issues.add(new ParseIssue(line.number(), errorClass, message, line.excerpt(ParseIssue.EXCERPT_CHARS)));
+        issues.add(new ParseIssue(line.number(), errorClass, message, options.excerpt().apply(line.excerpt(ParseIssue.EXCERPT_WINDOW_CHARS))));
     }
 
     public List<ParseIssue> issues()

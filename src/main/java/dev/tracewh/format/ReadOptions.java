@@ -1,6 +1,11 @@
 package dev.tracewh.format;
 
 import dev.tracewh.jsonl.JsonlReader;
+import dev.tracewh.model.ParseIssue;
+
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * How a format reads one file.
@@ -8,13 +13,22 @@ import dev.tracewh.jsonl.JsonlReader;
  * @param maxLineBytes the longest line parsed; a longer one is an issue on its line, and the rest of the file loads
  * @param checkpointBytes the length of the prefix an earlier load consumed, whose hash the parse reports in
  *         {@link dev.tracewh.model.ParsedFile#checkpointSha256()}; 0 for a file never loaded
+ * @param excerpt makes the stored excerpt of a line that could not be read from the line's first
+ *         {@link ParseIssue#EXCERPT_WINDOW_CHARS} characters (the loader redacts secrets in them before cutting)
  */
-public record ReadOptions(long maxLineBytes, long checkpointBytes)
+public record ReadOptions(long maxLineBytes, long checkpointBytes, UnaryOperator<String> excerpt)
 {
     public static final ReadOptions DEFAULT = new ReadOptions(JsonlReader.DEFAULT_MAX_LINE_BYTES, 0);
 
+    /** Excerpts are the line's first {@link ParseIssue#EXCERPT_CHARS} characters. */
+    public ReadOptions(long maxLineBytes, long checkpointBytes)
+    {
+        this(maxLineBytes, checkpointBytes, ParseIssue::cut);
+    }
+
     public ReadOptions
     {
+        requireNonNull(excerpt, "excerpt is null");
         if (maxLineBytes < 1 || checkpointBytes < 0) {
             throw new IllegalArgumentException("maxLineBytes must be positive and checkpointBytes not negative: " + maxLineBytes + ", " + checkpointBytes);
         }
@@ -22,6 +36,6 @@ public record ReadOptions(long maxLineBytes, long checkpointBytes)
 
     public ReadOptions withCheckpoint(long bytes)
     {
-        return new ReadOptions(maxLineBytes, bytes);
+        return new ReadOptions(maxLineBytes, bytes, excerpt);
     }
 }

@@ -2,6 +2,7 @@ package dev.tracewh.load;
 
 import dev.tracewh.jsonl.JsonlReader;
 import dev.tracewh.secrets.SecretRules;
+import dev.tracewh.warehouse.LoadRunStore;
 
 import java.time.Instant;
 
@@ -89,6 +90,12 @@ public record LoadOptions(boolean fullRefresh, Instant modifiedSince, Shard shar
     public String secretsStamp()
     {
         return secretsMode == SecretsMode.OFF ? SECRETS_NOT_LOOKED_FOR : secretsMode.wireName() + ":" + secretRules.digest();
+    }
+
+    /** The load's secrets mode and, when it looks for secrets, its rules, as load_runs records them. */
+    public LoadRunStore.SecretsSetting secretsSetting()
+    {
+        return new LoadRunStore.SecretsSetting(secretsMode.wireName(), secretsMode == SecretsMode.OFF ? null : secretRules.source());
     }
 
     public LoadOptions withSecrets(SecretsMode secretsMode, SecretRules secretRules)

@@ -7,8 +7,7 @@ import java.util.List;
 
 /**
  * The outcome of one load. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD;
- * {@code secretsFound} counts the secrets found in the text of the files read (redacted, unless the mode was
- * {@code detect}); {@code warnings} are what went wrong without costing the load any data (a statistics refresh that failed).
+ * {@code warnings} are what went wrong without costing the load any data (a statistics refresh that failed).
  */
 public record LoadReport(
         Long runId,
@@ -20,7 +19,6 @@ public record LoadReport(
         long toolCalls,
         long tokens,
         long replacedCharacters,
-        long secretsFound,
         double seconds,
         List<String> warnings)
 {

@@ -234,8 +234,7 @@ public final class Loader
         String lockScope = options.shard().lockScope(options.sourceHost());
         runs.markInterrupted(lockScope);
         SecretsPass secrets = secretsPass(options);
-        long runId = runs.start(arguments, lockScope, options.sourceHost(), toolVersion, warehouse.schemaVersion(), new LoadRunStore.SecretsSetting(
-                options.secretsMode().wireName(), options.secretsMode() == SecretsMode.OFF ? null : options.secretRules().source()));
+        long runId = runs.start(arguments, lockScope, options.sourceHost(), toolVersion, warehouse.schemaVersion(), options.secretsSetting());
         Progress progress = new Progress();
         int scanned = 0;
         LoadRunStore.Status status;
@@ -258,7 +257,7 @@ public final class Loader
         }
         catch (RuntimeException | IOException e) {
             try {
-                runs.fail(runId, progress.fileCounts(scanned), progress.rows, seconds(startNanos), describe(e));
+                runs.fail(runId, progress.fileCounts(scanned), progress.rows, seconds(startNanos), secrets.redact(describe(e)));
             }
             catch (RuntimeException recordFailed) {
                 e.addSuppressed(recordFailed);
@@ -268,7 +267,7 @@ public final class Loader
         double seconds = seconds(startNanos);
         runs.finish(runId, status, progress.fileCounts(scanned), progress.rows, seconds);
         return new LoadReport(runId, status, progress.fileCounts(scanned), progress.rows,
-                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, progress.secretsFound, seconds,
+                progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds,
                 progress.warnings);
     }
 
@@ -417,7 +416,7 @@ public final class Loader
             unwrittenBytes -= oldest.batch().bytes();
             progress.rows = progress.rows.plus(written.rows());
             for (Parsed parsed : written.loaded()) {
-                progress.count(parsed);
+                progress.count(parsed.result(), parsed.file());
                 listener.fileDone(parsed.file());
             }
             for (Parsed parsed : written.failed()) {
@@ -462,11 +461,11 @@ public final class Loader
      * A file's parse result (its text as it is to be stored) and its traces as rows with the secrets found in them, or
      * the reason it could not be read.
      */
-    private record Parsed(PlannedFile file, ParsedFile result, List<TraceRows> rows, int secretsFound, Exception failure)
+    private record Parsed(PlannedFile file, ParsedFile result, List<TraceRows> rows, Exception failure)
     {
         static Parsed failed(PlannedFile file, Exception failure)
         {
-            return new Parsed(file, null, List.of(), 0, failure);
+            return new Parsed(file, null, List.of(), failure);
         }
     }
 
@@ -528,7 +527,7 @@ public final class Loader
     {
         SourceFileStore.State previous = file.previous();
         boolean guarded = previous != null && previous.consumedBytes() > 0 && file.format().appendOnly() && !options.replaceChanged();
-        ReadOptions read = new ReadOptions(options.maxLineBytes(), guarded ? previous.consumedBytes() : 0);
+        ReadOptions read = new ReadOptions(options.maxLineBytes(), guarded ? previous.consumedBytes() : 0, secrets::excerpt);
         try (InputStream input = Files.newInputStream(file.path())) {
             ParsedFile parsed = file.format().parse(file.path(), input, read);
             if (guarded && !previous.contentHash().equals(parsed.checkpointSha256())) {
@@ -536,12 +535,10 @@ public final class Loader
             }
             List<Trace> traces = new ArrayList<>(parsed.traces().size());
             List<TraceRows> rows = new ArrayList<>(parsed.traces().size());
-            int secretsFound = 0;
             for (Trace trace : parsed.traces()) {
-                SecretsPass.Result stored = secrets.apply(trace);
+                SecretsPass.Result stored = scan(secrets, trace);
                 traces.add(stored.trace());
                 rows.add(TraceRows.of(stored.trace(), options.sourceHost(), stored.findings(), mapper));
-                secretsFound += stored.findings().size();
             }
             ParsedFile result = new ParsedFile(traces, parsed.issues().stream().map(secrets::apply).toList(), parsed.consumedBytes(),
                     parsed.consumedSha256(), parsed.checkpointSha256(), parsed.replacedCharacters());
@@ -549,9 +546,9 @@ public final class Loader
                 // the traces of a new file are new: encode their rows here rather than on the writer thread
                 rows.forEach(trace -> trace.prepareCopy(runId));
             }
-            return new Parsed(file, result, rows, secretsFound, null);
+            return new Parsed(file, result, rows, null);
         }
-        catch (IOException | RuntimeException e) {
+        catch (IOException | RuntimeException | RejectedFileException e) {
             return Parsed.failed(file, e);
         }
         catch (OutOfMemoryError | StackOverflowError e) {
@@ -559,6 +556,19 @@ public final class Loader
             return Parsed.failed(file, new RejectedFileException("parse_failed",
                     "parsing the file ran out of " + (e instanceof OutOfMemoryError ? "memory" : "stack") + " (" + e + "); "
                             + "give the load a larger heap (TRACEWH_JAVA_OPTS=-Xmx...) or a smaller --max-line-bytes"));
+        }
+    }
+
+    /** A scanner that fails on a text fails its file with a class of its own: the file parsed, and a load without scanning reads it. */
+    private static SecretsPass.Result scan(SecretsPass secrets, Trace trace)
+            throws RejectedFileException
+    {
+        try {
+            return secrets.apply(trace);
+        }
+        catch (RuntimeException | StackOverflowError e) {
+            throw new RejectedFileException("secrets_scan_failed", "looking for secrets in session " + trace.traceId() + " failed (" + e
+                    + "); the file is not loaded. A load with --secrets off stores it as it is");
         }
     }
 
@@ -843,16 +853,12 @@ public final class Loader
         long toolCalls;
         long tokens;
         long replacedCharacters;
-        long secretsFound;
         WriteCounts rows = WriteCounts.ZERO;
         final List<String> warnings = new ArrayList<>();
 
-        void count(Parsed parsed)
+        void count(ParsedFile result, PlannedFile file)
         {
-            ParsedFile result = parsed.result();
-            PlannedFile file = parsed.file();
             loadedFiles++;
-            secretsFound += parsed.secretsFound();
             bytesRead += file.sizeBytes();
             errors += result.issues().size();
             replacedCharacters += result.replacedCharacters();

@@ -32,6 +32,8 @@ final class SecretsPass
     private static final TypeReference<TreeMap<String, Object>> SOURCE_META = new TypeReference<>() {};
     /** The characters of a token a cut excerpt may end inside: a secret cut in two no longer matches its rule. */
     private static final String TOKEN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~";
+    /** A private key block left in an excerpt was cut before its end, where its rule would have found it. */
+    private static final String KEY_BLOCK_START = "-----BEGIN";
 
     private final SecretsMode mode;
     private final SecretScanner scanner;
@@ -66,8 +68,10 @@ final class SecretsPass
         for (ToolCall call : trace.toolCalls()) {
             toolCalls.add(toolCall(call, trace.messages(), messages, findings));
         }
-        String title = session(trace.title(), StoredFinding.Field.TITLE, findings);
-        String summary = session(trace.summary(), StoredFinding.Field.SUMMARY, findings);
+        String summary = store(trace.summary(), false, Place.ofSession(StoredFinding.Field.SUMMARY), List.of(), findings);
+        // a session without a title of its own is titled by its summary: its findings stand for both
+        String title = trace.title() != null && trace.title().equals(trace.summary()) ? summary
+                : store(trace.title(), false, Place.ofSession(StoredFinding.Field.TITLE), List.of(), findings);
         SortedMap<String, Object> sourceMeta = sourceMeta(trace.sourceMeta(), findings);
         if (mode == SecretsMode.DETECT || findings.isEmpty()) {
             return new Result(trace, findings);
@@ -75,25 +79,33 @@ final class SecretsPass
         return new Result(trace.withText(messages, toolCalls, sourceMeta, title, summary), findings);
     }
 
-    /**
-     * A load error's message and excerpt as they are to be stored: redacted in both modes that look for secrets, since
-     * an error is not the session's text. A cut excerpt also loses its last, possibly cut, token: the part of a
-     * secret left before the cut may no longer match its rule.
-     */
+    /** A load error as it is to be stored: its message may quote the line, so it is redacted like the excerpt. */
     ParseIssue apply(ParseIssue issue)
     {
+        return mode == SecretsMode.OFF ? issue : new ParseIssue(issue.lineNumber(), issue.errorClass(), redact(issue.message()), issue.excerpt());
+    }
+
+    /**
+     * The excerpt of a line that could not be read, from its first {@link ParseIssue#EXCERPT_WINDOW_CHARS} characters:
+     * redacted in both modes that look for secrets (an error is not the session's text), then cut. A secret cut in two
+     * no longer matches its rule, so a cut excerpt loses its last token, and a private key block that is not whole.
+     */
+    String excerpt(String window)
+    {
         if (mode == SecretsMode.OFF) {
-            return issue;
+            return ParseIssue.cut(window);
         }
-        String excerpt = issue.excerpt();
-        if (excerpt != null && excerpt.length() >= ParseIssue.EXCERPT_CHARS) {
+        String redacted = redact(window);
+        String excerpt = ParseIssue.cut(redacted);
+        if (excerpt.length() < redacted.length()) {
             int end = excerpt.length();
             while (end > 0 && TOKEN_CHARACTERS.indexOf(excerpt.charAt(end - 1)) >= 0) {
                 end--;
             }
             excerpt = excerpt.substring(0, end);
         }
-        return new ParseIssue(issue.lineNumber(), issue.errorClass(), redact(issue.message()), redact(excerpt));
+        int keyBlock = excerpt.indexOf(KEY_BLOCK_START);
+        return keyBlock < 0 ? excerpt : excerpt.substring(0, keyBlock);
     }
 
     /** {@code text} with its secrets replaced (in both modes that look for them), for error messages. */
@@ -102,24 +114,35 @@ final class SecretsPass
         return mode == SecretsMode.OFF || text == null ? text : scanner.redact(text).text();
     }
 
+    /** Where a text is stored: its column, and the message or tool call holding it, with the source line. */
+    private record Place(StoredFinding.Field field, Integer messageOrdinal, String toolCallId, Long lineNumber)
+    {
+        static Place ofSession(StoredFinding.Field field)
+        {
+            return new Place(field, null, null, null);
+        }
+    }
+
     private Message message(Message message, List<StoredFinding> findings)
     {
         List<ContentBlock> content = new ArrayList<>(message.content().size());
         boolean changed = false;
         Long line = message.lineNumber() > 0 ? message.lineNumber() : null;
+        Place textContent = new Place(StoredFinding.Field.TEXT_CONTENT, message.ordinal(), null, line);
         // text_content is the text blocks joined by a blank line: a block's findings are shifted by the text before it
-        int offset = 0;
+        List<String> before = new ArrayList<>();
         for (ContentBlock block : message.content()) {
             if (!block.isText()) {
                 content.add(block);
                 continue;
             }
-            String text = text(block.text(), offset, StoredFinding.Field.TEXT_CONTENT, message.ordinal(), null, line, findings);
+            String text = store(block.text(), false, textContent, before, findings);
             changed |= text != block.text();
             content.add(text == block.text() ? block : block.withText(text));
-            offset += text.length() + 2;
+            before.add(text);
         }
-        String reasoning = text(message.reasoningContent(), 0, StoredFinding.Field.REASONING_CONTENT, message.ordinal(), null, line, findings);
+        String reasoning = store(message.reasoningContent(), false, new Place(StoredFinding.Field.REASONING_CONTENT, message.ordinal(), null, line),
+                List.of(), findings);
         return changed || reasoning != message.reasoningContent() ? message.withText(content, reasoning) : message;
     }
 
@@ -129,31 +152,18 @@ final class SecretsPass
      */
     private ToolCall toolCall(ToolCall call, List<Message> read, List<Message> stored, List<StoredFinding> findings)
     {
-        Long argumentsLine = lineOf(read, call.messageOrdinal());
-        String arguments;
-        if (mode == SecretsMode.REDACT) {
-            Redaction redaction = scanner.redactJson(call.arguments());
-            record(redaction.findings(), 0, StoredFinding.Field.ARGUMENTS, null, call.toolCallId(), argumentsLine, findings);
-            arguments = redaction.text();
-        }
-        else {
-            record(scanner.scanJson(call.arguments()), 0, StoredFinding.Field.ARGUMENTS, null, call.toolCallId(), argumentsLine, findings);
-            arguments = call.arguments();
-        }
+        String arguments = store(call.arguments(), true, new Place(StoredFinding.Field.ARGUMENTS, null, call.toolCallId(), lineOf(read, call.messageOrdinal())),
+                List.of(), findings);
         String result = call.resultText();
         Integer resultOrdinal = call.resultOrdinal();
         if (result != null && resultOrdinal != null && result.equals(read.get(resultOrdinal).text())) {
             result = stored.get(resultOrdinal).text();
         }
         else {
-            result = text(result, 0, StoredFinding.Field.RESULT_TEXT, null, call.toolCallId(), resultOrdinal == null ? null : lineOf(read, resultOrdinal), findings);
+            Long resultLine = resultOrdinal == null ? null : lineOf(read, resultOrdinal);
+            result = store(result, false, new Place(StoredFinding.Field.RESULT_TEXT, null, call.toolCallId(), resultLine), List.of(), findings);
         }
         return arguments == call.arguments() && result == call.resultText() ? call : call.withText(arguments, result);
-    }
-
-    private String session(String text, StoredFinding.Field field, List<StoredFinding> findings)
-    {
-        return text(text, 0, field, null, null, null, findings);
     }
 
     /**
@@ -167,45 +177,45 @@ final class SecretsPass
         }
         try {
             String json = mapper.writeValueAsString(new LinkedHashMap<>(sourceMeta));
-            if (mode == SecretsMode.DETECT) {
-                record(scanner.scanJson(json), 0, StoredFinding.Field.SOURCE_META, null, null, null, findings);
-                return sourceMeta;
-            }
-            Redaction redaction = scanner.redactJson(json);
-            if (!redaction.changed()) {
-                return sourceMeta;
-            }
-            record(redaction.findings(), 0, StoredFinding.Field.SOURCE_META, null, null, null, findings);
-            return mapper.readValue(redaction.text(), SOURCE_META);
+            String stored = store(json, true, Place.ofSession(StoredFinding.Field.SOURCE_META), List.of(), findings);
+            return stored == json ? sourceMeta : mapper.readValue(stored, SOURCE_META);
         }
         catch (JsonProcessingException e) {
             throw new IllegalArgumentException("source_meta is not JSON-serializable: " + e.getOriginalMessage(), e);
         }
     }
 
-    /** {@code text} as it is to be stored (the same instance when nothing changes), recording what was found in it. */
-    private String text(String text, int offset, StoredFinding.Field field, Integer messageOrdinal, String toolCallId, Long lineNumber,
-            List<StoredFinding> findings)
+    /**
+     * {@code text} as it is to be stored (the same instance when nothing changes), recording what was found in it. Offsets
+     * are counted in Unicode code points, as PostgreSQL's {@code substr} counts, from the start of the stored column,
+     * in which the texts {@code before} come first, each followed by a blank line (a message's earlier text blocks).
+     */
+    private String store(String text, boolean json, Place place, List<String> before, List<StoredFinding> findings)
     {
         if (text == null || text.isEmpty()) {
             return text;
         }
+        String stored;
+        List<SecretFinding> found;
         if (mode == SecretsMode.DETECT) {
-            record(scanner.scan(text), offset, field, messageOrdinal, toolCallId, lineNumber, findings);
-            return text;
+            stored = text;
+            found = json ? scanner.scanJson(text) : scanner.scan(text);
         }
-        Redaction redaction = scanner.redact(text);
-        record(redaction.findings(), offset, field, messageOrdinal, toolCallId, lineNumber, findings);
-        return redaction.text();
-    }
-
-    private void record(List<SecretFinding> found, int offset, StoredFinding.Field field, Integer messageOrdinal, String toolCallId, Long lineNumber,
-            List<StoredFinding> findings)
-    {
-        for (SecretFinding finding : found) {
-            findings.add(new StoredFinding(field, messageOrdinal, toolCallId, offset + finding.start(), offset + finding.end(), finding.ruleId(),
-                    finding.description(), lineNumber, finding.fingerprint(), mode == SecretsMode.REDACT));
+        else {
+            Redaction redaction = json ? scanner.redactJson(text) : scanner.redact(text);
+            stored = redaction.text();
+            found = redaction.findings();
         }
+        if (!found.isEmpty()) {
+            int base = before.stream().mapToInt(each -> each.codePointCount(0, each.length()) + 2).sum();
+            for (SecretFinding finding : found) {
+                int start = base + stored.codePointCount(0, finding.start());
+                int end = start + stored.codePointCount(finding.start(), finding.end());
+                findings.add(new StoredFinding(place.field(), place.messageOrdinal(), place.toolCallId(), start, end, finding.ruleId(), finding.description(),
+                        place.lineNumber(), finding.fingerprint(), mode == SecretsMode.REDACT));
+            }
+        }
+        return stored;
     }
 
     private static Long lineOf(List<Message> messages, int ordinal)

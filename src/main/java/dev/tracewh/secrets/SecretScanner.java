@@ -38,6 +38,8 @@ public final class SecretScanner
             .thenComparing(candidate -> candidate.rule().id().startsWith("generic"))
             .thenComparingInt(Candidate::ruleIndex);
 
+    private static final String PLACEHOLDER_START = "[REDACTED:";
+
     private final SecretRules rules;
     private final List<SecretRule> active;
     private final KeywordAutomaton keywords;
@@ -174,7 +176,7 @@ public final class SecretScanner
         int copied = 0;
         for (Candidate candidate : candidates) {
             redacted.append(text, copied, candidate.start());
-            String placeholder = "[REDACTED:" + candidate.rule().id() + "]";
+            String placeholder = PLACEHOLDER_START + candidate.rule().id() + "]";
             if (json) {
                 placeholder = new String(JsonStringEncoder.getInstance().quoteAsString(placeholder));
             }
@@ -187,7 +189,11 @@ public final class SecretScanner
         return new Redaction(redacted.toString(), findings);
     }
 
-    /** Findings in the decoded string values of {@code jsonText}, with spans in {@code jsonText}; null if it is not JSON. */
+    /**
+     * Findings in the decoded string values of {@code jsonText}, with spans in {@code jsonText}; null if it is not JSON.
+     * A member's value is scanned after its name ({@code "password": "value"}): the generic rules find a secret by the
+     * name it is assigned to, as they do in the raw text. Findings inside the name are left out.
+     */
     private List<Candidate> findInJson(String jsonText)
     {
         List<Candidate> found = new ArrayList<>(0);
@@ -199,13 +205,19 @@ public final class SecretScanner
                 }
                 int open = (int) parser.currentTokenLocation().getCharOffset();
                 String value = parser.getText();
-                List<Candidate> inValue = find(value);
+                String name = parser.getParsingContext().inObject() ? parser.currentName() : null;
+                String prefix = name == null ? "" : "\"" + name + "\": \"";
+                List<Candidate> inValue = find(prefix + value);
                 if (inValue.isEmpty()) {
                     continue;
                 }
                 int[] rawOffsets = rawOffsets(jsonText, open, value.length());
                 for (Candidate candidate : inValue) {
-                    found.add(candidate.at(rawOffsets[candidate.start()], rawOffsets[candidate.end()]));
+                    int start = candidate.start() - prefix.length();
+                    int end = candidate.end() - prefix.length();
+                    if (start >= 0 && end <= value.length()) {
+                        found.add(candidate.at(rawOffsets[start], rawOffsets[end]));
+                    }
                 }
             }
         }
@@ -348,6 +360,11 @@ public final class SecretScanner
                 continue;
             }
             String secret = text.substring(secretStart, secretEnd);
+            if (secret.contains(PLACEHOLDER_START)) {
+                // text redacted before (an export of a redacted warehouse): a placeholder is no secret, and a rule that
+                // takes it as one (a URL's password) would replace the rule id it names
+                continue;
+            }
             if (rule.entropy() != 0 && ShannonEntropy.of(secret) <= rule.entropy()) {
                 continue;
             }

@@ -48,6 +48,9 @@ public final class LoadRunStore
                 .execute();
     }
 
+    /** The width of load_runs.secrets_rules: a user's rules file with a long path is cut, not a failed load. */
+    private static final int MAX_SECRETS_RULES_LENGTH = 1024;
+
     /** How a load treats secrets: its mode ({@code redact}, {@code detect}, {@code off}) and its rules (null when off). */
     public record SecretsSetting(String mode, String rules) {}
 
@@ -62,7 +65,8 @@ public final class LoadRunStore
                 .set(LOAD_RUNS.TOOL_VERSION, toolVersion)
                 .set(LOAD_RUNS.SCHEMA_VERSION, schemaVersion)
                 .set(LOAD_RUNS.SECRETS_MODE, secrets.mode())
-                .set(LOAD_RUNS.SECRETS_RULES, secrets.rules())
+                .set(LOAD_RUNS.SECRETS_RULES, secrets.rules() == null || secrets.rules().length() <= MAX_SECRETS_RULES_LENGTH ? secrets.rules()
+                        : secrets.rules().substring(0, MAX_SECRETS_RULES_LENGTH))
                 .returning(LOAD_RUNS.RUN_ID)
                 .fetchOne()
                 .getRunId();

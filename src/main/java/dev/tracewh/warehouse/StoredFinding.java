@@ -1,5 +1,7 @@
 package dev.tracewh.warehouse;
 
+import java.util.Locale;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -18,7 +20,7 @@ public record StoredFinding(Field field, Integer messageOrdinal, String toolCall
 
         public String columnName()
         {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

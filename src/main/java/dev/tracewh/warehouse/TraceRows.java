@@ -97,12 +97,6 @@ public final class TraceRows
                 childHashes.toArray(String[]::new)));
     }
 
-    /** The rows of {@code trace}, read from a file on {@code sourceHost}, with no secrets found in it. */
-    public static TraceRows of(Trace trace, String sourceHost, ObjectMapper mapper)
-    {
-        return of(trace, sourceHost, List.of(), mapper);
-    }
-
     /** The rows of {@code trace}, read from a file on {@code sourceHost}, and of the secrets found in its text. */
     public static TraceRows of(Trace trace, String sourceHost, List<StoredFinding> findings, ObjectMapper mapper)
     {

@@ -111,7 +111,7 @@ public final class TraceWriter
                 unchanged++;
             }
         }
-        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        WriteCounts counts = new WriteCounts(fresh.size(), changed.size(), unchanged, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         counts = counts.plus(insertFresh(fresh));
         for (TraceRows rows : changed) {
             dsl.update(SESSIONS).set(rows.session()).where(SESSIONS.TRACE_ID.eq(rows.traceId())).execute();
@@ -125,7 +125,6 @@ public final class TraceWriter
         Map<String, Map<Object, String>> storedFindings = storedHashes(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID, SECRET_FINDINGS.FINDING_KEY,
                 SECRET_FINDINGS.ROW_HASH, verifiedIds);
         Map<String, WriteCounts> repairs = new HashMap<>();
-        Set<String> repaired = new HashSet<>();
         for (TraceRows rows : verified) {
             Map<Object, String> messages = new HashMap<>();
             for (int i = 0; i < rows.messageKeys().size(); i++) {
@@ -139,9 +138,6 @@ public final class TraceWriter
                     && toolCalls.equals(storedToolCalls.getOrDefault(rows.traceId(), Map.of()))
                     && findings.equals(storedFindings.getOrDefault(rows.traceId(), Map.of()));
             repairs.put(rows.traceId(), intact ? WriteCounts.ZERO : mergeMessagesAndToolCalls(rows));
-            if (!intact) {
-                repaired.add(rows.traceId());
-            }
         }
 
         // usage rows last, one transaction at a time: deciding their owners reads what other writers committed
@@ -162,8 +158,8 @@ public final class TraceWriter
             ownUsage.forEach(row -> usageHashes.put(row.getResponseKey(), row.getRowHash()));
             WriteCounts usageRepair = usageHashes.equals(storedUsage.getOrDefault(rows.traceId(), Map.of())) ? WriteCounts.ZERO : mergeUsage(rows, ownUsage);
             WriteCounts repair = repairs.get(rows.traceId()).plus(usageRepair);
-            boolean wasRepaired = repaired.contains(rows.traceId()) || repair.rowsChanged() > 0;
-            counts = counts.plus(repair).plus(new WriteCounts(0, wasRepaired ? 1 : 0, wasRepaired ? 0 : 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            boolean repaired = repair.rowsChanged() > 0;
+            counts = counts.plus(repair).plus(new WriteCounts(0, repaired ? 1 : 0, repaired ? 0 : 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         }
         return counts;
     }
@@ -187,7 +183,7 @@ public final class TraceWriter
         int toolCalls = dsl.fetchCount(TOOL_CALLS, TOOL_CALLS.TRACE_ID.in(doomed));
         int usage = dsl.fetchCount(TOKEN_USAGE, TOKEN_USAGE.TRACE_ID.in(doomed));
         int sessions = dsl.deleteFrom(SESSIONS).where(SESSIONS.TRACE_ID.in(doomed)).execute();
-        return new WriteCounts(0, 0, 0, sessions, 0, 0, messages, 0, 0, toolCalls, 0, 0, usage);
+        return new WriteCounts(0, 0, 0, sessions, 0, 0, messages, 0, 0, toolCalls, 0, 0, usage, 0);
     }
 
     /** Where a stored trace was loaded from; {@code host} is null for traces loaded before hosts were recorded. */
@@ -250,6 +246,7 @@ public final class TraceWriter
         Chunk<SecretFindingsRecord> findings = new Chunk<>();
         int messageCount = 0;
         int toolCallCount = 0;
+        int findingCount = 0;
         List<PostgresCopy.Tuples> messageTuples = new ArrayList<>();
         List<PostgresCopy.Tuples> toolCallTuples = new ArrayList<>();
         boolean postgres = dsl.dialect().family() == SQLDialect.POSTGRES;
@@ -270,6 +267,7 @@ public final class TraceWriter
             for (SecretFindingsRecord finding : rows.secretFindings()) {
                 findings.add(stamped(finding, SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID, runId));
             }
+            findingCount += rows.secretFindings().size();
             messageCount += rows.messageKeys().size();
             toolCallCount += rows.toolCalls().size();
         }
@@ -278,7 +276,7 @@ public final class TraceWriter
         findings.flush();
         PostgresCopy.insertTuples(dsl, MESSAGES, messageTuples);
         PostgresCopy.insertTuples(dsl, TOOL_CALLS, toolCallTuples);
-        return new WriteCounts(0, 0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, 0, 0, 0);
+        return new WriteCounts(0, 0, 0, 0, messageCount, 0, 0, toolCallCount, 0, 0, 0, 0, 0, findingCount);
     }
 
     private WriteCounts insertFreshUsage(List<TraceRows> fresh, Map<String, List<TokenUsageRecord>> usage)
@@ -293,7 +291,7 @@ public final class TraceWriter
             usageCount += ownUsage.size();
         }
         tokenUsage.flush();
-        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, usageCount, 0, 0);
+        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, usageCount, 0, 0, 0);
     }
 
     private WriteCounts mergeMessagesAndToolCalls(TraceRows rows)
@@ -303,13 +301,12 @@ public final class TraceWriter
                 MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID, List.of(MESSAGES.ORDINAL), row -> row.get(MESSAGES.ORDINAL), MESSAGES.ORDINAL::in);
         Diff toolCallDiff = merge(TOOL_CALLS, TOOL_CALLS.TRACE_ID.eq(traceId), rows.toolCalls(), TOOL_CALLS.TOOL_CALL_ID, TOOL_CALLS.ROW_HASH,
                 TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
-        // findings are not counted on their own: a changed finding changes its trace, which is counted as updated
-        merge(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID.eq(traceId), rows.secretFindings(), SECRET_FINDINGS.FINDING_KEY, SECRET_FINDINGS.ROW_HASH,
-                SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID);
+        Diff findingDiff = merge(SECRET_FINDINGS, SECRET_FINDINGS.TRACE_ID.eq(traceId), rows.secretFindings(), SECRET_FINDINGS.FINDING_KEY,
+                SECRET_FINDINGS.ROW_HASH, SECRET_FINDINGS.FIRST_RUN_ID, SECRET_FINDINGS.LAST_RUN_ID);
         return new WriteCounts(0, 0, 0, 0,
                 messageDiff.inserted, messageDiff.updated, messageDiff.deleted,
                 toolCallDiff.inserted, toolCallDiff.updated, toolCallDiff.deleted,
-                0, 0, 0);
+                0, 0, 0, findingDiff.inserted + findingDiff.updated);
     }
 
     private WriteCounts mergeUsage(TraceRows rows, List<TokenUsageRecord> ownUsage)
@@ -321,7 +318,7 @@ public final class TraceWriter
                 List.of(TOKEN_USAGE.RESPONSE_KEY),
                 row -> row.get(TOKEN_USAGE.RESPONSE_KEY),
                 TOKEN_USAGE.RESPONSE_KEY::in);
-        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, usageDiff.inserted, usageDiff.updated, usageDiff.deleted);
+        return new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, usageDiff.inserted, usageDiff.updated, usageDiff.deleted, 0);
     }
 
     /**

@@ -2,7 +2,8 @@ package dev.tracewh.warehouse;
 
 /**
  * What writing traces changed, per table. A trace whose rows are all unchanged counts as unchanged and
- * touches nothing; a deleted trace takes its messages, tool calls and usage rows with it.
+ * touches nothing; a deleted trace takes its messages, tool calls and usage rows with it. {@code secretFindingsWritten}
+ * counts the secret findings inserted or changed: the secrets a load found that the warehouse did not hold as found.
  */
 public record WriteCounts(
         int tracesInserted,
@@ -17,9 +18,10 @@ public record WriteCounts(
         int toolCallsDeleted,
         int tokenRowsInserted,
         int tokenRowsUpdated,
-        int tokenRowsDeleted)
+        int tokenRowsDeleted,
+        int secretFindingsWritten)
 {
-    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final WriteCounts ZERO = new WriteCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public WriteCounts plus(WriteCounts other)
     {
@@ -36,13 +38,14 @@ public record WriteCounts(
                 toolCallsDeleted + other.toolCallsDeleted,
                 tokenRowsInserted + other.tokenRowsInserted,
                 tokenRowsUpdated + other.tokenRowsUpdated,
-                tokenRowsDeleted + other.tokenRowsDeleted);
+                tokenRowsDeleted + other.tokenRowsDeleted,
+                secretFindingsWritten + other.secretFindingsWritten);
     }
 
     public int rowsChanged()
     {
         return tracesInserted + tracesUpdated + tracesDeleted + messagesInserted + messagesUpdated + messagesDeleted
                 + toolCallsInserted + toolCallsUpdated + toolCallsDeleted
-                + tokenRowsInserted + tokenRowsUpdated + tokenRowsDeleted;
+                + tokenRowsInserted + tokenRowsUpdated + tokenRowsDeleted + secretFindingsWritten;
     }
 }

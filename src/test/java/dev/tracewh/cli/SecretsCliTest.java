@@ -48,6 +48,15 @@ class SecretsCliTest
             line.putObject("message").put("role", "user").put("content", "use " + planted.get(i).text());
             lines.append(line).append('\n');
         }
+        ObjectNode answer = MAPPER.createObjectNode()
+                .put("type", "assistant")
+                .put("uuid", "a0")
+                .put("sessionId", "11111111-2222-4333-8444-555555555555")
+                .put("timestamp", "2026-11-30T10:00:09Z")
+                .put("cwd", "/home/dev/app");
+        answer.putObject("message").put("id", "msg_1").put("role", "assistant").put("model", "claude-sonnet-4-5")
+                .putArray("content").addObject().put("type", "text").put("text", "Done.");
+        lines.append(answer).append('\n');
         Files.writeString(sessions.resolve("11111111-2222-4333-8444-555555555555.jsonl"), lines);
     }
 
@@ -84,6 +93,15 @@ class SecretsCliTest
         assertTrue(export.err().contains("redacted " + planted.size() + " secrets on the way out"), export.err());
         assertNoSecretIn(Files.readString(redacted));
 
+        Path sft = temp.resolve("sft.jsonl");
+        Run sftExport = run("export", "sft", "--db", db, "--out", sft.toString(), "--where", "message_count > 0");
+        assertEquals(0, sftExport.exitCode(), sftExport.err());
+        assertTrue(sftExport.err().contains("redacted " + planted.size() + " secrets on the way out"), sftExport.err());
+        assertNoSecretIn(Files.readString(sft));
+
+        Run contradiction = run("export", "traces", "--db", db, "--out", kept(), "--keep-secrets", "--secrets-config", "rules.toml");
+        assertEquals(ExitCodes.USAGE, contradiction.exitCode(), contradiction.err());
+
         Path kept = temp.resolve("kept.jsonl");
         assertEquals(0, run("export", "traces", "--db", db, "--out", kept.toString(), "--keep-secrets").exitCode());
         assertTrue(Files.readString(kept).contains(planted.getFirst().secret()));
@@ -102,6 +120,11 @@ class SecretsCliTest
         assertEquals(ExitCodes.USAGE, broken.exitCode());
         assertTrue(broken.err().contains(rules.toString()) && broken.err().contains("broken"), broken.err());
         assertFalse(Files.exists(Path.of(db + ".mv.db")), "nothing is loaded with rules that do not parse");
+    }
+
+    private String kept()
+    {
+        return temp.resolve("never.jsonl").toString();
     }
 
     private void assertNoSecretIn(String text)

@@ -65,6 +65,8 @@ public abstract class SecretsContract
     Path sources;
 
     private List<PlantedSecrets.Planted> planted;
+    /** Secrets only their JSON member's name gives away ({"password": "..."}), as an MCP tool's arguments hold them. */
+    private List<String> assigned;
     private List<SourceRoot> roots;
 
     @BeforeEach
@@ -72,6 +74,8 @@ public abstract class SecretsContract
             throws IOException
     {
         planted = new PlantedSecrets(20261202L).all();
+        java.util.Random random = new java.util.Random(20261202L);
+        assigned = java.util.stream.Stream.generate(() -> randomToken(random, 24)).limit(2).toList();
         assertTrue(planted.stream().map(PlantedSecrets.Planted::ruleId).distinct().count() >= 20, "at least 20 kinds of secrets are planted");
         Path claude = sources.resolve("claude");
         Path codex = sources.resolve("codex");
@@ -87,7 +91,7 @@ public abstract class SecretsContract
         LoadReport report = load(SecretsMode.REDACT);
 
         List<Finding> findings = findings();
-        assertEquals(findings.size(), report.secretsFound());
+        assertEquals(findings.size(), report.rows().secretFindingsWritten());
         assertTrue(findings.stream().allMatch(Finding::redacted));
         for (int i = 0; i < planted.size(); i++) {
             String ruleId = planted.get(i).ruleId();
@@ -98,10 +102,13 @@ public abstract class SecretsContract
         }
         // each secret is in a prompt, a reasoning text, tool arguments and a tool result, in both sessions
         assertTrue(findings.size() >= planted.size() * 8, findings.size() + " findings for " + planted.size() + " secrets in 8 places each");
-        assertTrue(Set.copyOf(findings.stream().map(Finding::field).toList()).containsAll(List.of("text_content", "reasoning_content", "arguments")));
+        // the session's title is its summary: the summary's finding stands for both, and the leak check covers the title
+        assertEquals(Set.of("text_content", "reasoning_content", "arguments", "summary"), Set.copyOf(findings.stream().map(Finding::field).toList()));
+        assertEquals(2, findings.stream().filter(finding -> finding.field().equals("arguments") && "toolu_json".equals(finding.toolCallId())).count(),
+                "secrets given away only by their JSON member's name are found");
         for (Finding finding : findings) {
-            assertEquals("[REDACTED:" + finding.ruleId() + "]", storedText(finding).substring(finding.start(), finding.end()),
-                    "the finding's offsets bound its placeholder in the stored " + finding.field());
+            assertEquals("[REDACTED:" + finding.ruleId() + "]", span(storedText(finding), finding),
+                    "the finding's offsets (in code points) bound its placeholder in the stored " + finding.field());
         }
         assertNoPlantedSecretIn(everyStoredText(), "the database");
         assertEquals("redact", dsl.select(LOAD_RUNS.SECRETS_MODE).from(LOAD_RUNS).where(LOAD_RUNS.RUN_ID.eq(report.runId())).fetchOne().value1());
@@ -115,7 +122,7 @@ public abstract class SecretsContract
         List<Finding> detected = findings();
         assertTrue(detected.stream().noneMatch(Finding::redacted));
         for (Finding finding : detected) {
-            String span = storedText(finding).substring(finding.start(), finding.end());
+            String span = span(storedText(finding), finding);
             String secret = finding.field().equals("arguments") || finding.field().equals("source_meta") ? MAPPER.readValue("\"" + span + "\"", String.class) : span;
             assertEquals(finding.fingerprint(), sha256(secret), "the finding's offsets bound the secret whose fingerprint it has");
         }
@@ -126,7 +133,7 @@ public abstract class SecretsContract
         dsl.deleteFrom(SESSIONS).execute();
         dsl.deleteFrom(dev.tracewh.warehouse.schema.Tables.SOURCE_FILES).execute();
         load(SecretsMode.REDACT);
-        assertEquals(Set.copyOf(detected.stream().map(Finding::identity).toList()), Set.copyOf(findings().stream().map(Finding::identity).toList()),
+        assertEquals(detected.stream().map(Finding::identity).sorted().toList(), findings().stream().map(Finding::identity).sorted().toList(),
                 "redact and detect find the same secrets in the same places");
     }
 
@@ -175,18 +182,35 @@ public abstract class SecretsContract
     }
 
     @Test
+    void exportsOfARedactedWarehouseHaveNothingLeftToRedact()
+            throws IOException
+    {
+        load(SecretsMode.REDACT);
+        SecretFilter filter = SecretFilter.redacting(SecretScanner.of(SecretRules.defaults()));
+        ByteArrayOutputStream traces = new ByteArrayOutputStream();
+        new TraceExporter(dsl, MAPPER, filter).export(DSL.noCondition(), traces);
+        assertEquals(0, filter.redacted(), "a placeholder is not taken for a secret");
+        assertNoPlantedSecretIn(traces.toString(StandardCharsets.UTF_8), "export traces");
+    }
+
+    @Test
     void errorExcerptsAreRedacted()
             throws IOException
     {
-        PlantedSecrets.Planted secret = planted.getFirst();
         Path file = sources.resolve("claude/-home-dev-project").resolve(CLAUDE_SESSION + ".jsonl");
-        // a line cut off after the secret, which the parser cannot read: its excerpt is stored
-        Files.writeString(file, "{\"type\":\"user\",\"message\":{\"content\":\"" + secret.text() + "\n", java.nio.file.StandardOpenOption.APPEND);
+        // lines cut off after a secret, which the parser cannot read: their excerpts (the first 200 characters) are
+        // stored; the private key is longer than an excerpt, so its excerpt is cut inside it
+        StringBuilder broken = new StringBuilder();
+        for (PlantedSecrets.Planted secret : planted) {
+            broken.append("{\"type\":\"user\",\"message\":{\"content\":").append(MAPPER.writeValueAsString("x".repeat(150) + " " + secret.text()))
+                    .append('\n');
+        }
+        Files.writeString(file, broken, java.nio.file.StandardOpenOption.APPEND);
         load(SecretsMode.REDACT);
 
         List<String> errors = dsl.select(LOAD_ERRORS.MESSAGE, LOAD_ERRORS.EXCERPT).from(LOAD_ERRORS).fetch()
                 .map(row -> row.value1() + " " + row.value2());
-        assertFalse(errors.isEmpty(), "the broken line is an error");
+        assertEquals(planted.size(), errors.size(), "each broken line is an error");
         assertNoPlantedSecretIn(String.join("\n", errors), "load_errors");
     }
 
@@ -211,6 +235,9 @@ public abstract class SecretsContract
             ObjectNode message = response.putObject("message").put("id", "msg_" + i).put("type", "message").put("role", "assistant").put("model", "claude-sonnet-4-5");
             var content = message.putArray("content");
             content.addObject().put("type", "thinking").put("thinking", "The user gave me " + text + " so I will run it.").put("signature", "EqQBCkYIBxgCKkB" + i);
+            // two text blocks, the secret in the second, after characters outside the BMP: offsets count code points
+            content.addObject().put("type", "text").put("text", "Running it \uD83D\uDE80 now.");
+            content.addObject().put("type", "text").put("text", "\uD83D\uDD11 " + text);
             content.addObject().put("type", "tool_use").put("id", toolUseId).put("name", "Bash").putObject("input").put("command", text);
             message.putObject("usage").put("input_tokens", 10).put("output_tokens", 1);
             ObjectNode result = claudeLine("user", i * 3 + 2, clock.plusSeconds(2));
@@ -220,8 +247,26 @@ public abstract class SecretsContract
             lines.add(response.toString());
             lines.add(result.toString());
         }
+        ObjectNode call = claudeLine("assistant", planted.size() * 3, clock.plusSeconds(20)).put("requestId", "req_json");
+        ObjectNode message = call.putObject("message").put("id", "msg_json").put("type", "message").put("role", "assistant").put("model", "claude-sonnet-4-5");
+        ObjectNode input = message.putArray("content").addObject().put("type", "tool_use").put("id", "toolu_json").put("name", "mcp__db__connect")
+                .putObject("input").put("host", "db.internal").put("password", assigned.get(0));
+        input.putObject("env").put("API_KEY", assigned.get(1));
+        lines.add(call.toString());
+        // the session's summary (and so its title) holds a secret too
+        lines.add(MAPPER.createObjectNode().put("type", "summary").put("summary", "Deploy with " + planted.getFirst().text()).put("leafUuid", "line-1").toString());
         Files.createDirectories(file.getParent());
         Files.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    private static String randomToken(java.util.Random random, int length)
+    {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder token = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return token.toString();
     }
 
     private static ObjectNode claudeLine(String type, int index, Instant timestamp)
@@ -273,9 +318,9 @@ public abstract class SecretsContract
                            String fingerprint, boolean redacted)
     {
         /** Where and what, without the offsets (which differ between a redacted and a verbatim text). */
-        List<Object> identity()
+        String identity()
         {
-            return java.util.Arrays.asList(traceId, field, messageOrdinal, toolCallId, ruleId, fingerprint);
+            return String.join("|", traceId, field, String.valueOf(messageOrdinal), String.valueOf(toolCallId), ruleId, fingerprint);
         }
     }
 
@@ -333,12 +378,26 @@ public abstract class SecretsContract
         return text.toString();
     }
 
+    /** The part of {@code stored} a finding's code point offsets bound. */
+    private static String span(String stored, Finding finding)
+    {
+        return stored.substring(stored.offsetByCodePoints(0, finding.start()), stored.offsetByCodePoints(0, finding.end()));
+    }
+
+    /** Not a planted secret, nor any 16 characters of one (a cut excerpt would hold part of it). */
     private void assertNoPlantedSecretIn(String text, String where)
     {
         Set<String> leaked = new HashSet<>();
-        for (PlantedSecrets.Planted secret : planted) {
-            if (text.contains(secret.secret()) || text.contains(jsonEscaped(secret.secret()))) {
-                leaked.add(secret.ruleId());
+        List<String> secrets = new ArrayList<>(assigned);
+        planted.forEach(secret -> secrets.add(secret.secret()));
+        for (String secret : secrets) {
+            for (String form : List.of(secret, jsonEscaped(secret))) {
+                for (int start = 0; start + 16 <= form.length(); start++) {
+                    if (text.contains(form.substring(start, start + 16))) {
+                        leaked.add(form.substring(start, start + 16));
+                        break;
+                    }
+                }
             }
         }
         assertEquals(Set.of(), leaked, "planted secrets left in " + where);

@@ -110,7 +110,7 @@ class PostgresUsageLockTest
     {
         try (InputStream input = Files.newInputStream(SESSION_FILE)) {
             ObjectMapper mapper = new ObjectMapper();
-            return new ClaudeCodeFormat().parse(SESSION_FILE.toAbsolutePath(), input, ReadOptions.DEFAULT).traces().stream().map(trace -> TraceRows.of(trace, "test-host", mapper)).toList();
+            return new ClaudeCodeFormat().parse(SESSION_FILE.toAbsolutePath(), input, ReadOptions.DEFAULT).traces().stream().map(trace -> TraceRows.of(trace, "test-host", List.of(), mapper)).toList();
         }
     }
 }
