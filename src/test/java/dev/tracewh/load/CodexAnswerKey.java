@@ -1,6 +1,7 @@
 package dev.tracewh.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracewh.format.codex.ThreadCreation;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -54,8 +55,10 @@ final class CodexAnswerKey
             assertNull(row, traceId + " is empty and must not be a trace");
             return;
         }
-        assertEquals(corpus.resolve(session.get("file").asText()).toAbsolutePath().normalize().toString(), row.getSourcePath());
-        assertEquals(Instant.parse(stats.get("first_timestamp").asText()), row.getStartedAt().toInstant(), traceId + " started_at");
+        Path rollout = corpus.resolve(session.get("file").asText());
+        assertEquals(rollout.toAbsolutePath().normalize().toString(), row.getSourcePath());
+        // first_timestamp is the earliest line; a trace starts at its session_meta's own, earlier timestamp
+        assertEquals(ThreadCreation.expectedStartedAt(rollout, stats.get("first_timestamp")), row.getStartedAt().toInstant(), traceId + " started_at");
         assertEquals(Instant.parse(stats.get("last_timestamp").asText()), row.getEndedAt().toInstant(), traceId + " ended_at");
         // the warehouse stores an empty branch (no git) as null
         String branch = text(session.get("git_branch"));

@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Codex CLI rollouts: {@code $CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl} and the flat
@@ -30,6 +32,9 @@ public final class CodexFormat
 
     private static final String PLAIN_SUFFIX = ".jsonl";
     private static final String COMPRESSED_SUFFIX = ".jsonl.zst";
+    /** {@code rollout-YYYY-MM-DDThh-mm-ss-<thread uuid>.jsonl[.zst]}, the name Codex gives every rollout. */
+    private static final Pattern ROLLOUT_NAME = Pattern.compile(
+            "rollout-\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}-(\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12})\\.jsonl(?:\\.zst)?");
 
     private final ObjectMapper mapper = JsonLines.newMapper();
 
@@ -78,6 +83,13 @@ public final class CodexFormat
     static boolean isCompressed(Path path)
     {
         return path.getFileName().toString().endsWith(COMPRESSED_SUFFIX);
+    }
+
+    /** The thread id a rollout's file name ends with, or null for a name Codex did not give. */
+    static String fileNameThreadId(Path path)
+    {
+        Matcher name = ROLLOUT_NAME.matcher(path.getFileName().toString());
+        return name.matches() ? name.group(1) : null;
     }
 
     private static Path plainCounterpart(Path compressed)

@@ -42,6 +42,8 @@ import static java.util.Objects.requireNonNull;
  * Token usage comes from {@code token_count} events; a repeated cumulative total is not a new response.
  * A fork names itself in its first {@code session_meta}, then replays its parent's file, parent's
  * {@code session_meta} included; a sub-agent's rollout is a sidechain of the thread that spawned it.
+ * The first {@code session_meta} (or bare header) also gives the start: its own timestamp, the thread's creation.
+ * A rollout without one (written by a tool, or its head cut off) is named by the thread id in its file name.
  */
 final class RolloutParser
 {
@@ -85,6 +87,9 @@ final class RolloutParser
                     nonEmptyText(node, "forked_from_id"));
         }
 
+        /** A rollout without a session_meta or header: nothing about the thread is known. */
+        static final SessionMeta NONE = new SessionMeta(null, null, null, null, null, null, null, null);
+
         /** Sub-agent rollouts have an object source: {"subagent": "review"} or {"subagent": {"thread_spawn": {…}}}. */
         JsonNode subagent()
         {
@@ -99,6 +104,8 @@ final class RolloutParser
     }
 
     private final Path file;
+    /** The thread id in the file's name, or null when Codex did not name the file. */
+    private final String fileNameId;
     private final ObjectMapper mapper;
     private final JsonLines lines;
     private final LineValues values;
@@ -107,11 +114,14 @@ final class RolloutParser
     private Layout layout;
     /** The first session_meta (or the bare header) was seen: only it names the file's session. */
     private boolean identitySeen;
-    private SessionMeta identity;
+    private SessionMeta identity = SessionMeta.NONE;
+    /** The first session_meta's payload timestamp (else its line's), or the bare header's: when the thread was created. */
+    private Instant createdAt;
     private boolean isSidechain;
     /**
-     * Id of the latest session_meta: a fork replays its parent's lines after the parent's own session_meta, so in
-     * every file of a fork lineage this ends as the id of its first thread, and cumulative totals keep growing.
+     * Id of the latest session_meta (before any, the file name's): a fork replays its parent's lines after the
+     * parent's own session_meta, so in every file of a fork lineage this ends as the id of its first thread, and
+     * cumulative totals keep growing.
      */
     private String effectiveSessionId;
     private String model;
@@ -125,6 +135,8 @@ final class RolloutParser
     RolloutParser(Path file, ObjectMapper mapper, ReadOptions options)
     {
         this.file = requireNonNull(file, "file is null");
+        this.fileNameId = CodexFormat.fileNameThreadId(file);
+        this.effectiveSessionId = fileNameId;
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.lines = new JsonLines(mapper, options);
         this.values = new LineValues(lines);
@@ -135,7 +147,9 @@ final class RolloutParser
     {
         lines.forEach(input, this::line);
         closeResponse();
-        List<Trace> traces = identity == null ? List.of() : List.of(buildTrace());
+        String sessionId = sessionId();
+        // a file with no readable line is no trace, whatever its name
+        List<Trace> traces = layout == null || sessionId == null ? List.of() : List.of(buildTrace(sessionId));
         return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.checkpointSha256(),
                 lines.replacedCharacters());
     }
@@ -187,7 +201,7 @@ final class RolloutParser
             return;
         }
         switch (type) {
-            case "session_meta" -> sessionMeta(payload, line);
+            case "session_meta" -> sessionMeta(payload, line, timestamp);
             case "turn_context" -> turnContext(payload);
             case "response_item" -> responseItem(payload, line, timestamp);
             case "event_msg" -> event(payload, line, timestamp);
@@ -213,17 +227,20 @@ final class RolloutParser
         }
         if (!identitySeen && node.has("id")) {
             trace.countRecordType("session_header");
-            trace.seeTimestamp(values.timestamp(node, "timestamp", line));
-            identity(SessionMeta.of(node), line, "session header");
+            Instant timestamp = values.timestamp(node, "timestamp", line);
+            trace.seeTimestamp(timestamp);
+            identity(SessionMeta.of(node), timestamp, line, "session header");
             return;
         }
         lines.issue(line, JsonLines.UNEXPECTED_SHAPE, "bare-layout line is neither the session header, a response item nor a state line");
     }
 
-    private void sessionMeta(JsonNode payload, Line line)
+    private void sessionMeta(JsonNode payload, Line line, Instant lineTimestamp)
     {
         if (!identitySeen) {
-            identity(SessionMeta.of(payload), line, "session_meta");
+            Instant created = values.timestamp(payload, "timestamp", line);
+            // without the creation time, the line's own: a fork's earliest lines are its parent's, replayed
+            identity(SessionMeta.of(payload), created != null ? created : lineTimestamp, line, "session_meta");
             return;
         }
         String id = nonEmptyText(payload, "id");
@@ -234,15 +251,17 @@ final class RolloutParser
         }
     }
 
-    private void identity(SessionMeta meta, Line line, String what)
+    private void identity(SessionMeta meta, Instant timestamp, Line line, String what)
     {
         identitySeen = true;
+        identity = meta;
+        createdAt = timestamp;
         if (meta.id() == null) {
             lines.issue(line, JsonLines.UNEXPECTED_SHAPE, what + " without an id");
-            return;
         }
-        identity = meta;
-        effectiveSessionId = meta.id();
+        else {
+            effectiveSessionId = meta.id();
+        }
         isSidechain = meta.subagent() != null;
         trace.addVersion(meta.cliVersion());
     }
@@ -534,13 +553,21 @@ final class RolloutParser
         return draft;
     }
 
-    private Trace buildTrace()
+    /** The first session_meta's id, else the file name's (Codex names each rollout after its thread). */
+    private String sessionId()
     {
-        String sessionId = identity.id();
+        return identity.id() != null ? identity.id() : fileNameId;
+    }
+
+    private Trace buildTrace(String sessionId)
+    {
         String parentThreadId = identity.parentThreadId();
         String cwd = identity.cwd() != null ? identity.cwd() : contextCwd;
         SortedMap<String, Object> meta = trace.sourceMeta();
         meta.put("layout", layout == Layout.ENVELOPE ? "envelope" : "bare");
+        if (identity.id() == null) {
+            meta.put("session_id_from", "file_name");
+        }
         putIfPresent(meta, "originator", identity.originator());
         putIfPresent(meta, "cli_version", identity.cliVersion());
         putIfPresent(meta, "model_provider", identity.modelProvider());
@@ -557,8 +584,10 @@ final class RolloutParser
         }
         // a sub-agent is its own thread; its parent thread is the closest root the file names
         String rootSessionId = isSidechain && parentThreadId != null ? parentThreadId : sessionId;
+        // the thread's creation, seconds before its first line; a file without one starts at its earliest line
+        Instant startedAt = createdAt != null ? createdAt : trace.startedAt();
         return new Trace(sessionId, CodexFormat.ID, file.toString(), rootSessionId, isSidechain ? sessionId : null, isSidechain,
-                cwd, cwd, identity.gitBranch(), trace.startedAt(), trace.endedAt(),
+                cwd, cwd, identity.gitBranch(), startedAt, trace.endedAt(),
                 trace.messages(), trace.toolCalls(), trace.tokenUsage(), meta,
                 null, null, trace.versions(), trace.models());
     }

@@ -97,7 +97,7 @@ class CodexConformanceTest
         }));
         for (JsonNode session : expected.get("sessions")) {
             String file = session.get("file").textValue();
-            nodes.add(DynamicContainer.dynamicContainer(file, sessionTests(session, faults(expected, file), parsed.get(file))));
+            nodes.add(DynamicContainer.dynamicContainer(file, sessionTests(session, faults(expected, file), corpus.resolve(file), parsed.get(file))));
         }
         nodes.add(DynamicTest.dynamicTest("corpus totals", () -> corpusTotals(expected.get("corpus"), parsed.values())));
         return nodes.stream();
@@ -114,7 +114,7 @@ class CodexConformanceTest
         return faults;
     }
 
-    private Stream<DynamicTest> sessionTests(JsonNode session, List<JsonNode> faults, ParsedFile parsed)
+    private Stream<DynamicTest> sessionTests(JsonNode session, List<JsonNode> faults, Path file, ParsedFile parsed)
     {
         JsonNode stats = session.get("stats");
         boolean empty = faults.stream().anyMatch(fault -> fault.get("kind").textValue().equals("empty_file"));
@@ -183,7 +183,8 @@ class CodexConformanceTest
                 }),
                 DynamicTest.dynamicTest("time span and final text", () -> {
                     Trace trace = parsed.traces().isEmpty() ? null : parsed.traces().getFirst();
-                    assertEquals(instant(stats.get("first_timestamp")), trace == null ? null : trace.startedAt());
+                    // first_timestamp is the earliest line; a trace starts at its session_meta's own, earlier timestamp
+                    assertEquals(ThreadCreation.expectedStartedAt(file, stats.get("first_timestamp")), trace == null ? null : trace.startedAt());
                     assertEquals(instant(stats.get("last_timestamp")), trace == null ? null : trace.endedAt());
                     JsonNode sha = stats.get("final_assistant_text_sha256");
                     String text = trace == null ? null : trace.finalAssistantMessage();
@@ -225,7 +226,7 @@ class CodexConformanceTest
     /**
      * Real rollouts have no expected.json: each is checked against a naive reading of its own lines (which lines
      * are not JSON objects, the first session id, tool calls per name, the last cumulative total, the last
-     * output_text, the turn_context models).
+     * output_text, the turn_context models) and against the thread creation its first session_meta gives.
      */
     @TestFactory
     Stream<DynamicTest> realRollouts()
@@ -247,13 +248,16 @@ class CodexConformanceTest
         ParsedFile parsed = parse(file);
         assertEquals(naive.brokenLines(), parsed.issues().stream().map(ParseIssue::lineNumber).toList(), () -> "issues: " + parsed.issues());
         assertEquals(Files.size(file), parsed.consumedBytes());
-        if (naive.sessionId() == null) {
+        // without a session_meta, the thread id in a name Codex gave (ccusage's fixtures have neither)
+        String sessionId = naive.sessionId() != null ? naive.sessionId() : CodexFormat.fileNameThreadId(file);
+        if (sessionId == null) {
             assertEquals(List.of(), parsed.traces());
             return;
         }
         assertEquals(1, parsed.traces().size());
         Trace trace = parsed.traces().getFirst();
-        assertEquals(naive.sessionId(), trace.traceId());
+        assertEquals(sessionId, trace.traceId());
+        assertEquals(ThreadCreation.of(file), trace.startedAt());
         assertEquals(naive.toolCallsByName(), trace.toolCalls().stream().collect(groupingBy(ToolCall::name, TreeMap::new, counting())));
         assertTrue(trace.toolCalls().stream().allMatch(call -> call.resultOrdinal() != null), "every call has its output");
         assertEquals(naive.lastTotal(), sum(trace.tokenUsage()));

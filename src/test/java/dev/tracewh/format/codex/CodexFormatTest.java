@@ -63,8 +63,8 @@ class CodexFormatTest
         assertEquals("openai", trace.sourceMeta().get("model_provider"));
         assertEquals("cli", trace.sourceMeta().get("source"));
         assertEquals("envelope", trace.sourceMeta().get("layout"));
-        // session_meta.payload.timestamp (thread creation) is not a line timestamp
-        assertEquals(Instant.parse("2026-01-02T10:00:01Z"), trace.startedAt());
+        // started_at is session_meta.payload.timestamp, when Codex created the thread, not the line's later timestamp
+        assertEquals(Instant.parse("2026-01-02T09:59:00Z"), trace.startedAt());
         assertEquals(Instant.parse("2026-01-02T10:00:03Z"), trace.endedAt());
         assertNull(trace.title());
     }
@@ -363,6 +363,8 @@ class CodexFormatTest
         assertEquals(List.of("0.81.0"), fork.toolVersions());
         assertEquals("parent", fork.sourceMeta().get("forked_from_id"));
         assertEquals(List.of("parent"), fork.sourceMeta().get("replayed_session_ids"));
+        // the fork's own session_meta starts it, not the parent's earlier lines it replays
+        assertEquals(Instant.parse("2026-01-03T08:00:00Z"), fork.startedAt());
         assertEquals("two", fork.finalAssistantMessage());
 
         // the replayed response has the parent's key, so the warehouse stores it once
@@ -395,6 +397,7 @@ class CodexFormatTest
         assertEquals("/Users/a/repo", trace.cwd());
         assertEquals("bare", trace.sourceMeta().get("layout"));
         assertEquals(Instant.parse("2025-06-05T17:56:32.962Z"), trace.startedAt());
+        // the header is the bare layout's session_meta: its timestamp is the start, and the only timestamp there is
         assertEquals(trace.startedAt(), trace.endedAt());
         assertEquals(List.of(Role.USER, Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT), roles(trace));
         assertTrue(trace.messages().stream().allMatch(message -> message.createdAt() == null));
@@ -452,13 +455,60 @@ class CodexFormatTest
     }
 
     @Test
-    void fileWithoutSessionIdHasNoTrace()
+    void rolloutWithoutSessionMetaIsNamedByItsFileAndKeepsItsTokens()
             throws IOException
     {
-        ParsedFile empty = parse("");
+        Path file = Path.of("archived_sessions/rollout-2026-01-02T11-00-00-019b6b08-58f3-7580-9dca-fe3f30a10650.jsonl");
+        ParsedFile parsed = parse(file, """
+                {"timestamp":"2026-01-02T10:00:05.000Z","type":"turn_context","payload":{"cwd":"/repo","model":"gpt-5"}}
+                {"timestamp":"2026-01-02T10:00:06.000Z","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done"}]}}
+                {"timestamp":"2026-01-02T10:00:07.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":100,"cached_input_tokens":40,"output_tokens":10,"reasoning_output_tokens":0,"total_tokens":110}}}}
+                """);
+        assertEquals(List.of(), parsed.issues());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals("019b6b08-58f3-7580-9dca-fe3f30a10650", trace.traceId());
+        assertEquals(trace.traceId(), trace.rootSessionId());
+        assertEquals("file_name", trace.sourceMeta().get("session_id_from"));
+        assertFalse(trace.isSidechain());
+        assertNull(trace.agentId());
+        // what the lines tell is kept; what only session_meta tells is unknown
+        assertEquals("/repo", trace.cwd());
+        assertNull(trace.gitBranch());
+        assertFalse(trace.sourceMeta().containsKey("originator"));
+        assertEquals(List.of(), trace.toolVersions());
+        // the file name's time is local: the start is the earliest line
+        assertEquals(Instant.parse("2026-01-02T10:00:05Z"), trace.startedAt());
+        // the usage key carries the file's id, as session_meta's would, so it is no other file's key
+        assertEquals(List.of(new TokenUsage("019b6b08-58f3-7580-9dca-fe3f30a10650:110", "", 0, "gpt-5", Instant.parse("2026-01-02T10:00:07Z"), 60, 0, 40, 10, 0)),
+                trace.tokenUsage());
+
+        ParsedFile metaWithoutId = parse(file, """
+                {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"cwd":"/child","timestamp":"2026-01-02T09:59:59.000Z"}}
+                {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"id":"parent"}}
+                """);
+        // a session_meta without an id is an issue and still the file's: its id comes from the name, its cwd and start stay
+        assertEquals(List.of(1L), metaWithoutId.issues().stream().map(ParseIssue::lineNumber).toList());
+        Trace named = metaWithoutId.traces().getFirst();
+        assertEquals("019b6b08-58f3-7580-9dca-fe3f30a10650", named.traceId());
+        assertEquals("file_name", named.sourceMeta().get("session_id_from"));
+        assertEquals("/child", named.cwd());
+        assertEquals(Instant.parse("2026-01-02T09:59:59Z"), named.startedAt());
+    }
+
+    @Test
+    void fileWithoutAnyIdHasNoTrace()
+            throws IOException
+    {
+        Path file = Path.of("sessions/2026/01/02/rollout-2026-01-02T11-00-00-019b6b08-58f3-7580-9dca-fe3f30a10650.jsonl");
+        assertEquals("019b6b08-58f3-7580-9dca-fe3f30a10650", CodexFormat.fileNameThreadId(file));
+        assertEquals("019b6b08-58f3-7580-9dca-fe3f30a10650", CodexFormat.fileNameThreadId(Path.of(file + ".zst")));
+        // nothing readable: no trace, whatever the name
+        ParsedFile empty = parse(file, "");
         assertEquals(List.of(), empty.traces());
         assertEquals(List.of(), empty.issues());
 
+        // FILE's name ends with "s1", no thread id Codex would write, and these lines name no session either
+        assertNull(CodexFormat.fileNameThreadId(FILE));
         ParsedFile withoutMeta = parse("""
                 {"timestamp":"2026-01-02T10:00:00.000Z","type":"turn_context","payload":{"model":"gpt-5"}}
                 {"timestamp":"2026-01-02T10:00:01.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2}}}}
@@ -473,6 +523,66 @@ class CodexFormatTest
         // a replayed parent session_meta never names the file
         assertEquals(List.of(), metaWithoutId.traces());
         assertEquals(List.of(1L), metaWithoutId.issues().stream().map(ParseIssue::lineNumber).toList());
+    }
+
+    @Test
+    void startedAtIsTheThreadsCreation()
+            throws IOException
+    {
+        // Codex writes session_meta seconds after creating the thread; the payload's timestamp is the creation
+        Trace created = single("""
+                {"timestamp":"2026-01-02T10:00:20.000Z","type":"session_meta","payload":{"id":"s1","timestamp":"2026-01-02T10:00:00.000Z"}}
+                {"timestamp":"2026-01-02T10:00:21.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}}
+                """);
+        assertEquals(Instant.parse("2026-01-02T10:00:00Z"), created.startedAt());
+        assertEquals(Instant.parse("2026-01-02T10:00:21Z"), created.endedAt());
+
+        // without a usable payload timestamp, the session_meta line's own, even where a replayed line is earlier
+        Trace withoutCreation = single("""
+                {"timestamp":"2026-01-02T10:00:20.000Z","type":"session_meta","payload":{"id":"s1","timestamp":"yesterday"}}
+                {"timestamp":"2026-01-01T08:00:00.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}}
+                """);
+        assertEquals(Instant.parse("2026-01-02T10:00:20Z"), withoutCreation.startedAt());
+
+        ParsedFile outOfRange = parse("""
+                {"timestamp":"2026-01-02T10:00:20.000Z","type":"session_meta","payload":{"id":"s1","timestamp":"+300000-01-02T10:00:00.000Z"}}
+                """);
+        assertEquals(List.of(LineValues.OUT_OF_RANGE), outOfRange.issues().stream().map(ParseIssue::errorClass).toList());
+        assertEquals(Instant.parse("2026-01-02T10:00:20Z"), outOfRange.traces().getFirst().startedAt());
+
+        // bare layout: the header's timestamp, as before
+        Trace bare = single("""
+                {"id":"b1","timestamp":"2025-06-05T17:56:32.962Z","instructions":null}
+                {"type":"message","role":"user","content":[{"type":"input_text","text":"go"}]}
+                """);
+        assertEquals(Instant.parse("2025-06-05T17:56:32.962Z"), bare.startedAt());
+    }
+
+    @Test
+    void forkedFromIdIsTheFirstSessionMetasInBothLayouts()
+            throws IOException
+    {
+        // a fork of a fork replays its parent's session_meta, which names the grandparent
+        Trace fork = single("""
+                {"timestamp":"2026-01-03T08:00:05.000Z","type":"session_meta","payload":{"id":"grandchild","forked_from_id":"child","timestamp":"2026-01-03T08:00:00.000Z"}}
+                {"timestamp":"2026-01-02T12:00:01.000Z","type":"session_meta","payload":{"id":"child","forked_from_id":"root","timestamp":"2026-01-02T12:00:00.000Z"}}
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"session_meta","payload":{"id":"root","timestamp":"2026-01-02T10:00:00.000Z"}}
+                {"timestamp":"2026-01-02T10:00:02.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"first"}]}}
+                """);
+        assertEquals("grandchild", fork.traceId());
+        assertEquals("child", fork.sourceMeta().get("forked_from_id"));
+        assertEquals(List.of("child", "root"), fork.sourceMeta().get("replayed_session_ids"));
+        assertEquals(Instant.parse("2026-01-03T08:00:00Z"), fork.startedAt());
+
+        Trace bare = single("""
+                {"id":"b2","forked_from_id":"b1","timestamp":"2025-06-05T17:56:32.962Z"}
+                """);
+        assertEquals("b1", bare.sourceMeta().get("forked_from_id"));
+
+        Trace notAFork = single("""
+                {"timestamp":"2026-01-02T10:00:01.000Z","type":"session_meta","payload":{"id":"root"}}
+                """);
+        assertFalse(notAFork.sourceMeta().containsKey("forked_from_id"));
     }
 
     @Test
@@ -498,7 +608,7 @@ class CodexFormatTest
     }
 
     @Test
-    void compactionSummaryIsAUserMessage()
+    void compactionSummaryIsAUserMessageFlaggedAsSuch()
             throws IOException
     {
         Trace trace = single("""
@@ -507,9 +617,13 @@ class CodexFormatTest
                 {"timestamp":"2026-01-02T10:00:02.000Z","type":"compacted","payload":{"message":"Summary so far"}}
                 {"timestamp":"2026-01-02T10:00:03.000Z","type":"compacted","payload":{"message":"","replacement_history":[]}}
                 """);
+        // the remote compaction (no message, only replacement_history) adds none
         assertEquals(List.of(Role.ASSISTANT, Role.USER), roles(trace));
-        assertTrue(trace.messages().get(1).isCompactSummary());
-        assertEquals("Summary so far", trace.messages().get(1).text());
+        Message summary = trace.messages().get(1);
+        assertTrue(summary.isCompactSummary());
+        assertFalse(summary.isMeta());
+        assertEquals("Summary so far", summary.text());
+        assertEquals(Instant.parse("2026-01-02T10:00:02Z"), summary.createdAt());
         assertEquals(2L, recordTypes(trace).get("compacted"));
     }
 
@@ -589,7 +703,13 @@ class CodexFormatTest
     private ParsedFile parse(String jsonl)
             throws IOException
     {
-        return format.parse(FILE, new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), ReadOptions.DEFAULT);
+        return parse(FILE, jsonl);
+    }
+
+    private ParsedFile parse(Path file, String jsonl)
+            throws IOException
+    {
+        return format.parse(file, new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), ReadOptions.DEFAULT);
     }
 
     private Trace single(String jsonl)
