@@ -25,8 +25,10 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * A turn is a user prompt, one or more API responses written one content block per line (the lines of a response
  * share {@code message.id} and {@code requestId}; only the last carries the final {@code output_tokens}), and a
- * {@code tool_result} line per tool call. Sessions also get hook progress lines, file history snapshots, failed tool
- * calls, {@code <synthetic>} API error notices, compactions (a {@code compact_boundary} root followed by an
+ * {@code tool_result} line per tool call: after the response's last line in 2.0.x sessions, right after the call's
+ * own line in 2.1.x ones (as 2.1.114 writes them), so that a response with parallel calls has results and hook lines
+ * between its lines. Sessions also get hook progress lines, file history snapshots, failed tool calls,
+ * {@code <synthetic>} API error notices, compactions (a {@code compact_boundary} root followed by an
  * {@code isCompactSummary} user line), slash-command lines and now and then a long tool output or a NUL character.
  */
 final class ClaudeCodeSessionWriter
@@ -83,6 +85,14 @@ final class ClaudeCodeSessionWriter
 
     /** A tool call whose result is still to be written. */
     private record ToolUse(Tool tool, String id, String lineUuid, ToolInput input) {}
+
+    /** Writes the lines that answer a tool call: its result, and hook lines around it. */
+    @FunctionalInterface
+    private interface Answer
+    {
+        void write(ToolUse use)
+                throws IOException;
+    }
 
     /**
      * What {@link #toolUse} wrote into a call's input that its result refers to. {@code target} is a path, a command or
@@ -252,9 +262,8 @@ final class ClaudeCodeSessionWriter
             if (chance(random, 0.02)) {
                 syntheticApiError(transcript);
             }
-            List<ToolUse> uses = response(transcript, 1 + (chance(random, 0.25) ? random.nextInt(3) : 0),
-                    subagentProject != null && transcript.agentId == null);
-            for (ToolUse use : uses) {
+            boolean agentsAllowed = subagentProject != null && transcript.agentId == null;
+            response(transcript, 1 + (chance(random, 0.25) ? random.nextInt(3) : 0), agentsAllowed, use -> {
                 if (subagentsDir && chance(random, 0.3)) {
                     hookProgress(transcript, "PreToolUse", "PreToolUse:" + use.tool.toolName, use.id);
                 }
@@ -262,9 +271,9 @@ final class ClaudeCodeSessionWriter
                 if (subagentsDir && chance(random, 0.3)) {
                     hookProgress(transcript, "PostToolUse", "PostToolUse:Bash|Edit|Write", use.id);
                 }
-            }
+            });
         }
-        response(transcript, 0, false);
+        response(transcript, 0, false, use -> {});
         if (subagentsDir && transcript.agentId == null) {
             turnDuration(transcript);
         }
@@ -353,10 +362,10 @@ final class ClaudeCodeSessionWriter
     }
 
     /**
-     * One API response of {@code toolCalls} tool calls (0: a final answer with text), one content block per line.
-     * Returns the calls, whose results the caller writes.
+     * One API response of {@code toolCalls} tool calls (0: a final answer with text), one content block per line,
+     * each call answered by {@code answer} where the session's version writes its result.
      */
-    private List<ToolUse> response(Transcript transcript, int toolCalls, boolean agentsAllowed)
+    private void response(Transcript transcript, int toolCalls, boolean agentsAllowed, Answer answer)
             throws IOException
     {
         String messageId = "msg_01" + text.alphanumeric(random, 22);
@@ -371,7 +380,7 @@ final class ClaudeCodeSessionWriter
         // only the last line of a response carries its final output_tokens; the others carry streaming snapshots
         int blocks = (thinking ? 1 : 0) + (prose ? 1 : 0) + toolCalls;
         int block = 0;
-        List<ToolUse> uses = new ArrayList<>(toolCalls);
+        List<ToolUse> unanswered = new ArrayList<>(toolCalls);
         if (thinking) {
             JsonGenerator json = assistantStart(transcript, messageId);
             json.writeStartObject();
@@ -395,9 +404,17 @@ final class ClaudeCodeSessionWriter
             JsonGenerator json = assistantStart(transcript, messageId);
             ToolInput input = toolUse(json, tool, id);
             String lineUuid = assistantEnd(transcript, json, requestId, inputTokens, cacheCreation, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
-            uses.add(new ToolUse(tool, id, lineUuid, input));
+            ToolUse use = new ToolUse(tool, id, lineUuid, input);
+            if (subagentsDir) {
+                answer.write(use);
+            }
+            else {
+                unanswered.add(use);
+            }
         }
-        return uses;
+        for (ToolUse use : unanswered) {
+            answer.write(use);
+        }
     }
 
     private JsonGenerator assistantStart(Transcript transcript, String messageId)
@@ -729,13 +746,10 @@ final class ClaudeCodeSessionWriter
         json.writeEndObject();
         finish(agent, json);
         do {
-            List<ToolUse> uses = response(agent, 1 + random.nextInt(3), false);
-            for (ToolUse use : uses) {
-                toolResult(agent, use, limit, null);
-            }
+            response(agent, 1 + random.nextInt(3), false, use -> toolResult(agent, use, limit, null));
         }
         while (sessionBytes() < limit - TAIL_SLACK_BYTES);
-        response(agent, 0, false);
+        response(agent, 0, false, use -> {});
         close(agent);
         if (subagentsDir && version.compareTo("2.1.100") >= 0) {
             Files.writeString(file.resolveSibling("agent-" + agentId + ".meta.json"),

@@ -230,6 +230,57 @@ class CorpusGeneratorTest
         assertTrue(tools.containsAll(List.of("Read", "Bash", "Edit", "Write", "Grep", "Glob", "TodoWrite")), "tools: " + tools);
     }
 
+    /**
+     * 2.1.x writes each call of a response on its own line with the call's result right after it; 2.0.x writes the
+     * results after the response. Either way the response is one assistant message followed by its tool messages.
+     */
+    @Test
+    void claudeCodeParallelCallsHaveTheirResultsBetweenTheResponsesLinesIn21x()
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        // seed 3 writes sessions of both layouts
+        CorpusGenerator.generate(new CorpusGenerator.Request(CorpusFormat.CLAUDE_CODE, 3_000_000, false, 3), root);
+
+        Map<String, Integer> parallelResponses = new TreeMap<>();
+        for (Path file : CorpusFormat.CLAUDE_CODE.traceFormat().discover(root)) {
+            String era = null;
+            Map<String, Integer> callLines = new HashMap<>();
+            Set<String> resultsBetween = new HashSet<>();
+            String lastCaller = null;
+            boolean resultSinceLastCall = false;
+            for (String line : Files.readAllLines(file)) {
+                JsonNode node = MAPPER.readTree(line);
+                era = node.has("version") ? node.get("version").asText().substring(0, 3) : era;
+                String block = node.path("message").path("content").path(0).path("type").asText();
+                if (block.equals("tool_use")) {
+                    String response = node.path("message").path("id").asText();
+                    if (response.equals(lastCaller) && resultSinceLastCall) {
+                        resultsBetween.add(response);
+                    }
+                    callLines.merge(response, 1, Integer::sum);
+                    lastCaller = response;
+                    resultSinceLastCall = false;
+                }
+                resultSinceLastCall |= block.equals("tool_result");
+            }
+            Trace trace = parse(CorpusFormat.CLAUDE_CODE.traceFormat(), file).traces().getFirst();
+            for (Map.Entry<String, Integer> response : callLines.entrySet()) {
+                List<Message> messages = trace.messages().stream().filter(message -> response.getKey().equals(message.apiMessageId())).toList();
+                assertEquals(1, messages.size(), () -> response.getKey() + " in " + file);
+                int ordinal = messages.getFirst().ordinal();
+                List<ToolCall> calls = trace.toolCalls().stream().filter(call -> call.messageOrdinal() == ordinal).toList();
+                assertEquals((int) response.getValue(), calls.size());
+                assertEquals(calls.stream().map(call -> ordinal + 1 + call.callIndex()).toList(), calls.stream().map(ToolCall::resultOrdinal).toList(),
+                        "tool messages follow the response in call order");
+                if (calls.size() > 1) {
+                    parallelResponses.merge(era + (resultsBetween.contains(response.getKey()) ? " results between" : " results after"), 1, Integer::sum);
+                }
+            }
+        }
+        assertEquals(Set.of("2.0 results after", "2.1 results between"), parallelResponses.keySet(), parallelResponses.toString());
+    }
+
     @Test
     void outputFolderMustBeEmpty()
             throws IOException

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -33,9 +34,15 @@ import static dev.tracewh.format.JsonFields.text;
 
 /**
  * Turns one Claude Code transcript into one trace. Only {@code user} and {@code assistant} lines become
- * messages; consecutive assistant lines of one API response (same {@code message.id} and {@code requestId})
- * become one message; {@code tool_result} blocks become {@code tool} messages. Every other line type is
- * counted in {@code source_meta}.
+ * messages; {@code tool_result} blocks become {@code tool} messages. Every other line type is counted in
+ * {@code source_meta}.
+ * <p>
+ * All lines of one API response (same {@code message.id} and {@code requestId}) become one assistant message,
+ * even when tool results, progress or system lines come between them (2.1.x writes each tool call on its own line
+ * and its result right after it): the tool messages that arrive while the response is open follow it, in the order
+ * of its calls. A user message (a prompt, a meta or compact-summary line, text beside tool results) or another
+ * response closes it; a later line of the same response then starts a new assistant message, because the
+ * conversation moved on in between.
  */
 final class TranscriptParser
 {
@@ -48,6 +55,9 @@ final class TranscriptParser
      */
     private static final Set<String> UNREAD_FIELDS = Set.of("toolUseResult");
 
+    /** A tool message waiting for its response to close. */
+    private record ToolResult(String toolUseId, MessageDraft draft, boolean isError) {}
+
     private final Path file;
     private final ObjectMapper mapper;
     private final SessionsIndex index;
@@ -55,6 +65,10 @@ final class TranscriptParser
     private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
     private final List<String> summaries = new ArrayList<>();
+    /** Ids of the open response's tool calls, in call order. */
+    private final List<String> openCalls = new ArrayList<>();
+    /** Tool results that arrived while the response was open, in arrival order. */
+    private final List<ToolResult> pendingResults = new ArrayList<>();
     private String sessionId;
     private String agentId;
     private boolean sidechainLines;
@@ -65,7 +79,7 @@ final class TranscriptParser
     private String aiTitle;
     /** The current line's timestamp, parsed once. */
     private Instant lineTimestamp;
-    /** The assistant message that the next line of the same response extends; null after any user line. */
+    /** The assistant message that the next line of the same response extends; null once a user message closes it. */
     private MessageDraft openResponse;
 
     TranscriptParser(Path file, ObjectMapper mapper, SessionsIndex index, ReadOptions options)
@@ -81,6 +95,7 @@ final class TranscriptParser
             throws IOException
     {
         lines.forEach(input, this::line);
+        closeResponse();
         List<Trace> traces = sessionId == null ? List.of() : List.of(buildTrace());
         return new ParsedFile(traces, lines.issues(), lines.consumedBytes(), lines.consumedSha256(), lines.checkpointSha256(),
                 lines.replacedCharacters());
@@ -132,41 +147,33 @@ final class TranscriptParser
 
     private void user(JsonNode node, Line line)
     {
-        openResponse = null;
         JsonNode message = JsonFields.object(node, "message");
         JsonNode content = message == null ? null : message.get("content");
         if (content == null || !(content.isTextual() || content.isArray())) {
             lines.issue(line, JsonLines.UNEXPECTED_SHAPE, "user line without message.content string or list");
             return;
         }
+        MessageDraft draft = draft(Role.USER, node, line);
         if (content.isTextual()) {
-            MessageDraft draft = draft(Role.USER, node, line);
             draft.content.add(ContentBlock.text(content.textValue()));
-            trace.add(draft);
-            return;
         }
-        MessageDraft pending = null;
-        for (JsonNode block : content) {
-            String blockType = text(block, "type");
-            if ("tool_result".equals(blockType)) {
-                if (pending != null) {
-                    trace.add(pending);
-                    pending = null;
+        else {
+            // the API puts a line's tool results before its other blocks, so they answer the open response first
+            for (JsonNode block : content) {
+                if ("tool_result".equals(text(block, "type"))) {
+                    toolResult(block, node, line);
                 }
-                toolResult(block, node, line);
-            }
-            else {
-                ContentBlock converted = contentBlock(block);
-                if (converted != null) {
-                    if (pending == null) {
-                        pending = draft(Role.USER, node, line);
+                else {
+                    ContentBlock converted = contentBlock(block);
+                    if (converted != null) {
+                        draft.content.add(converted);
                     }
-                    pending.content.add(converted);
                 }
             }
         }
-        if (pending != null) {
-            trace.add(pending);
+        if (!draft.content.isEmpty()) {
+            closeResponse();
+            trace.add(draft);
         }
     }
 
@@ -187,12 +194,38 @@ final class TranscriptParser
                 }
             }
         }
-        int ordinal = trace.add(draft);
-        if (toolUseId != null) {
-            boolean isError = isTrue(block, "is_error");
-            String text = draft.build(ordinal).text();
-            trace.addToolResult(toolUseId, ordinal, text, isError, isError ? exitCode(text) : null, null);
+        ToolResult result = new ToolResult(toolUseId, draft, isTrue(block, "is_error"));
+        if (openResponse != null) {
+            pendingResults.add(result);
         }
+        else {
+            addToolMessage(result);
+        }
+    }
+
+    private void addToolMessage(ToolResult result)
+    {
+        int ordinal = trace.add(result.draft());
+        if (result.toolUseId() != null) {
+            String text = result.draft().build(ordinal).text();
+            trace.addToolResult(result.toolUseId(), ordinal, text, result.isError(), result.isError() ? exitCode(text) : null, null);
+        }
+    }
+
+    /**
+     * Ends the open response: the tool messages that arrived meanwhile follow it, its own calls' results in call order,
+     * then any others (a late result of an earlier response, a result without a call) as they arrived.
+     */
+    private void closeResponse()
+    {
+        pendingResults.sort(Comparator.comparingInt(result -> {
+            int call = openCalls.indexOf(result.toolUseId());
+            return call < 0 ? Integer.MAX_VALUE : call;
+        }));
+        pendingResults.forEach(this::addToolMessage);
+        pendingResults.clear();
+        openCalls.clear();
+        openResponse = null;
     }
 
     private void assistant(JsonNode node, Line line)
@@ -211,6 +244,7 @@ final class TranscriptParser
         MessageDraft draft = openResponse;
         if (draft == null || apiMessageId == null
                 || !apiMessageId.equals(draft.apiMessageId) || !Objects.equals(requestId, draft.requestId)) {
+            closeResponse();
             draft = draft(Role.ASSISTANT, node, line);
             draft.apiMessageId = apiMessageId;
             draft.requestId = requestId;
@@ -260,6 +294,7 @@ final class TranscriptParser
             String name = Objects.requireNonNullElse(text(block, "name"), "");
             JsonNode input = block.get("input");
             trace.addToolCall(id, name, input == null || input.isNull() ? "{}" : input.toString(), timestamp);
+            openCalls.add(id);
         }
         else {
             ContentBlock converted = contentBlock(block);

@@ -63,16 +63,78 @@ class ClaudeCodeFormatTest
     }
 
     @Test
-    void responsesSeparatedByAToolResultStaySeparateEvenWithTheSameMessageId()
+    void parallelCallsWrittenOneLinePerCallWithTheirResultsBetweenAreOneAssistantMessage()
+            throws IOException
+    {
+        // Claude Code 2.1.x: one line per tool call of a response, each result (and its hook lines) right after it;
+        // the last two calls ran in parallel and their results came back in reverse
+        Trace trace = single("""
+                {"type":"user","uuid":"u1","sessionId":"%1$s","version":"2.1.114","timestamp":"2026-04-01T10:00:00.000Z","message":{"role":"user","content":"check the repo"}}
+                {"type":"assistant","uuid":"a1","parentUuid":"u1","sessionId":"%1$s","requestId":"req_1","timestamp":"2026-04-01T10:00:01.000Z","message":{"id":"msg_1","model":"claude-opus-4-7","role":"assistant","content":[{"type":"thinking","thinking":"Look around first","signature":"c2ln"}],"usage":{"input_tokens":6,"output_tokens":9,"cache_read_input_tokens":200,"cache_creation_input_tokens":30}}}
+                {"type":"assistant","uuid":"a2","parentUuid":"a1","sessionId":"%1$s","requestId":"req_1","timestamp":"2026-04-01T10:00:02.000Z","message":{"id":"msg_1","model":"claude-opus-4-7","role":"assistant","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"git status"}}],"usage":{"input_tokens":6,"output_tokens":9,"cache_read_input_tokens":200,"cache_creation_input_tokens":30}}}
+                {"type":"user","uuid":"r1","parentUuid":"a2","sessionId":"%1$s","timestamp":"2026-04-01T10:00:03.000Z","sourceToolAssistantUUID":"a2","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"clean"}]}}
+                {"type":"attachment","uuid":"h1","parentUuid":"r1","sessionId":"%1$s","timestamp":"2026-04-01T10:00:03.100Z","attachment":{"type":"hook_success","hookEvent":"PostToolUse"}}
+                {"type":"assistant","uuid":"a3","parentUuid":"h1","sessionId":"%1$s","requestId":"req_1","timestamp":"2026-04-01T10:00:04.000Z","message":{"id":"msg_1","model":"claude-opus-4-7","role":"assistant","content":[{"type":"tool_use","id":"t2","name":"Read","input":{"file_path":"a"}}],"usage":{"input_tokens":6,"output_tokens":9,"cache_read_input_tokens":200,"cache_creation_input_tokens":30}}}
+                {"type":"progress","uuid":"p1","parentUuid":"a3","sessionId":"%1$s","timestamp":"2026-04-01T10:00:04.100Z","data":{"type":"hook_progress","hookEvent":"PreToolUse"}}
+                {"type":"assistant","uuid":"a4","parentUuid":"p1","sessionId":"%1$s","requestId":"req_1","timestamp":"2026-04-01T10:00:05.000Z","message":{"id":"msg_1","model":"claude-opus-4-7","role":"assistant","content":[{"type":"tool_use","id":"t3","name":"Read","input":{"file_path":"b"}}],"usage":{"input_tokens":6,"output_tokens":9,"cache_read_input_tokens":200,"cache_creation_input_tokens":30}}}
+                {"type":"last-prompt","lastPrompt":"check the repo","sessionId":"%1$s"}
+                {"type":"user","uuid":"r3","parentUuid":"a4","sessionId":"%1$s","timestamp":"2026-04-01T10:00:06.000Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t3","content":"contents of b"}]}}
+                {"type":"system","uuid":"s1","parentUuid":"r3","sessionId":"%1$s","timestamp":"2026-04-01T10:00:06.500Z","subtype":"informational","content":"note"}
+                {"type":"user","uuid":"r2","parentUuid":"a3","sessionId":"%1$s","timestamp":"2026-04-01T10:00:07.000Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","is_error":true,"content":"<tool_use_error>File does not exist.</tool_use_error>"}]}}
+                {"type":"assistant","uuid":"a5","parentUuid":"r2","sessionId":"%1$s","requestId":"req_2","timestamp":"2026-04-01T10:00:08.000Z","message":{"id":"msg_2","model":"claude-opus-4-7","role":"assistant","content":[{"type":"text","text":"The repo is clean; a is missing."}],"usage":{"input_tokens":2,"output_tokens":12,"cache_read_input_tokens":400,"cache_creation_input_tokens":0}}}
+                """.formatted(SESSION));
+        assertEquals(List.of(Role.USER, Role.ASSISTANT, Role.TOOL, Role.TOOL, Role.TOOL, Role.ASSISTANT), roles(trace));
+        Message response = trace.messages().get(1);
+        assertEquals("a1", response.lineUuid());
+        assertEquals("Look around first", response.reasoningContent());
+        assertEquals(Arrays.asList(null, "t1", "t2", "t3", null), trace.messages().subList(1, 6).stream().map(Message::toolCallId).toList(),
+                "tool messages in the order of the calls, not of the results");
+        assertEquals(List.of("t1", "t2", "t3"), trace.toolCalls().stream().map(ToolCall::toolCallId).toList());
+        assertEquals(List.of(1, 1, 1), trace.toolCalls().stream().map(ToolCall::messageOrdinal).toList());
+        assertEquals(List.of(0, 1, 2), trace.toolCalls().stream().map(ToolCall::callIndex).toList());
+        assertEquals(List.of(2, 3, 4), trace.toolCalls().stream().map(ToolCall::resultOrdinal).toList());
+        assertEquals(List.of("clean", "<tool_use_error>File does not exist.</tool_use_error>", "contents of b"),
+                trace.toolCalls().stream().map(ToolCall::resultText).toList());
+        assertEquals(Arrays.asList(false, true, false), trace.toolCalls().stream().map(ToolCall::isError).toList());
+        // one usage row per response, as when its lines came together
+        assertEquals(List.of(new TokenUsage("msg_1", "req_1", 1, "claude-opus-4-7", Instant.parse("2026-04-01T10:00:05Z"), 6, 30, 200, 9, 0),
+                        new TokenUsage("msg_2", "req_2", 5, "claude-opus-4-7", Instant.parse("2026-04-01T10:00:08Z"), 2, 0, 400, 12, 0)),
+                trace.tokenUsage());
+        assertEquals("The repo is clean; a is missing.", trace.finalAssistantMessage());
+    }
+
+    @Test
+    void aResponsesTextAfterItsToolCallJoinsItsMessage()
             throws IOException
     {
         Trace trace = single("""
-                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Read","input":{}}]}}
-                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"file text"}]}}
-                {"type":"assistant","uuid":"a2","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t2","name":"Read","input":{}}]}}
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"make"}}]}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"built"}]}}
+                {"type":"assistant","uuid":"a2","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"text","text":"Started the build."}]}}
                 """.formatted(SESSION));
-        assertEquals(List.of(Role.ASSISTANT, Role.TOOL, Role.ASSISTANT), roles(trace));
-        assertEquals(List.of(0, 2), trace.toolCalls().stream().map(ToolCall::messageOrdinal).toList());
+        assertEquals(List.of(Role.ASSISTANT, Role.TOOL), roles(trace));
+        assertEquals("Started the build.", trace.messages().getFirst().text());
+        assertEquals(List.of(0), trace.toolCalls().stream().map(ToolCall::messageOrdinal).toList());
+        assertEquals(List.of(1), trace.toolCalls().stream().map(ToolCall::resultOrdinal).toList());
+        assertEquals("Started the build.", trace.finalAssistantMessage());
+    }
+
+    @Test
+    void aUserPromptBetweenLinesOfOneResponseClosesIt()
+            throws IOException
+    {
+        // the conversation moved on, so the response's later line starts a new message; its usage still counts once
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"Read","input":{}}],"usage":{"input_tokens":1,"output_tokens":2}}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"file text"}]}}
+                {"type":"user","uuid":"u2","sessionId":"%1$s","message":{"role":"user","content":"also check b"}}
+                {"type":"assistant","uuid":"a2","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t2","name":"Read","input":{}}],"usage":{"input_tokens":1,"output_tokens":7}}}
+                {"type":"user","uuid":"u3","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":"b text"}]}}
+                """.formatted(SESSION));
+        assertEquals(List.of(Role.ASSISTANT, Role.TOOL, Role.USER, Role.ASSISTANT, Role.TOOL), roles(trace));
+        assertEquals(List.of(0, 3), trace.toolCalls().stream().map(ToolCall::messageOrdinal).toList());
+        assertEquals(List.of(1, 4), trace.toolCalls().stream().map(ToolCall::resultOrdinal).toList());
+        assertEquals(List.of(new TokenUsage("msg_1", "r", 3, "m", null, 1, 0, 0, 7, 0)), trace.tokenUsage());
     }
 
     @Test
@@ -84,11 +146,12 @@ class ClaudeCodeFormatTest
                 {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t2","content":[{"type":"text","text":"contents of a"}]},{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":"Exit code 1\\nfailed"},{"type":"text","text":"why did it fail?"}]}}
                 """.formatted(SESSION));
         assertEquals(List.of(Role.ASSISTANT, Role.TOOL, Role.TOOL, Role.USER), roles(trace));
-        assertEquals("t2", trace.messages().get(1).toolCallId());
+        // tool messages follow the order of the calls, not of the results (since issue 23)
+        assertEquals(List.of("t1", "t2"), trace.messages().subList(1, 3).stream().map(Message::toolCallId).toList());
         assertEquals("why did it fail?", trace.messages().get(3).text());
         ToolCall bash = trace.toolCalls().get(0);
         assertEquals(List.of(0, 1), trace.toolCalls().stream().map(ToolCall::callIndex).toList());
-        assertEquals(2, bash.resultOrdinal());
+        assertEquals(1, bash.resultOrdinal());
         assertEquals(true, bash.isError());
         assertEquals(1, bash.exitCode());
         ToolCall read = trace.toolCalls().get(1);
