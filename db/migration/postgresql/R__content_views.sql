@@ -45,6 +45,11 @@ select m.trace_id,
 from messages m;
 
 -- The trace contract (NVIDIA Data Designer's agent-rollout shape) without the messages.
+-- A sub-agent's parent is the trace of its root session (Claude Code and Codex name a sub-agent's parent there). Its
+-- spawning call is found in SQL rather than by the parser because the parent and the sub-agent are separate files that
+-- load in any order: the parent's Task/Agent call whose result ends "agentId: <id> (...)" (2.1.x). The new columns
+-- come last because PostgreSQL's create or replace view only adds columns at the end; every column here is from V1,
+-- so this repeatable migration still runs on old schemas.
 create or replace view v_traces as
 select trace_id,
        source_kind,
@@ -64,8 +69,17 @@ select trace_id,
        title,
        summary,
        models,
-       tool_versions
-from sessions;
+       tool_versions,
+       case when is_sidechain and root_session_id <> trace_id then root_session_id end as parent_trace_id,
+       (select min(c.tool_call_id)
+        from tool_calls c
+        left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
+        where s.is_sidechain
+          and s.agent_id is not null
+          and c.trace_id = s.root_session_id
+          and c.name in ('Task', 'Agent')
+          and coalesce(c.result_text, r.text_content) like '%agentId: ' || s.agent_id || ' %') as parent_tool_call_id
+from sessions s;
 
 -- One row per tool call with the tool's output: tool_calls stores it only where it differs from the text of the
 -- result message (see V5).
