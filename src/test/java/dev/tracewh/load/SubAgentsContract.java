@@ -99,6 +99,29 @@ public abstract class SubAgentsContract
     }
 
     @Test
+    void aNestedSubAgentsParentIsTheSubAgentThatSpawnedIt()
+            throws IOException
+    {
+        List<String> spawner = new ArrayList<>(Files.readAllLines(presentAgentFile));
+        ObjectNode spawn = assistant(SESSION, "a111", 3, START.plusSeconds(5), "msg_n1", 10);
+        spawn.withObject("message").putArray("content").addObject().put("type", "tool_use").put("id", "toolu_N").put("name", "Agent")
+                .putObject("input").put("prompt", "Look deeper");
+        spawner.add(spawn.toString());
+        ObjectNode result = claudeLine("user", SESSION, "a111", 4, START.plusSeconds(6));
+        result.putObject("message").put("role", "user").putArray("content").addObject().put("type", "tool_result").put("tool_use_id", "toolu_N")
+                .put("content", "Deeper is fine.\nagentId: a333 (use SendMessage with to: 'a333' to continue this agent)");
+        spawner.add(result.toString());
+        write(presentAgentFile, spawner);
+        write(presentAgentFile.resolveSibling("agent-a333.jsonl"), subAgent("a333", "Look deeper", "msg_n2", START.plusSeconds(5), false));
+        load();
+
+        Record nested = trace(SESSION + ":a333");
+        assertEquals(SESSION + ":a111", nested.get("parent_trace_id"));
+        assertEquals("toolu_N", nested.get("parent_tool_call_id"));
+        assertEquals(4L, number(rollup("claude_code", SESSION), "trace_count"), "a nested sub-agent is in its root session's rollup");
+    }
+
+    @Test
     void aSubAgentWithoutItsFileIsCountedFromItsParentsReplay()
             throws IOException
     {
