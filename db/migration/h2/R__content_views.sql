@@ -28,6 +28,13 @@ select m.trace_id,
 from messages m;
 
 -- The trace contract (NVIDIA Data Designer's agent-rollout shape) without the messages.
+-- A sub-agent's spawning call is found in SQL rather than by the parser because the spawner and the sub-agent are
+-- separate files that load in any order: the first Task/Agent call of another trace of the same root session whose
+-- result ends "agentId: <id> (...)" (2.1.x; a call that resumes the agent repeats it, hence the first). Its trace is
+-- the parent (a nested sub-agent's is another sub-agent); without a call, the root session's trace, which Claude Code
+-- and Codex name as a sub-agent's root_session_id. The new columns come last because PostgreSQL's create or replace
+-- view only adds columns at the end; every column here is from V1, so this repeatable migration still runs on old
+-- schemas (V16 indexes sessions.root_session_id for it).
 create or replace view v_traces as
 select trace_id,
        source_kind,
@@ -47,8 +54,35 @@ select trace_id,
        title,
        summary,
        models,
-       tool_versions
-from sessions;
+       tool_versions,
+       coalesce((select c.trace_id
+        from sessions p
+        join tool_calls c on c.trace_id = p.trace_id
+        left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
+        where s.is_sidechain
+          and s.agent_id is not null
+          and p.root_session_id = s.root_session_id
+          and p.source_kind = s.source_kind
+          and p.trace_id <> s.trace_id
+          and c.name in ('Task', 'Agent')
+          and coalesce(c.result_text, r.text_content) like '%agentId: ' || s.agent_id || ' %'
+        order by c.called_at, c.message_ordinal, c.call_index
+        fetch first 1 rows only),
+                case when s.is_sidechain and s.root_session_id <> s.trace_id then s.root_session_id end) as parent_trace_id,
+       (select c.tool_call_id
+        from sessions p
+        join tool_calls c on c.trace_id = p.trace_id
+        left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
+        where s.is_sidechain
+          and s.agent_id is not null
+          and p.root_session_id = s.root_session_id
+          and p.source_kind = s.source_kind
+          and p.trace_id <> s.trace_id
+          and c.name in ('Task', 'Agent')
+          and coalesce(c.result_text, r.text_content) like '%agentId: ' || s.agent_id || ' %'
+        order by c.called_at, c.message_ordinal, c.call_index
+        fetch first 1 rows only) as parent_tool_call_id
+from sessions s;
 
 -- One row per tool call with the tool's output: tool_calls stores it only where it differs from the text of the
 -- result message (see V5).

@@ -8,6 +8,7 @@ comment on view v_traces is 'One row per trace (one transcript file): the trace 
 comment on view v_messages is 'One row per chat message: every column of the messages table, with content always the JSON list of content blocks.';
 comment on view v_tool_calls is 'One row per tool call: every column of the tool_calls table, with result_text the tool''s output for every answered call.';
 comment on view v_usage_daily is 'Token usage per UTC day, source and model: one row for each, summed over the model responses of token_usage.';
+comment on view v_session_rollup is 'One row per root session: the session and all its sub-agents together (a fork is a session of its own), with their messages, tool calls, tool errors and tokens.';
 comment on view v_message_kinds is 'One row per message with its kind, for judges and exports.';
 comment on view v_message_json is 'One row per message as one chat message of the trace contract, in the shape of tracewh export traces.';
 comment on view v_trace_digest_input is 'One row per trace: exactly the inputs of the digest prompt of Data Designer''s recipe.';

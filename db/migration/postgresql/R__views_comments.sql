@@ -24,6 +24,8 @@ comment on column v_traces.title is 'Claude Code''s title of the session: the cu
 comment on column v_traces.summary is 'Claude Code''s latest summary of the session; null for Codex.';
 comment on column v_traces.models is 'The models that answered, comma-separated, in order of first use.';
 comment on column v_traces.tool_versions is 'The versions of the agent that wrote the transcript, comma-separated, in order of first use.';
+comment on column v_traces.parent_trace_id is 'For a sub-agent, the trace that spawned it: the trace holding its spawning call (another sub-agent''s for a nested one), else the trace of its root session (Claude Code''s parent sessionId, Codex''s parent_thread_id); null for a main session.';
+comment on column v_traces.parent_tool_call_id is 'For a Claude Code sub-agent, the Task or Agent tool call that spawned it, found by the agentId at the end of that call''s result (2.1.x); null when the spawning trace is not loaded or its results name no agent (2.0.x, Warmup agents, Codex).';
 
 comment on view v_messages is 'One row per chat message: every column of the messages table, with content always the JSON list of content blocks.';
 comment on column v_messages.trace_id is 'The trace the message belongs to.';
@@ -73,6 +75,23 @@ comment on column v_usage_daily.cache_creation_input_tokens is 'Input tokens wri
 comment on column v_usage_daily.cache_read_input_tokens is 'Input tokens read from the prompt cache.';
 comment on column v_usage_daily.output_tokens is 'Output tokens, reasoning included.';
 comment on column v_usage_daily.reasoning_output_tokens is 'Reasoning tokens (part of output_tokens).';
+
+comment on view v_session_rollup is 'One row per root session: the session and all its sub-agents together (a fork is a session of its own), with their messages, tool calls, tool errors and tokens.';
+comment on column v_session_rollup.source_kind is 'The agent: claude_code or codex.';
+comment on column v_session_rollup.root_session_id is 'The root session: the main session''s trace id, which its sub-agents name as their root_session_id.';
+comment on column v_session_rollup.trace_count is 'The number of traces of the session: its own (when loaded) and its sub-agents''.';
+comment on column v_session_rollup.sub_agent_count is 'The number of sub-agent traces of the session.';
+comment on column v_session_rollup.started_at is 'When the earliest trace of the session started.';
+comment on column v_session_rollup.ended_at is 'When the latest trace of the session ended.';
+comment on column v_session_rollup.message_count is 'The messages of the session and its sub-agents.';
+comment on column v_session_rollup.tool_call_count is 'The tool calls of the session and its sub-agents.';
+comment on column v_session_rollup.tool_error_count is 'The tool calls whose result is an error.';
+comment on column v_session_rollup.responses is 'The number of model responses with token usage, each counted once.';
+comment on column v_session_rollup.input_tokens is 'Input tokens not read from the prompt cache.';
+comment on column v_session_rollup.cache_creation_input_tokens is 'Input tokens written to the prompt cache.';
+comment on column v_session_rollup.cache_read_input_tokens is 'Input tokens read from the prompt cache.';
+comment on column v_session_rollup.output_tokens is 'Output tokens, reasoning included.';
+comment on column v_session_rollup.reasoning_output_tokens is 'Reasoning tokens (part of output_tokens).';
 
 comment on view v_message_kinds is 'One row per message with its kind, for judges and exports.';
 comment on column v_message_kinds.trace_id is 'The trace the message belongs to.';

@@ -43,7 +43,8 @@ import static java.util.Objects.requireNonNull;
  * changed trace's children are diffed by key (a usage row's key is its response key), so an appended session
  * inserts only its new rows.
  * A token usage row belongs to one trace: the same response copied into another file (a resumed or forked
- * session) is counted once, by the trace that started first. Usage rows go last in the transaction: writers on
+ * session, a sub-agent's response its parent replays) is counted once, by the trace that holds its message, else
+ * the one that started first. Usage rows go last in the transaction: writers on
  * several connections decide their owners one transaction at a time. A writer that {@code verifiesUnchanged}
  * (a full refresh) diffs the children of unchanged traces too, and so puts back rows lost since they were written.
  */
@@ -502,7 +503,8 @@ public final class TraceWriter
 
     /**
      * Decides which trace owns each usage row of a batch. A response seen in several traces (a resumed session
-     * copies earlier lines) is counted once, by the trace that started first (ties: the smaller trace id),
+     * copies earlier lines, a parent replays a sub-agent's responses) is counted once, by the trace that holds the
+     * response's message, else the one that started first (ties: the smaller trace id),
      * whatever order the files load in: the traces of the batch compete with each other and with the owners
      * already stored, and a stored row whose owner loses is deleted before anything is inserted.
      */
@@ -510,7 +512,8 @@ public final class TraceWriter
     {
         private record Response(String sourceKind, String responseId, String requestId) {}
 
-        private record Owner(String traceId, OffsetDateTime startedAt) {}
+        /** {@code hasMessage}: the trace holds the response's message, not only its usage (a parent's agent_progress replay). */
+        private record Owner(String traceId, OffsetDateTime startedAt, boolean hasMessage) {}
 
         private final List<TraceRows> traces;
         private final Map<Long, Response> responses = new HashMap<>();
@@ -526,17 +529,18 @@ public final class TraceWriter
             Map<Long, Owner> winners = new HashMap<>();
             Set<String> traceIds = new HashSet<>();
             for (TraceRows rows : traces) {
-                Owner owner = new Owner(rows.traceId(), rows.session().getStartedAt());
                 traceIds.add(rows.traceId());
                 for (TokenUsageRecord usage : rows.tokenUsage()) {
                     checkResponse(usage.getResponseKey(), new Response(usage.getSourceKind(), usage.getResponseId(), usage.getRequestId()));
+                    Owner owner = new Owner(rows.traceId(), rows.session().getStartedAt(), usage.getMessageOrdinal() != null);
                     winners.merge(usage.getResponseKey(), owner, UsageOwnership::earlier);
                 }
             }
             Map<Long, String> stored = new HashMap<>();
             List<Long> keys = List.copyOf(winners.keySet());
             for (int from = 0; from < keys.size(); from += BATCH_SIZE) {
-                dsl.select(TOKEN_USAGE.RESPONSE_KEY, TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT)
+                dsl.select(TOKEN_USAGE.RESPONSE_KEY, TOKEN_USAGE.SOURCE_KIND, TOKEN_USAGE.RESPONSE_ID, TOKEN_USAGE.REQUEST_ID, TOKEN_USAGE.TRACE_ID, SESSIONS.STARTED_AT,
+                                TOKEN_USAGE.MESSAGE_ORDINAL)
                         .from(TOKEN_USAGE)
                         .join(SESSIONS).on(SESSIONS.TRACE_ID.eq(TOKEN_USAGE.TRACE_ID))
                         .where(TOKEN_USAGE.RESPONSE_KEY.in(keys.subList(from, Math.min(keys.size(), from + BATCH_SIZE))))
@@ -545,7 +549,7 @@ public final class TraceWriter
                             checkResponse(key, new Response(row.value2(), row.value3(), row.value4()));
                             stored.put(key, row.value5());
                             if (!traceIds.contains(row.value5())) {
-                                winners.merge(key, new Owner(row.value5(), row.value6()), UsageOwnership::earlier);
+                                winners.merge(key, new Owner(row.value5(), row.value6(), row.value7() != null), UsageOwnership::earlier);
                             }
                         });
             }
@@ -583,8 +587,15 @@ public final class TraceWriter
                     response.requestId().isEmpty() ? "none" : response.requestId());
         }
 
+        /**
+         * The owner of a response two traces record: the one that holds its message (a sub-agent's own file rather than
+         * its parent's replay of it), else the one that started first, else the smaller trace id.
+         */
         private static Owner earlier(Owner first, Owner second)
         {
+            if (first.hasMessage() != second.hasMessage()) {
+                return first.hasMessage() ? first : second;
+            }
             OffsetDateTime firstStart = first.startedAt();
             OffsetDateTime secondStart = second.startedAt();
             if (firstStart != null && secondStart != null && !firstStart.isEqual(secondStart)) {

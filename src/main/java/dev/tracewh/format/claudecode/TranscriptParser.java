@@ -139,8 +139,9 @@ final class TranscriptParser
             }
             case "custom-title" -> customTitle = Objects.requireNonNullElse(nonEmptyText(node, "customTitle"), customTitle);
             case "ai-title" -> aiTitle = Objects.requireNonNullElse(nonEmptyText(node, "aiTitle"), aiTitle);
+            case "progress" -> agentProgress(node, line);
             default -> {
-                // progress, system, attachment, file-history-snapshot, ...: not messages (counted above)
+                // system, attachment, file-history-snapshot, ...: not messages (counted above)
             }
         }
     }
@@ -267,10 +268,38 @@ final class TranscriptParser
             }
         }
 
+        if (!synthetic) {
+            putUsage(message, apiMessageId, requestId, trace.lastOrdinal(), model, timestamp, line);
+        }
+    }
+
+    /**
+     * A sub-agent's response that the parent replays in an agent_progress line: its usage without a message (ordinal
+     * null). The sub-agent's own file, when loaded, holds the same response (same key) with its message and owns it;
+     * without that file these rows are the only record of the sub-agent's tokens.
+     */
+    private void agentProgress(JsonNode node, Line line)
+    {
+        JsonNode data = JsonFields.object(node, "data");
+        JsonNode replayed = data == null || !"agent_progress".equals(text(data, "type")) ? null : JsonFields.object(data, "message");
+        JsonNode message = replayed == null || !"assistant".equals(text(replayed, "type")) ? null : JsonFields.object(replayed, "message");
+        if (message == null) {
+            return;
+        }
+        String model = nonEmptyText(message, "model");
+        if (SYNTHETIC_MODEL.equals(model)) {
+            return;
+        }
+        Instant timestamp = values.timestamp(replayed, "timestamp", line);
+        putUsage(message, nonEmptyText(message, "id"), nonEmptyText(replayed, "requestId"), null, model, timestamp == null ? lineTimestamp : timestamp, line);
+    }
+
+    private void putUsage(JsonNode message, String apiMessageId, String requestId, Integer ordinal, String model, Instant timestamp, Line line)
+    {
         JsonNode usage = JsonFields.object(message, "usage");
-        if (!synthetic && usage != null && apiMessageId != null
+        if (usage != null && apiMessageId != null
                 && values.areCounts(usage, line, "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")) {
-            trace.putUsage(new TokenUsage(apiMessageId, requestId == null ? "" : requestId, trace.lastOrdinal(), model, timestamp,
+            trace.putUsage(new TokenUsage(apiMessageId, requestId == null ? "" : requestId, ordinal, model, timestamp,
                     JsonFields.longValue(usage, "input_tokens"),
                     JsonFields.longValue(usage, "cache_creation_input_tokens"),
                     JsonFields.longValue(usage, "cache_read_input_tokens"),
