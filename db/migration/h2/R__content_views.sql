@@ -24,7 +24,9 @@ select m.trace_id,
        m.is_sidechain,
        m.is_synthetic,
        m.first_run_id,
-       m.last_run_id
+       m.last_run_id,
+       m.is_active_path,
+       m.branch
 from messages m;
 
 -- The trace contract (NVIDIA Data Designer's agent-rollout shape) without the messages.

@@ -24,8 +24,9 @@ select m.trace_id,
            'tool_call_id', m.tool_call_id)) as message_json
 from v_messages m;
 
--- The inputs of Data Designer's trace digest prompt, one row per trace: its metadata, its first four and last
--- four messages as JSON arrays of chat messages (v_message_json), and its final assistant message.
+-- The inputs of Data Designer's trace digest prompt, one row per trace: its metadata, the first four and last four
+-- messages of its active path (the conversation as it ended, without branches a rewind abandoned) as JSON arrays of
+-- chat messages (v_message_json), and its final assistant message.
 create or replace view v_trace_digest_input as
 with positioned as (
     select trace_id,
@@ -33,6 +34,7 @@ with positioned as (
            row_number() over (partition by trace_id order by ordinal) as from_start,
            row_number() over (partition by trace_id order by ordinal desc) as from_end
     from messages
+    where is_active_path
 ),
 edges as (
     select p.trace_id,

@@ -17,9 +17,9 @@ comment on column v_traces.git_branch is 'The git branch the session recorded; n
 comment on column v_traces.started_at is 'The earliest line timestamp of the transcript.';
 comment on column v_traces.ended_at is 'The latest line timestamp of the transcript.';
 comment on column v_traces.source_meta is 'Facts of the source format as a JSON object: counts of line types and of dropped or repaired items, and fields such as Claude Code''s slug or Codex''s cli_version and originator.';
-comment on column v_traces.message_count is 'The number of messages (rows of v_messages).';
+comment on column v_traces.message_count is 'The number of messages on the active path (rows of v_messages with is_active_path): branches a rewind abandoned are not counted.';
 comment on column v_traces.tool_call_count is 'The number of tool calls (rows of v_tool_calls).';
-comment on column v_traces.final_assistant_message is 'The text of the last assistant message that has text, skipping synthetic client notices.';
+comment on column v_traces.final_assistant_message is 'The text of the active path''s last assistant message that has text, skipping synthetic client notices.';
 comment on column v_traces.title is 'Claude Code''s title of the session: the custom title, else the AI title, else the summary; null for Codex.';
 comment on column v_traces.summary is 'Claude Code''s latest summary of the session; null for Codex.';
 comment on column v_traces.models is 'The models that answered, comma-separated, in order of first use.';
@@ -48,6 +48,8 @@ comment on column v_messages.is_sidechain is 'Claude Code''s isSidechain flag of
 comment on column v_messages.is_synthetic is 'True for a client notice written as an assistant message (Claude Code''s synthetic model: API errors, No response requested.).';
 comment on column v_messages.first_run_id is 'The load run (load_runs) that first wrote the row.';
 comment on column v_messages.last_run_id is 'The load run (load_runs) that last changed the row.';
+comment on column v_messages.is_active_path is 'True for a message of the conversation as it ended: on the chain from its last message back to its root (Claude Code); false on a branch a rewind abandoned.';
+comment on column v_messages.branch is '0 on the active path; from 1, the abandoned branch the message is on, numbered in file order (one number for all messages below the line where the conversation left the active path).';
 
 comment on view v_tool_calls is 'One row per tool call: every column of the tool_calls table, with result_text the tool''s output for every answered call.';
 comment on column v_tool_calls.trace_id is 'The trace the call belongs to.';
@@ -83,7 +85,7 @@ comment on column v_session_rollup.trace_count is 'The number of traces of the s
 comment on column v_session_rollup.sub_agent_count is 'The number of sub-agent traces of the session.';
 comment on column v_session_rollup.started_at is 'When the earliest trace of the session started.';
 comment on column v_session_rollup.ended_at is 'When the latest trace of the session ended.';
-comment on column v_session_rollup.message_count is 'The messages of the session and its sub-agents.';
+comment on column v_session_rollup.message_count is 'The messages of the session and its sub-agents, on their active paths.';
 comment on column v_session_rollup.tool_call_count is 'The tool calls of the session and its sub-agents.';
 comment on column v_session_rollup.tool_error_count is 'The tool calls whose result is an error.';
 comment on column v_session_rollup.responses is 'The number of model responses with token usage, each counted once.';
@@ -115,12 +117,12 @@ comment on column v_trace_digest_input.is_sidechain is 'True for a sub-agent (si
 comment on column v_trace_digest_input.project_path is 'The project folder.';
 comment on column v_trace_digest_input.cwd is 'The working directory the agent ran in.';
 comment on column v_trace_digest_input.git_branch is 'The git branch the session recorded; null when there is none.';
-comment on column v_trace_digest_input.message_count is 'The number of messages.';
+comment on column v_trace_digest_input.message_count is 'The number of messages on the active path.';
 comment on column v_trace_digest_input.tool_call_count is 'The number of tool calls.';
 comment on column v_trace_digest_input.source_meta is 'Facts of the source format as a JSON object (see v_traces).';
-comment on column v_trace_digest_input.opening_messages is 'The first four messages as a JSON array of v_message_json messages.';
-comment on column v_trace_digest_input.closing_messages is 'The last four messages as a JSON array of v_message_json messages.';
-comment on column v_trace_digest_input.final_assistant_message is 'The text of the last assistant message that has text, skipping synthetic client notices.';
+comment on column v_trace_digest_input.opening_messages is 'The first four messages of the active path as a JSON array of v_message_json messages.';
+comment on column v_trace_digest_input.closing_messages is 'The last four messages of the active path as a JSON array of v_message_json messages.';
+comment on column v_trace_digest_input.final_assistant_message is 'The text of the active path''s last assistant message that has text, skipping synthetic client notices.';
 
 comment on view v_tool_interactions is 'One row per tool call: what was called, with which arguments, what came back, and the user prompt it served.';
 comment on column v_tool_interactions.trace_id is 'The trace the call belongs to.';

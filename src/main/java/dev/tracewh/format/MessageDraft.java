@@ -31,6 +31,8 @@ public final class MessageDraft
     public boolean isCompactSummary;
     public boolean isSidechain;
     public boolean isSynthetic;
+    /** 0 on the active path (formats without branches leave it so). */
+    public int branch;
     /** Tool calls this (assistant) message made so far. */
     public int toolCallCount;
 
@@ -60,6 +62,6 @@ public final class MessageDraft
     {
         return new Message(ordinal, role, content, reasoning.isEmpty() ? null : reasoning.toString(), toolCallId,
                 lineNumber, lineUuid, parentUuid, createdAt, model, apiMessageId, requestId,
-                isMeta, isCompactSummary, isSidechain, isSynthetic);
+                isMeta, isCompactSummary, isSidechain, isSynthetic, branch);
     }
 }

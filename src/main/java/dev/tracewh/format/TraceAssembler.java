@@ -43,6 +43,12 @@ public final class TraceAssembler
         return messages.isEmpty() ? null : messages.getLast();
     }
 
+    /** Places message {@code ordinal} on a branch of the conversation (0, the default, is the active path). */
+    public void placeOnBranch(int ordinal, int branch)
+    {
+        messages.get(ordinal).branch = branch;
+    }
+
     public int lastOrdinal()
     {
         return messages.size() - 1;

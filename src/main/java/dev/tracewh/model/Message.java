@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One chat message of a trace, in order ({@code ordinal} from 0). Besides the contract fields
  * ({@code role, content, reasoningContent, toolCallId}; the assistant's tool calls are {@link ToolCall}s
- * pointing at this ordinal) it keeps what the source knew about the line(s) it came from.
+ * pointing at this ordinal) it keeps what the source knew about the line(s) it came from, and its {@code branch}
+ * in the conversation: 0 on the active path (the conversation as it ended), from 1 on a branch a rewind abandoned.
  */
 public record Message(
         int ordinal,
@@ -26,7 +27,8 @@ public record Message(
         boolean isMeta,
         boolean isCompactSummary,
         boolean isSidechain,
-        boolean isSynthetic)
+        boolean isSynthetic,
+        int branch)
 {
     public Message
     {
@@ -38,7 +40,13 @@ public record Message(
     public Message withText(List<ContentBlock> content, String reasoningContent)
     {
         return new Message(ordinal, role, content, reasoningContent, toolCallId, lineNumber, lineUuid, parentUuid, createdAt, model, apiMessageId,
-                requestId, isMeta, isCompactSummary, isSidechain, isSynthetic);
+                requestId, isMeta, isCompactSummary, isSidechain, isSynthetic, branch);
+    }
+
+    /** Whether the message is on the conversation's active path rather than on a branch a rewind abandoned. */
+    public boolean isActivePath()
+    {
+        return branch == 0;
     }
 
     /** The text blocks joined by a blank line, or null when there is no text. */

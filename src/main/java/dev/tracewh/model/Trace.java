@@ -55,9 +55,16 @@ public record Trace(
                 messages, toolCalls, tokenUsage, sourceMeta, title, summary, toolVersions, models);
     }
 
+    /** All messages, those on abandoned branches included. */
     public int messageCount()
     {
         return messages.size();
+    }
+
+    /** The messages of the conversation as it ended: the contract's {@code message_count}. */
+    public int activePathMessageCount()
+    {
+        return (int) messages.stream().filter(Message::isActivePath).count();
     }
 
     public int toolCallCount()
@@ -65,12 +72,12 @@ public record Trace(
         return toolCalls.size();
     }
 
-    /** Text of the last assistant message that has text, skipping client-side synthetic notices. */
+    /** Text of the active path's last assistant message that has text, skipping client-side synthetic notices. */
     public String finalAssistantMessage()
     {
         for (int i = messages.size() - 1; i >= 0; i--) {
             Message message = messages.get(i);
-            if (message.role() == Role.ASSISTANT && !message.isSynthetic()) {
+            if (message.role() == Role.ASSISTANT && message.isActivePath() && !message.isSynthetic()) {
                 String text = lastText(message);
                 if (text != null) {
                     return text;

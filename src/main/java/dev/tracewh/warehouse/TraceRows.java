@@ -190,7 +190,7 @@ public final class TraceRows
         record.setStartedAt(timestamp(trace.startedAt()));
         record.setEndedAt(timestamp(trace.endedAt()));
         record.setSourceMeta(TextSanitizer.clean(json(trace.sourceMeta())));
-        record.setMessageCount(trace.messageCount());
+        record.setMessageCount(trace.activePathMessageCount());
         record.setToolCallCount(trace.toolCallCount());
         record.setFinalAssistantMessage(TextSanitizer.clean(trace.finalAssistantMessage()));
         record.setTitle(TextSanitizer.clean(trace.title()));
@@ -221,6 +221,8 @@ public final class TraceRows
         record.setIsCompactSummary(message.isCompactSummary());
         record.setIsSidechain(message.isSidechain());
         record.setIsSynthetic(message.isSynthetic());
+        record.setIsActivePath(message.isActivePath());
+        record.setBranch(message.branch());
         record.setRowHash(rowHash.of(record, MESSAGE_COLUMNS));
         return record;
     }
