@@ -182,7 +182,7 @@ comment on column v_sft_candidates.is_sidechain is 'True for a sub-agent (sidech
 comment on column v_sft_candidates.project_path is 'The project folder.';
 comment on column v_sft_candidates.git_branch is 'The git branch the session recorded; null when there is none.';
 comment on column v_sft_candidates.started_at is 'The earliest line timestamp of the transcript.';
-comment on column v_sft_candidates.message_count is 'The number of messages.';
+comment on column v_sft_candidates.message_count is 'The number of messages on the active path.';
 comment on column v_sft_candidates.tool_call_count is 'The number of tool calls.';
 comment on column v_sft_candidates.title is 'Claude Code''s title of the session; null for Codex.';
 comment on column v_sft_candidates.judge_run_id is 'The latest judge run that scored the trace on the rubrics; null when none did.';

@@ -40,7 +40,9 @@ public final class TraceRows
 {
     static final long KEEP_MESSAGE_ROWS_CHARACTERS = 16L << 20;
     private static final RowHash.Columns SESSION_COLUMNS = RowHash.Columns.allBut(SESSIONS, SESSIONS.ROW_HASH, SESSIONS.FIRST_RUN_ID, SESSIONS.LAST_RUN_ID);
-    private static final RowHash.Columns MESSAGE_COLUMNS = RowHash.Columns.allBut(MESSAGES, MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID);
+    /** A message's branch is hashed only off the active path: one on it hashes as before V17 placed messages. */
+    private static final RowHash.Columns MESSAGE_COLUMNS = RowHash.Columns.allBut(MESSAGES, MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID,
+            MESSAGES.IS_ACTIVE_PATH, MESSAGES.BRANCH);
     private static final RowHash.Columns TOOL_CALL_COLUMNS = RowHash.Columns.allBut(TOOL_CALLS, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
     private static final RowHash.Columns TOKEN_USAGE_COLUMNS = RowHash.Columns.allBut(TOKEN_USAGE, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
             TOKEN_USAGE.LAST_RUN_ID, TOKEN_USAGE.RESPONSE_KEY);
@@ -223,7 +225,7 @@ public final class TraceRows
         record.setIsSynthetic(message.isSynthetic());
         record.setIsActivePath(message.isActivePath());
         record.setBranch(message.branch());
-        record.setRowHash(rowHash.of(record, MESSAGE_COLUMNS));
+        record.setRowHash(message.isActivePath() ? rowHash.of(record, MESSAGE_COLUMNS) : rowHash.of(record, MESSAGE_COLUMNS, "branch " + message.branch()));
         return record;
     }
 

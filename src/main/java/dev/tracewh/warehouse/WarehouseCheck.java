@@ -33,7 +33,7 @@ public final class WarehouseCheck
     /** What must hold, in the order the check reports it. */
     public enum Invariant
     {
-        MESSAGE_COUNT("message_count", "sessions whose message_count differs from their rows in messages"),
+        MESSAGE_COUNT("message_count", "sessions whose message_count differs from their active path's rows in messages"),
         TOOL_CALL_COUNT("tool_call_count", "sessions whose tool_call_count differs from their rows in tool_calls"),
         SESSION_FILE_STATE("session_file_state", "sessions whose source_path has no source_files row"),
         FILE_TRACE_COUNT("file_trace_count", "loaded source_files whose trace_count differs from their sessions"),
@@ -108,7 +108,7 @@ public final class WarehouseCheck
     public Findings run()
     {
         List<Violation> violations = new ArrayList<>();
-        Field<Integer> messages = DSL.count(MESSAGES.ORDINAL);
+        Field<Integer> messages = DSL.count(MESSAGES.ORDINAL).filterWhere(MESSAGES.IS_ACTIVE_PATH);
         check(violations, Invariant.MESSAGE_COUNT,
                 dsl.select(SESSIONS.TRACE_ID, SESSIONS.MESSAGE_COUNT, messages, total())
                         .from(SESSIONS)
@@ -116,7 +116,7 @@ public final class WarehouseCheck
                         .groupBy(SESSIONS.TRACE_ID, SESSIONS.MESSAGE_COUNT)
                         .having(SESSIONS.MESSAGE_COUNT.ne(messages))
                         .orderBy(SESSIONS.TRACE_ID),
-                row -> new Example(row.value1(), "message_count " + row.value2() + ", messages rows " + row.value3()));
+                row -> new Example(row.value1(), "message_count " + row.value2() + ", active path rows in messages " + row.value3()));
         Field<Integer> toolCalls = DSL.count(TOOL_CALLS.TOOL_CALL_ID);
         check(violations, Invariant.TOOL_CALL_COUNT,
                 dsl.select(SESSIONS.TRACE_ID, SESSIONS.TOOL_CALL_COUNT, toolCalls, total())

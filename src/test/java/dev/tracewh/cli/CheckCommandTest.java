@@ -56,7 +56,7 @@ class CheckCommandTest
         Run check = run("check", "--db", db);
         assertEquals(ExitCodes.PARTIAL, check.exitCode(), check.out() + check.err());
         assertTrue(check.out().startsWith("2 of 5 invariants broken over 3 sessions and 0 source files"), check.out());
-        assertTrue(check.out().contains("\nmessage_count: 1 sessions whose message_count differs from their rows in messages\n  " + traceId + "  message_count "),
+        assertTrue(check.out().contains("\nmessage_count: 1 sessions whose message_count differs from their active path's rows in messages\n  " + traceId + "  message_count "),
                 check.out());
         assertTrue(check.out().contains("\nsession_file_state: 3 sessions whose source_path has no source_files row\n"), check.out());
         assertTrue(check.out().contains("  repair: tracewh load --full-refresh"), check.out());

@@ -21,9 +21,13 @@ class ExitCodeMigrationTest
     void storedExitCodesAndTheViewsOverThemSurviveTheWidening(TestDatabase.Kind kind)
     {
         try (TestDatabase database = TestDatabase.create(kind)) {
+            OlderWarehouse.migrateTo(database.url(), "9");
             try (Warehouse warehouse = Warehouse.open(database.url())) {
-                warehouse.flyway().target("9").load().migrate();
                 DSLContext dsl = warehouse.dsl();
+                // v_tool_calls as tracewh made it at that version, over the column V10 widens
+                dsl.execute("create view v_tool_calls as select c.trace_id, c.tool_call_id, c.message_ordinal, c.call_index, c.result_ordinal, c.name, "
+                        + "c.arguments, coalesce(c.result_text, r.text_content) as result_text, c.is_error, c.exit_code, c.duration_seconds, c.called_at, "
+                        + "c.first_run_id, c.last_run_id from tool_calls c left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal");
                 dsl.execute("insert into load_runs (run_id, started_at, status, arguments, tool_version) values (1, current_timestamp, 'succeeded', '', 'test')");
                 dsl.execute("insert into sessions (trace_id, source_kind, source_path, root_session_id, is_sidechain, source_meta, message_count, "
                         + "tool_call_count, row_hash, first_run_id, last_run_id) values ('t', 'claude_code', '/p', 't', false, '{}', 2, 2, 'h', 1, 1)");

@@ -37,8 +37,8 @@ class ResponseKeyMigrationTest
     void storedUsageRowsGetTheKeysTheLoaderComputes(TestDatabase.Kind kind)
     {
         try (TestDatabase database = TestDatabase.create(kind)) {
+            OlderWarehouse.migrateTo(database.url(), "8");
             try (Warehouse warehouse = Warehouse.open(database.url())) {
-                warehouse.flyway().target("8").load().migrate();
                 DSLContext dsl = warehouse.dsl();
                 dsl.execute("insert into load_runs (run_id, started_at, status, arguments, tool_version) values (1, current_timestamp, 'succeeded', '', 'test')");
                 dsl.execute("insert into sessions (trace_id, source_kind, source_path, root_session_id, is_sidechain, source_meta, message_count, "

@@ -89,7 +89,7 @@ abstract class WarehouseCheckContract
 
         Violation violation = onlyViolation(Invariant.MESSAGE_COUNT);
         assertEquals(1, violation.count());
-        assertEquals(List.of(new Example(traceId, "message_count " + stored + ", messages rows " + (stored - 2))), violation.examples());
+        assertEquals(List.of(new Example(traceId, "message_count " + stored + ", active path rows in messages " + (stored - 2))), violation.examples());
     }
 
     @Test
@@ -100,7 +100,7 @@ abstract class WarehouseCheckContract
 
         Violation violation = onlyViolation(Invariant.MESSAGE_COUNT);
         assertEquals(List.of(traceId), subjects(violation));
-        assertTrue(violation.examples().getFirst().detail().endsWith(", messages rows 0"), violation.toString());
+        assertTrue(violation.examples().getFirst().detail().endsWith(", active path rows in messages 0"), violation.toString());
     }
 
     @Test
