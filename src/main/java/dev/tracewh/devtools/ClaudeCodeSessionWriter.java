@@ -30,6 +30,8 @@ import static java.util.Objects.requireNonNull;
  * between its lines. Sessions also get hook progress lines, file history snapshots, failed tool calls,
  * {@code <synthetic>} API error notices, compactions (a {@code compact_boundary} root followed by an
  * {@code isCompactSummary} user line), slash-command lines and now and then a long tool output or a NUL character.
+ * Some 2.1.x sessions have rewinds: turns left in the file as an abandoned branch, then a new prompt parented to the
+ * rewound prompt's parent.
  */
 final class ClaudeCodeSessionWriter
 {
@@ -53,6 +55,10 @@ final class ClaudeCodeSessionWriter
             + "DO NOT respond to these messages or otherwise consider them in your response unless the user explicitly asks you to.</local-command-caveat>";
     /** Bytes a file may fall short of its target: the writer stops before starting a turn it cannot fit. */
     private static final long TAIL_SLACK_BYTES = 1_500;
+    /** Share of 2.1.x sessions drawn to rewind; some end before their first rewind comes, so about 15 % have one. */
+    private static final double REWINDING_SESSION_SHARE = 0.2;
+    /** After its first rewind, the chance that a session rewinds again before a turn. */
+    private static final double FURTHER_REWIND_CHANCE = 0.08;
 
     private enum Tool
     {
@@ -199,6 +205,12 @@ final class ClaudeCodeSessionWriter
                 hookProgress(main, "SessionStart", "SessionStart:startup", TextSource.uuid(random));
             }
         }
+        Path subagentProject = subagentFiles ? projectDir : null;
+        // the first rewind comes once the session has written a drawn share of its bytes, leaving room for what follows it
+        long firstRewindBytes = subagentsDir && chance(random, REWINDING_SESSION_SHARE)
+                ? Math.round(targetBytes * (0.1 + 0.5 * random.nextDouble()))
+                : Long.MAX_VALUE;
+        boolean rewound = false;
         int turns = 0;
         while (sessionBytes() < targetBytes - TAIL_SLACK_BYTES) {
             if (turns >= 3 && chance(random, 0.04)) {
@@ -207,7 +219,12 @@ final class ClaudeCodeSessionWriter
             if (chance(random, 0.04)) {
                 localCommand(main);
             }
-            turn(main, targetBytes, subagentFiles ? projectDir : null);
+            if (rewound ? chance(random, FURTHER_REWIND_CHANCE) : sessionBytes() >= firstRewindBytes) {
+                abandonedBranch(main, targetBytes, subagentProject);
+                rewound = true;
+            }
+            // after a rewind, this turn's prompt replaces the rewound one
+            turn(main, targetBytes, subagentProject);
             turns++;
         }
         if (subagentsDir) {
@@ -277,6 +294,26 @@ final class ClaudeCodeSessionWriter
         if (subagentsDir && transcript.agentId == null) {
             turnDuration(transcript);
         }
+    }
+
+    /**
+     * One to three turns the user then rewinds (Esc-Esc, /rewind, an edited prompt). Claude Code keeps them in the
+     * file and parents the next prompt to the rewound prompt's parent, so they become an abandoned branch whose API
+     * calls were billed all the same. They get a third of the bytes left, so the session goes on after them.
+     */
+    private void abandonedBranch(Transcript main, long targetBytes, Path subagentProject)
+            throws IOException
+    {
+        String forkParent = main.lastUuid;
+        // the continued conversation resends only the context up to the fork
+        long forkCacheReadTokens = cacheReadTokens;
+        long limitBytes = sessionBytes() + (targetBytes - sessionBytes()) / 3;
+        int turns = 1 + random.nextInt(3);
+        for (int written = 0; written < turns && (written == 0 || sessionBytes() < limitBytes - TAIL_SLACK_BYTES); written++) {
+            turn(main, limitBytes, subagentProject);
+        }
+        main.lastUuid = forkParent;
+        cacheReadTokens = forkCacheReadTokens;
     }
 
     // --- line writers -------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -281,6 +282,67 @@ class CorpusGeneratorTest
         assertEquals(Set.of("2.0 results after", "2.1 results between"), parallelResponses.keySet(), parallelResponses.toString());
     }
 
+    /**
+     * A rewind keeps the rewound turns in the file and parents the replacing prompt to the rewound prompt's parent:
+     * the conversation that ends the file leads back to the root through the replacing prompt, past the abandoned
+     * branch, whose billed responses and tool calls are still there.
+     */
+    @Test
+    void claudeCodeRewindsLeaveAbandonedBranchesOffTheActivePath()
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        CorpusGenerator.generate(new CorpusGenerator.Request(CorpusFormat.CLAUDE_CODE, 8_000_000, false, 3), root);
+
+        record Rewind(JsonNode rewoundPrompt, JsonNode replacingPrompt) {}
+        int sessions21 = 0;
+        int rewoundSessions = 0;
+        int abandonedToolResults = 0;
+        for (Path file : CorpusFormat.CLAUDE_CODE.traceFormat().discover(root)) {
+            if (file.getFileName().toString().startsWith("agent-")) {
+                continue;
+            }
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                lines.add(MAPPER.readTree(line));
+            }
+            boolean version21 = lines.stream().anyMatch(node -> node.path("version").asText().startsWith("2.1."));
+            sessions21 += version21 ? 1 : 0;
+            Map<String, JsonNode> firstPromptByParent = new HashMap<>();
+            List<Rewind> rewinds = new ArrayList<>();
+            for (JsonNode prompt : lines.stream().filter(CorpusGeneratorTest::isTypedPrompt).toList()) {
+                JsonNode earlier = prompt.path("parentUuid").isTextual() ? firstPromptByParent.putIfAbsent(prompt.path("parentUuid").asText(), prompt) : null;
+                if (earlier != null) {
+                    rewinds.add(new Rewind(earlier, prompt));
+                }
+            }
+            if (rewinds.isEmpty()) {
+                continue;
+            }
+            assertTrue(version21, () -> "a rewind in a 2.0.x session " + file);
+            rewoundSessions++;
+            List<JsonNode> messages = lines.stream().filter(node -> Set.of("user", "assistant").contains(node.path("type").asText())).toList();
+            JsonNode lastAssistant = messages.reversed().stream().filter(node -> node.path("type").asText().equals("assistant")).findFirst().orElseThrow();
+            Set<String> activePath = pathToRoot(lines, lastAssistant);
+            assertTrue(activePath.contains(messages.getLast().path("uuid").asText()), () -> "the last message is off the active path in " + file);
+            for (Rewind rewind : rewinds) {
+                List<JsonNode> abandoned = descendants(lines, rewind.rewoundPrompt());
+                assertTrue(activePath.contains(rewind.replacingPrompt().path("uuid").asText()), () -> "replacing prompt off the active path in " + file);
+                assertTrue(abandoned.stream().noneMatch(node -> activePath.contains(node.path("uuid").asText())),
+                        () -> "the active path passes through an abandoned branch in " + file);
+                assertTrue(abandoned.stream().anyMatch(node -> node.path("message").has("usage") && node.has("requestId")),
+                        () -> "an abandoned branch without API responses in " + file);
+                assertTrue(Instant.parse(rewind.replacingPrompt().path("timestamp").asText())
+                                .isAfter(Instant.parse(abandoned.getLast().path("timestamp").asText())),
+                        () -> "replacing prompt not later than its abandoned branch in " + file);
+                abandonedToolResults += (int) abandoned.stream().filter(node -> node.has("toolUseResult")).count();
+            }
+        }
+        assertTrue(rewoundSessions > 0, "no session with a rewind");
+        assertTrue(abandonedToolResults > 0, "no tool results on abandoned branches");
+        assertTrue(rewoundSessions < sessions21, "every 2.1.x session rewinds: " + rewoundSessions);
+    }
+
     @Test
     void outputFolderMustBeEmpty()
             throws IOException
@@ -313,6 +375,43 @@ class CorpusGeneratorTest
         Path root = temp.resolve(folder);
         CorpusGenerator.generate(new CorpusGenerator.Request(format, 2_000_000, false, seed), root);
         return root;
+    }
+
+    /** A prompt the user typed: not a tool result, compaction summary, interruption notice or local command line. */
+    private static boolean isTypedPrompt(JsonNode node)
+    {
+        if (!node.path("type").asText().equals("user") || node.has("toolUseResult") || node.has("isMeta") || node.has("isCompactSummary")) {
+            return false;
+        }
+        JsonNode content = node.path("message").path("content");
+        String prompt = content.isTextual() ? content.asText() : content.path(0).path("text").asText();
+        return !prompt.startsWith("<") && !prompt.equals("[Request interrupted by user]");
+    }
+
+    /** Uuids from {@code leaf} to its root, through compaction boundaries to the line they continue. */
+    private static Set<String> pathToRoot(List<JsonNode> lines, JsonNode leaf)
+    {
+        Map<String, JsonNode> byUuid = new HashMap<>();
+        lines.stream().filter(node -> node.has("uuid")).forEach(node -> byUuid.put(node.path("uuid").asText(), node));
+        Set<String> path = new HashSet<>();
+        for (JsonNode node = leaf; node != null && path.add(node.path("uuid").asText()); ) {
+            String parent = node.path("parentUuid").isTextual() ? node.path("parentUuid").asText() : node.path("logicalParentUuid").asText(null);
+            node = parent == null ? null : byUuid.get(parent);
+        }
+        return path;
+    }
+
+    /** {@code top} and every line below it in the tree, in file order (a parent precedes its children). */
+    private static List<JsonNode> descendants(List<JsonNode> lines, JsonNode top)
+    {
+        Set<String> uuids = new HashSet<>(Set.of(top.path("uuid").asText()));
+        List<JsonNode> branch = new ArrayList<>(List.of(top));
+        for (JsonNode node : lines.subList(lines.indexOf(top) + 1, lines.size())) {
+            if (uuids.contains(node.path("parentUuid").asText()) && uuids.add(node.path("uuid").asText())) {
+                branch.add(node);
+            }
+        }
+        return branch;
     }
 
     private static ParsedFile parse(TraceFormat format, Path file)
