@@ -54,8 +54,9 @@ from messages m;
 -- and Codex name as a sub-agent's root_session_id. The new columns come last because PostgreSQL's create or replace
 -- view only adds columns at the end; every column here is from V1, so this repeatable migration still runs on old
 -- schemas (V16 indexes sessions.root_session_id for it).
+-- One lateral subquery finds the call for both columns: a scalar subquery per column ran the search twice per row.
 create or replace view v_traces as
-select trace_id,
+select s.trace_id,
        source_kind,
        source_path,
        root_session_id,
@@ -74,21 +75,11 @@ select trace_id,
        summary,
        models,
        tool_versions,
-       coalesce((select c.trace_id
-        from sessions p
-        join tool_calls c on c.trace_id = p.trace_id
-        left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
-        where s.is_sidechain
-          and s.agent_id is not null
-          and p.root_session_id = s.root_session_id
-          and p.source_kind = s.source_kind
-          and p.trace_id <> s.trace_id
-          and c.name in ('Task', 'Agent')
-          and coalesce(c.result_text, r.text_content) like '%agentId: ' || s.agent_id || ' %'
-        order by c.called_at, c.message_ordinal, c.call_index
-        fetch first 1 rows only),
+       coalesce(spawn.trace_id,
                 case when s.is_sidechain and s.root_session_id <> s.trace_id then s.root_session_id end) as parent_trace_id,
-       (select c.tool_call_id
+       spawn.tool_call_id as parent_tool_call_id
+from sessions s
+left join lateral (select c.trace_id, c.tool_call_id
         from sessions p
         join tool_calls c on c.trace_id = p.trace_id
         left join messages r on r.trace_id = c.trace_id and r.ordinal = c.result_ordinal
@@ -100,8 +91,7 @@ select trace_id,
           and c.name in ('Task', 'Agent')
           and coalesce(c.result_text, r.text_content) like '%agentId: ' || s.agent_id || ' %'
         order by c.called_at, c.message_ordinal, c.call_index
-        fetch first 1 rows only) as parent_tool_call_id
-from sessions s;
+        fetch first 1 rows only) spawn on true;
 
 -- One row per tool call with the tool's output: tool_calls stores it only where it differs from the text of the
 -- result message (see V5).
