@@ -39,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClaudeCodeConformanceTest
 {
     private static final String MAIN_2_1_114 = "claude-code-log/real_projects/-experiments-worktrees/ef958aa1-0e93-49f0-bb71-150f63befcd1.jsonl";
+    private static final String REWOUND = "claude-code-log/real_projects/-experiments-ideas/03eb5929-52b3-4b13-ada3-b93ae35806b8.jsonl";
+    private static final String COMPACTED_AFTER_REWIND = "claude-code-log-synthetic/dag_compact_after_rewind_preserved.jsonl";
 
     private final ObjectMapper mapper = JsonLines.newMapper();
     private final ClaudeCodeFormat format = new ClaudeCodeFormat();
@@ -66,6 +68,36 @@ class ClaudeCodeConformanceTest
         assertEquals(40, trace.toolCallCount());
         assertTrue(trace.messages().stream().anyMatch(message -> trace.toolCalls().stream()
                 .filter(call -> call.messageOrdinal() == message.ordinal()).count() == 6), "the response with six calls");
+    }
+
+    @Test
+    void aRewindLeavesTheAbandonedPromptsInTheFileOffTheActivePath()
+            throws IOException
+    {
+        // the user rewound to the second prompt and wrote its opposite ("I actually don't like much this idea"): the
+        // three prompts and answers of the first version stay in the file, so message_count is 15 of the 21 messages
+        Trace trace = parse(SharedFixtures.path("claude_code").resolve(REWOUND)).traces().getFirst();
+        assertEquals(21, trace.messageCount());
+        assertEquals(15, trace.activePathMessageCount());
+        assertEquals(List.of(6, 7, 8, 9, 10, 11), offThePath(trace));
+        assertTrue(trace.messages().subList(6, 12).stream().allMatch(message -> message.branch() == 1));
+        assertTrue(trace.finalAssistantMessage().startsWith("The `dev-docs/` vs `work/` split works"), trace.finalAssistantMessage());
+    }
+
+    @Test
+    void aCompactionThatKeepsTheTailContinuesTheBranchItFollows()
+            throws IOException
+    {
+        // the boundary's logicalParentUuid is its own kept tail, re-parented under the summary: the conversation goes
+        // on from the line before that tail, on the second attempt; only the first attempt is abandoned
+        Trace trace = parse(SharedFixtures.path("claude_code").resolve(COMPACTED_AFTER_REWIND)).traces().getFirst();
+        assertEquals(List.of(2, 3), offThePath(trace));
+        assertEquals(List.of("First attempt", "First answer"), trace.messages().subList(2, 4).stream().map(Message::text).toList());
+    }
+
+    private static List<Integer> offThePath(Trace trace)
+    {
+        return trace.messages().stream().filter(message -> !message.isActivePath()).map(Message::ordinal).toList();
     }
 
     private void realTranscript(Path file)
