@@ -31,7 +31,8 @@ final class ExportCommand
                     "Writes one normalized trace per line (JSONL) in NVIDIA Data Designer's agent-rollout shape:",
                     "trace_id, source_kind, source_path, root_session_id, agent_id, is_sidechain, cwd, project_path, git_branch,",
                     "started_at, ended_at, messages, source_meta, message_count, tool_call_count, final_assistant_message.",
-                    "Ordered by trace_id; streamed, so memory stays flat."})
+                    "Ordered by trace_id; streamed, so memory stays flat. A trace holds its active path (what a rewind abandoned is",
+                    "left out) unless --all-branches; message_count and tool_call_count count what the line holds."})
     static final class Traces
             implements Callable<Integer>
     {
@@ -46,6 +47,10 @@ final class ExportCommand
 
         @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write (replaced only once the export succeeded), or - for stdout.")
         Path out;
+
+        @Option(names = "--all-branches",
+                description = "Write every message, also those a rewind abandoned, in ordinal order; each message gets a \"branch\" key (0 = active path).")
+        boolean allBranches;
 
         @Mixin
         ExportSecretsOptions secrets;
@@ -70,7 +75,7 @@ final class ExportCommand
                 Condition selected = filter;
                 long count;
                 try (OutputFile output = OutputFile.open(out)) {
-                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper(), secretFilter).export(selected, output.stream()));
+                    count = session.read(reader -> new TraceExporter(reader, new ObjectMapper(), secretFilter, allBranches).export(selected, output.stream()));
                     output.commit();
                 }
                 ExportSecretsOptions.report(secretFilter, spec.commandLine().getErr());

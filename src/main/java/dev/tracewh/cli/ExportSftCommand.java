@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
                 "per trace, ordered by trace_id; content is plain text, assistant tool_calls are [{id, type: function, function: {name,",
                 "arguments}}] and tool messages carry tool_call_id. Left out: meta lines, slash commands and their output, compaction",
                 "summaries, <synthetic> notices, and sub-agent traces (unless --include-sidechains). Every tool call is kept only with",
-                "its result, right after it. The export is recorded in exports (filter, counts, SHA-256) and export_items (trace ids)."})
+                "its result, right after it. A conversation is the trace's active path (what a rewind abandoned is left out) unless",
+                "--all-branches. The export is recorded in exports (filter, options, counts, SHA-256) and export_items (trace ids)."})
 final class ExportSftCommand
         implements Callable<Integer>
 {
@@ -48,6 +49,9 @@ final class ExportSftCommand
 
     @Option(names = "--include-sidechains", description = "Also export sub-agent traces.")
     boolean includeSidechains;
+
+    @Option(names = "--all-branches", description = "Keep every message, also those a rewind abandoned, in ordinal order.")
+    boolean allBranches;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The JSONL file to write (replaced only once the export succeeded), or - for stdout.")
     Path out;
@@ -75,7 +79,7 @@ final class ExportSftCommand
             Optional<UserCondition> condition = where == null || where.isBlank()
                     ? Optional.empty()
                     : Optional.of(ExportCommand.where(where, warehouse, "v_sft_candidates"));
-            SftSelection selection = new SftSelection(condition, judgeRunId, includeSidechains, includeReasoning);
+            SftSelection selection = new SftSelection(condition, judgeRunId, includeSidechains, includeReasoning, allBranches);
             SftExport export;
             try (OutputFile output = OutputFile.open(out)) {
                 export = new SftExporter(warehouse.dsl(), session.conditionReader(), new ObjectMapper()).export(selection, out.toString(), output.stream(), filter);

@@ -47,7 +47,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes chosen traces as chat fine-tuning JSONL (OpenAI / Hugging Face TRL): one
  * {@code {"messages": [...], "metadata": {...}}} per trace, ordered by trace id. Messages of kind meta, command,
- * compact_summary and synthetic ({@code v_message_kinds}) and empty user messages are left out; tool calls are
+ * compact_summary and synthetic ({@code v_message_kinds}), empty user messages and, unless
+ * {@link SftSelection#allBranches()}, messages off the active path are left out; tool calls are
  * paired with their results ({@link SftConversation}); a trace left without a user or an assistant message is
  * skipped. The selected trace ids go to {@code export_items} first, then three cursors ordered by trace stream
  * the file with one trace in memory; the {@code exports} row gets the counts and the file's SHA-256, all in one
@@ -85,6 +86,7 @@ public final class SftExporter
         String options = mapper.createObjectNode()
                 .put("include_sidechains", selection.includeSidechains())
                 .put("include_reasoning", selection.includeReasoning())
+                .put("all_branches", selection.allBranches())
                 .put("keep_secrets", !secrets.redacts())
                 .toString();
         return dsl.transactionResult(configuration -> {
@@ -104,7 +106,7 @@ public final class SftExporter
 
             recordChosen(transaction, exportId, selection);
 
-            Written written = write(transaction, exportId, selection.includeReasoning(), output, secrets);
+            Written written = write(transaction, exportId, selection, output, secrets);
             for (int start = 0; start < written.skipped().size(); start += DELETE_CHUNK) {
                 transaction.deleteFrom(EXPORT_ITEMS)
                         .where(EXPORT_ITEMS.EXPORT_ID.eq(exportId))
@@ -196,10 +198,11 @@ public final class SftExporter
 
     private record Written(int traces, long messages, String sha256, List<String> skipped) {}
 
-    private Written write(DSLContext transaction, long exportId, boolean includeReasoning, OutputStream output, SecretFilter secrets)
+    private Written write(DSLContext transaction, long exportId, SftSelection selection, OutputStream output, SecretFilter secrets)
             throws IOException
     {
         Condition sessionExported = SESSIONS.TRACE_ID.in(exported(exportId));
+        Condition onBranches = selection.allBranches() ? DSL.noCondition() : DSL.condition(MESSAGES.IS_ACTIVE_PATH);
         MessageDigest sha256 = sha256();
         int traces = 0;
         long messages = 0;
@@ -217,6 +220,7 @@ public final class SftExporter
                         .where(MESSAGES.TRACE_ID.in(exported(exportId)))
                         .and(V_MESSAGE_KINDS.KIND.notIn(LEFT_OUT_KINDS))
                         .and(V_MESSAGE_KINDS.KIND.ne("empty").or(MESSAGES.ROLE.ne("user")))
+                        .and(onBranches)
                         .orderBy(MESSAGES.TRACE_ID, MESSAGES.ORDINAL)
                         .fetchSize(FETCH_SIZE)
                         .fetchLazy(), Record6::value1);
@@ -239,7 +243,7 @@ public final class SftExporter
                         .map(Records.mapping((String trace, String id, Integer ordinal, String name, String arguments) ->
                                 new SourceToolCall(id, ordinal, name, arguments)))
                         .toList();
-                List<ChatMessage> chat = SftConversation.of(traceMessages, traceToolCalls, includeReasoning);
+                List<ChatMessage> chat = SftConversation.of(traceMessages, traceToolCalls, selection.includeReasoning());
                 if (chat.stream().noneMatch(message -> message.role().equals("user")) || chat.stream().noneMatch(message -> message.role().equals("assistant"))) {
                     skipped.add(traceId);
                     continue;

@@ -13,9 +13,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * Which traces an SFT export takes and how. {@code where} is one condition on {@code v_sft_candidates}
  * (default: {@code recommended_for_sft}); with {@code judgeRunId} the rubric columns and recommended_for_sft
- * come from that judge run instead of each trace's latest. Sub-agent traces are left out unless included.
+ * come from that judge run instead of each trace's latest. Sub-agent traces are left out unless included. A
+ * conversation is the trace's active path, or with {@code allBranches} every message, also those a rewind abandoned.
  */
-public record SftSelection(Optional<UserCondition> where, OptionalLong judgeRunId, boolean includeSidechains, boolean includeReasoning)
+public record SftSelection(Optional<UserCondition> where, OptionalLong judgeRunId, boolean includeSidechains, boolean includeReasoning,
+        boolean allBranches)
 {
     public static final String DEFAULT_WHERE = "recommended_for_sft";
 

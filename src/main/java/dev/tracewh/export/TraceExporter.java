@@ -31,6 +31,10 @@ import static java.util.Objects.requireNonNull;
  * memory holds one trace whatever the warehouse size; the order (by trace_id, then ordinal) is stable. Every text
  * leaves through a {@link SecretFilter}: a trace loaded with {@code --secrets detect} or {@code off} is redacted on the
  * way out unless the filter keeps secrets.
+ * <p>
+ * A trace holds its active path (the conversation as it ended; Claude Code keeps what a rewind abandoned), or with
+ * {@code allBranches} every message in ordinal order, each with its {@code branch}. {@code message_count} and
+ * {@code tool_call_count} count what the line holds.
  */
 public final class TraceExporter
 {
@@ -39,12 +43,14 @@ public final class TraceExporter
     private final DSLContext dsl;
     private final ObjectMapper mapper;
     private final SecretFilter secrets;
+    private final boolean allBranches;
 
-    public TraceExporter(DSLContext dsl, ObjectMapper mapper, SecretFilter secrets)
+    public TraceExporter(DSLContext dsl, ObjectMapper mapper, SecretFilter secrets, boolean allBranches)
     {
         this.dsl = requireNonNull(dsl, "dsl is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
+        this.allBranches = allBranches;
     }
 
     /**
@@ -54,7 +60,12 @@ public final class TraceExporter
     public long export(Condition filter, OutputStream output)
             throws IOException
     {
+        requireNonNull(filter, "filter is null");
+        requireNonNull(output, "output is null");
         Condition selected = MESSAGES.TRACE_ID.in(DSL.select(SESSIONS.TRACE_ID).from(SESSIONS).where(filter));
+        if (!allBranches) {
+            selected = selected.and(MESSAGES.IS_ACTIVE_PATH);
+        }
         Condition selectedCalls = TOOL_CALLS.TRACE_ID.in(DSL.select(SESSIONS.TRACE_ID).from(SESSIONS).where(filter));
         long written = 0;
         try (Cursor<SessionsRecord> sessions = dsl.selectFrom(SESSIONS).where(filter)
@@ -95,14 +106,20 @@ public final class TraceExporter
         json.writeArrayFieldStart("messages");
         Map<Integer, List<ToolCallsRecord>> callsByMessage = toolCalls.nextFor(traceId).stream()
                 .collect(Collectors.groupingBy(ToolCallsRecord::getMessageOrdinal));
+        // the calls of messages left out (off the active path) are never looked up, so never written
+        int messageCount = 0;
+        int toolCallCount = 0;
         for (MessagesRecord message : messages.nextFor(traceId)) {
-            writeMessage(json, message, callsByMessage.getOrDefault(message.getOrdinal(), List.of()));
+            List<ToolCallsRecord> calls = callsByMessage.getOrDefault(message.getOrdinal(), List.of());
+            writeMessage(json, message, calls);
+            messageCount++;
+            toolCallCount += calls.size();
         }
         json.writeEndArray();
         json.writeFieldName("source_meta");
         json.writeTree(mapper.readTree(secrets.json(session.getSourceMeta())));
-        json.writeNumberField("message_count", session.getMessageCount());
-        json.writeNumberField("tool_call_count", session.getToolCallCount());
+        json.writeNumberField("message_count", messageCount);
+        json.writeNumberField("tool_call_count", toolCallCount);
         json.writeStringField("final_assistant_message", secrets.text(session.getFinalAssistantMessage()));
         json.writeEndObject();
     }
@@ -146,6 +163,9 @@ public final class TraceExporter
         }
         if (message.getToolCallId() != null) {
             json.writeStringField("tool_call_id", message.getToolCallId());
+        }
+        if (allBranches) {
+            json.writeNumberField("branch", message.getBranch());
         }
         json.writeEndObject();
     }

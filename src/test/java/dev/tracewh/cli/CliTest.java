@@ -79,8 +79,20 @@ class CliTest
             for (JsonNode message : trace.get("messages")) {
                 assertTrue(List.of("user", "assistant", "system", "tool").contains(message.get("role").asText()));
                 assertTrue(message.get("content").isArray());
+                assertFalse(message.has("branch"), message.toString());
             }
         }
+        Path everyBranch = temp.resolve("all-branches.jsonl");
+        Run allBranches = run("export", "traces", "--db", db, "--all-branches", "--out", everyBranch.toString());
+        assertEquals(0, allBranches.exitCode(), allBranches.err());
+        for (String line : Files.readAllLines(everyBranch)) {
+            JsonNode trace = new ObjectMapper().readTree(line);
+            assertEquals(trace.get("message_count").asInt(), trace.get("messages").size());
+            trace.get("messages").forEach(message -> assertTrue(message.get("branch").isInt(), message.toString()));
+        }
+        Run sft = run("export", "sft", "--db", db, "--where", "has_user_task", "--all-branches", "--out", temp.resolve("sft.jsonl").toString());
+        assertEquals(0, sft.exitCode(), sft.err());
+        assertEquals("n\n1\n", run("sql", "--db", db, "--csv", "select count(*) as n from exports where options like '%\"all_branches\":true%'").out());
 
         Run runs = run("runs", "--db", db, "--csv");
         assertEquals(3, runs.out().lines().count(), runs.out());

@@ -42,6 +42,7 @@ class SecretsCliTest
             ObjectNode line = MAPPER.createObjectNode()
                     .put("type", "user")
                     .put("uuid", "u" + i)
+                    .put("parentUuid", i == 0 ? null : "u" + (i - 1))
                     .put("sessionId", "11111111-2222-4333-8444-555555555555")
                     .put("timestamp", "2026-11-30T10:00:0" + i + "Z")
                     .put("cwd", "/home/dev/app");
@@ -51,6 +52,7 @@ class SecretsCliTest
         ObjectNode answer = MAPPER.createObjectNode()
                 .put("type", "assistant")
                 .put("uuid", "a0")
+                .put("parentUuid", "u" + (planted.size() - 1))
                 .put("sessionId", "11111111-2222-4333-8444-555555555555")
                 .put("timestamp", "2026-11-30T10:00:09Z")
                 .put("cwd", "/home/dev/app");

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a small Claude Code transcript for tests, line by line. Every assistant response reports the same usage
- * ({@link #TOKENS_PER_RESPONSE} tokens), so token sums are easy to predict.
+ * ({@link #TOKENS_PER_RESPONSE} tokens), so token sums are easy to predict. Each line's {@code parentUuid} is the
+ * line before it, as Claude Code writes them, unless {@link #rewindBefore} moved the conversation back.
  */
 final class ClaudeSession
 {
@@ -24,6 +27,9 @@ final class ClaudeSession
     private final String sessionId;
     private final String agentId;
     private final List<String> lines = new ArrayList<>();
+    /** The parent of each user prompt, by its text, for {@link #rewindBefore}. */
+    private final Map<String, String> parentOfPrompt = new HashMap<>();
+    private String parentUuid;
     private Instant clock = Instant.parse("2025-07-01T10:00:00Z");
     private int counter;
 
@@ -46,9 +52,23 @@ final class ClaudeSession
 
     ClaudeSession user(String text)
     {
+        parentOfPrompt.putIfAbsent(text, parentUuid);
         ObjectNode line = line("user");
         line.putObject("message").put("role", "user").put("content", text);
         return add(line);
+    }
+
+    /**
+     * A rewind to before the prompt {@code text}: the next line continues from that prompt's parent, so the lines
+     * since the prompt stay in the file on an abandoned branch.
+     */
+    ClaudeSession rewindBefore(String text)
+    {
+        if (!parentOfPrompt.containsKey(text)) {
+            throw new IllegalArgumentException("no prompt " + text);
+        }
+        parentUuid = parentOfPrompt.get(text);
+        return this;
     }
 
     ClaudeSession meta(String text)
@@ -137,6 +157,7 @@ final class ClaudeSession
         ObjectNode line = MAPPER.createObjectNode()
                 .put("type", type)
                 .put("uuid", sessionId + "-" + (agentId == null ? "" : agentId + "-") + counter)
+                .put("parentUuid", parentUuid)
                 .put("sessionId", sessionId)
                 .put("timestamp", clock.toString())
                 .put("cwd", "/home/dev/project")
@@ -151,6 +172,7 @@ final class ClaudeSession
 
     private ClaudeSession add(ObjectNode line)
     {
+        parentUuid = line.get("uuid").asText();
         lines.add(line.toString());
         return this;
     }

@@ -2,6 +2,7 @@ package dev.tracewh.distill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.export.TraceExporter;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;
@@ -15,6 +16,7 @@ import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.Warehouse;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ import static dev.tracewh.warehouse.schema.Tables.EXPORTS;
 import static dev.tracewh.warehouse.schema.Tables.EXPORT_ITEMS;
 import static dev.tracewh.warehouse.schema.Tables.JUDGE_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.SCORES;
+import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.V_JUDGE_TRACE_SCORES;
 import static dev.tracewh.warehouse.schema.Tables.V_MESSAGE_KINDS;
 import static dev.tracewh.warehouse.schema.Tables.V_SFT_CANDIDATES;
@@ -68,6 +71,8 @@ abstract class DistillContract
     private static final String API_ERROR = "11111111-0000-4000-8000-000000000004";
     /** Ends with a tool call that was never answered, after a tool result that answers no call. */
     private static final String PENDING = "11111111-0000-4000-8000-000000000005";
+    /** A rewind abandoned a prompt, a tool call and its result, and the answer ({@link #loadRewound}). */
+    private static final String REWOUND = "11111111-0000-4000-8000-000000000006";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -369,8 +374,8 @@ abstract class DistillContract
                 .where(V_TRACE_SCORES.TRACE_ID.eq(INTERRUPTED)).fetchSingle(V_TRACE_SCORES.JUDGE_NAME));
 
         // the export takes the latest run by default, or the run it is given
-        assertEquals(List.of(), exportedTraceIds(export(new SftSelection(Optional.empty(), OptionalLong.empty(), false, false))));
-        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.empty(), OptionalLong.of(firstRun), false, false))));
+        assertEquals(List.of(), exportedTraceIds(export(new SftSelection(Optional.empty(), OptionalLong.empty(), false, false, false))));
+        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.empty(), OptionalLong.of(firstRun), false, false, false))));
         assertEquals(firstRun, JudgeRuns.find(dsl, "first").orElseThrow());
         assertEquals(firstRun, JudgeRuns.find(dsl, String.valueOf(firstRun)).orElseThrow());
     }
@@ -380,7 +385,7 @@ abstract class DistillContract
             throws IOException
     {
         runJudge("has_user_task");
-        Exported exported = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false));
+        Exported exported = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false, false));
         List<JsonNode> lines = exported.lines();
 
         // API_ERROR has no assistant message left; COMMANDS_ONLY has no task; the sub-agent is left out
@@ -416,7 +421,7 @@ abstract class DistillContract
         assertEquals(Set.of(ANSWERED, INTERRUPTED, PENDING),
                 Set.copyOf(dsl.select(EXPORT_ITEMS.TRACE_ID).from(EXPORT_ITEMS).fetch(EXPORT_ITEMS.TRACE_ID)));
 
-        Exported again = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false));
+        Exported again = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false, false));
         assertEquals(sha256(exported.bytes()), sha256(again.bytes()));
     }
 
@@ -424,10 +429,57 @@ abstract class DistillContract
     void sftExportIncludesReasoningAndSubAgentsOnRequest()
             throws IOException
     {
-        Exported exported = export(new SftSelection(Optional.of(condition("trace_id like '" + ANSWERED + "%'")), OptionalLong.empty(), true, true));
+        Exported exported = export(new SftSelection(Optional.of(condition("trace_id like '" + ANSWERED + "%'")), OptionalLong.empty(), true, true, false));
         assertEquals(List.of(ANSWERED, SUBAGENT), exportedTraceIds(exported));
         assertEquals("The parser is probably wrong.", exported.lines().get(0).get("messages").get(1).get("reasoning_content").asText());
         assertEquals(List.of("user: Find the parser module", "assistant: It is src/parser.py."), conversation(exported.lines().get(1)));
+    }
+
+    @Test
+    void traceExportHoldsTheActivePathOrEveryBranchWithItsNumber()
+            throws IOException
+    {
+        loadRewound();
+        JsonNode active = exportTrace(false);
+        assertEquals(List.of("user: List the files", "assistant: Here they are: a.txt.", "user: Rename a.txt to b.txt",
+                "assistant: Renaming it. [toolu_f2]", "tool toolu_f2: renamed", "assistant: Renamed a.txt to b.txt."), traceMessages(active));
+        assertEquals(6, active.get("message_count").asInt());
+        assertEquals(dsl.select(SESSIONS.MESSAGE_COUNT).from(SESSIONS).where(SESSIONS.TRACE_ID.eq(REWOUND)).fetchSingle().value1(),
+                active.get("message_count").asInt());
+        assertEquals(1, active.get("tool_call_count").asInt());
+        active.get("messages").forEach(message -> assertFalse(message.has("branch"), message.toString()));
+
+        JsonNode all = exportTrace(true);
+        assertEquals(List.of("user: List the files", "assistant: Here they are: a.txt.", "user: Delete a.txt", "assistant: Deleting it. [toolu_f1]",
+                "tool toolu_f1: removed a.txt", "assistant: Deleted a.txt.", "user: Rename a.txt to b.txt", "assistant: Renaming it. [toolu_f2]",
+                "tool toolu_f2: renamed", "assistant: Renamed a.txt to b.txt."), traceMessages(all));
+        List<Integer> branches = new ArrayList<>();
+        all.get("messages").forEach(message -> branches.add(message.get("branch").asInt()));
+        assertEquals(List.of(0, 0, 1, 1, 1, 1, 0, 0, 0, 0), branches);
+        assertEquals(10, all.get("message_count").asInt());
+        assertEquals(2, all.get("tool_call_count").asInt());
+    }
+
+    @Test
+    void sftExportLeavesOutWhatARewindAbandonedUnlessAllBranches()
+            throws IOException
+    {
+        loadRewound();
+        Optional<UserCondition> rewound = Optional.of(condition("trace_id = '" + REWOUND + "'"));
+        Exported active = export(new SftSelection(rewound, OptionalLong.empty(), false, false, false));
+        assertEquals(List.of("user: List the files", "assistant: Here they are: a.txt.", "user: Rename a.txt to b.txt",
+                "assistant: Renaming it. [toolu_f2 Bash]", "tool toolu_f2: renamed", "assistant: Renamed a.txt to b.txt."), conversation(active.lines().getFirst()));
+
+        Exported all = export(new SftSelection(rewound, OptionalLong.empty(), false, false, true));
+        assertEquals(List.of("user: List the files", "assistant: Here they are: a.txt.", "user: Delete a.txt", "assistant: Deleting it. [toolu_f1 Bash]",
+                "tool toolu_f1: removed a.txt", "assistant: Deleted a.txt.", "user: Rename a.txt to b.txt", "assistant: Renaming it. [toolu_f2 Bash]",
+                "tool toolu_f2: renamed", "assistant: Renamed a.txt to b.txt."), conversation(all.lines().getFirst()));
+        assertPaired(all.lines().getFirst().get("messages"));
+        List<Boolean> recorded = new ArrayList<>();
+        for (String options : dsl.select(EXPORTS.OPTIONS).from(EXPORTS).orderBy(EXPORTS.EXPORT_ID).fetch(EXPORTS.OPTIONS)) {
+            recorded.add(MAPPER.readTree(options).get("all_branches").asBoolean());
+        }
+        assertEquals(List.of(false, true), recorded);
     }
 
     @Test
@@ -468,6 +520,64 @@ abstract class DistillContract
     }
 
     private record Exported(byte[] bytes, List<JsonNode> lines) {}
+
+    /** Loads {@link #REWOUND} from its own folder, so that the other tests' traces stay as they are. */
+    private void loadRewound()
+            throws IOException
+    {
+        Path projects = temp.resolve("rewound");
+        ClaudeSession.session(REWOUND)
+                .user("List the files")
+                .assistant(null, "Here they are: a.txt.")
+                .user("Delete a.txt")
+                .assistant(null, "Deleting it.", "toolu_f1", "Bash")
+                .toolResult("toolu_f1", "removed a.txt", false)
+                .assistant(null, "Deleted a.txt.")
+                .rewindBefore("Delete a.txt")
+                .user("Rename a.txt to b.txt")
+                .assistant(null, "Renaming it.", "toolu_f2", "Bash")
+                .toolResult("toolu_f2", "renamed", false)
+                .assistant(null, "Renamed a.txt to b.txt.")
+                .writeTo(projects);
+        LoadReport report = new Loader(warehouse, "test")
+                .load(List.of(new SourceRoot(new ClaudeCodeFormat(), projects)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        assertEquals(LoadRunStore.Status.SUCCEEDED, report.status());
+    }
+
+    /** The {@code export traces} line of {@link #REWOUND}. */
+    private JsonNode exportTrace(boolean allBranches)
+            throws IOException
+    {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        long written = dsl.transactionResult(configuration -> new TraceExporter(DSL.using(configuration), MAPPER, SecretFilter.keepingSecrets(), allBranches)
+                .export(SESSIONS.TRACE_ID.eq(REWOUND), output));
+        assertEquals(1, written);
+        return MAPPER.readTree(output.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Each message of an {@code export traces} line as role, tool_call_id, text blocks (or tool result text) and call ids. */
+    private static List<String> traceMessages(JsonNode trace)
+    {
+        List<String> messages = new ArrayList<>();
+        for (JsonNode message : trace.get("messages")) {
+            StringBuilder text = new StringBuilder(message.get("role").asText());
+            if (message.has("tool_call_id")) {
+                text.append(' ').append(message.get("tool_call_id").asText());
+            }
+            text.append(':');
+            for (JsonNode block : message.get("content")) {
+                JsonNode blockText = block.has("text") ? block.get("text") : block.get("content");
+                if (blockText != null && blockText.isTextual()) {
+                    text.append(' ').append(blockText.asText());
+                }
+            }
+            if (message.has("tool_calls")) {
+                message.get("tool_calls").forEach(call -> text.append(" [").append(call.get("id").asText()).append(']'));
+            }
+            messages.add(text.toString());
+        }
+        return messages;
+    }
 
     private UserCondition condition(String text)
     {

@@ -164,20 +164,20 @@ public abstract class SecretsContract
         load(SecretsMode.DETECT);
         SecretFilter filter = SecretFilter.redacting(SecretScanner.of(SecretRules.defaults()));
         ByteArrayOutputStream traces = new ByteArrayOutputStream();
-        assertEquals(2, new TraceExporter(dsl, MAPPER, filter).export(DSL.noCondition(), traces));
+        assertEquals(2, new TraceExporter(dsl, MAPPER, filter, false).export(DSL.noCondition(), traces));
         assertNoPlantedSecretIn(traces.toString(StandardCharsets.UTF_8), "export traces");
         assertTrue(filter.redacted() >= planted.size() * 6, filter.redacted() + " secrets redacted on the way out");
 
         SecretFilter sftFilter = SecretFilter.redacting(SecretScanner.of(SecretRules.defaults()));
         ByteArrayOutputStream sft = new ByteArrayOutputStream();
         new SftExporter(dsl, dsl, MAPPER).export(new SftSelection(Optional.of(UserCondition.parse("message_count > 0", dsl.dialect())), OptionalLong.empty(),
-                true, true), "memory", sft, sftFilter);
+                true, true, false), "memory", sft, sftFilter);
         assertFalse(sft.toString(StandardCharsets.UTF_8).isEmpty());
         assertNoPlantedSecretIn(sft.toString(StandardCharsets.UTF_8), "export sft");
         assertTrue(sftFilter.redacted() > 0);
 
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        new TraceExporter(dsl, MAPPER, SecretFilter.keepingSecrets()).export(DSL.noCondition(), kept);
+        new TraceExporter(dsl, MAPPER, SecretFilter.keepingSecrets(), false).export(DSL.noCondition(), kept);
         assertTrue(kept.toString(StandardCharsets.UTF_8).contains(jsonEscaped(planted.getFirst().secret())), "--keep-secrets writes the text as stored");
     }
 
@@ -188,7 +188,7 @@ public abstract class SecretsContract
         load(SecretsMode.REDACT);
         SecretFilter filter = SecretFilter.redacting(SecretScanner.of(SecretRules.defaults()));
         ByteArrayOutputStream traces = new ByteArrayOutputStream();
-        new TraceExporter(dsl, MAPPER, filter).export(DSL.noCondition(), traces);
+        new TraceExporter(dsl, MAPPER, filter, false).export(DSL.noCondition(), traces);
         assertEquals(0, filter.redacted(), "a placeholder is not taken for a secret");
         assertNoPlantedSecretIn(traces.toString(StandardCharsets.UTF_8), "export traces");
     }

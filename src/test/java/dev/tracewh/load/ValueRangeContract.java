@@ -73,9 +73,9 @@ abstract class ValueRangeContract
     {
         writeSession("""
                 {"type":"user","uuid":"u1","sessionId":"%1$s","timestamp":"2025-07-01T10:00:00.000Z","message":{"role":"user","content":"first"}}
-                {"type":"user","uuid":"u2","sessionId":"%1$s","timestamp":"-0001-06-01T00:00:00Z","message":{"role":"user","content":"negative year"}}
-                {"type":"user","uuid":"u3","sessionId":"%1$s","timestamp":"+300000-01-01T00:00:00Z","message":{"role":"user","content":"year 300000"}}
-                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r1","timestamp":"2025-07-01T10:00:05.000Z","message":{"id":"msg_1","model":"m","content":[{"type":"text","text":"last"}]}}
+                {"type":"user","uuid":"u2","parentUuid":"u1","sessionId":"%1$s","timestamp":"-0001-06-01T00:00:00Z","message":{"role":"user","content":"negative year"}}
+                {"type":"user","uuid":"u3","parentUuid":"u2","sessionId":"%1$s","timestamp":"+300000-01-01T00:00:00Z","message":{"role":"user","content":"year 300000"}}
+                {"type":"assistant","uuid":"a1","parentUuid":"u3","sessionId":"%1$s","requestId":"r1","timestamp":"2025-07-01T10:00:05.000Z","message":{"id":"msg_1","model":"m","content":[{"type":"text","text":"last"}]}}
                 """.formatted(SESSION));
         LoadReport report = load();
 
@@ -87,7 +87,7 @@ abstract class ValueRangeContract
         assertEquals(utc("2025-07-01T10:00:05Z"), span.value2().withOffsetSameInstant(ZoneOffset.UTC));
 
         ByteArrayOutputStream exported = new ByteArrayOutputStream();
-        assertEquals(1, new TraceExporter(dsl, new ObjectMapper(), SecretFilter.keepingSecrets()).export(DSL.noCondition(), exported));
+        assertEquals(1, new TraceExporter(dsl, new ObjectMapper(), SecretFilter.keepingSecrets(), false).export(DSL.noCondition(), exported));
         JsonNode trace = new ObjectMapper().readTree(exported.toString(StandardCharsets.UTF_8));
         assertEquals("2025-07-01T10:00:00Z", trace.get("started_at").textValue());
         assertEquals(4, trace.get("messages").size());
