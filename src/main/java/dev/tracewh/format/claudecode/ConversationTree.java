@@ -28,7 +28,8 @@ import java.util.Set;
  *       end the conversation, and a side chain hanging off the path is on it: it is no rewind.</li>
  * </ul>
  * Every other message is on an abandoned branch, numbered from 1 in file order: all messages below one line where
- * the conversation left the path share its number. A file whose lines have no uuids is one path.
+ * the conversation left the path share its number. A file whose lines name no parents (no uuids, or lines written by
+ * a tool that leaves {@code parentUuid} out) is one path.
  */
 final class ConversationTree
 {
@@ -43,12 +44,15 @@ final class ConversationTree
     private final Map<String, String> boundaryOfPreservedHead = new HashMap<>();
     /** The lines a compaction kept, by the line they were re-parented under. */
     private final Map<String, List<String>> preservedByAnchor = new HashMap<>();
+    /** Whether any line names its parent: without links there is no tree, only the file's order. */
+    private boolean linked;
 
     /** A line with a uuid; {@code parentUuid} is null for a root. */
     void line(String uuid, String parentUuid)
     {
         if (uuid != null) {
             parents.putIfAbsent(uuid, parentUuid);
+            linked |= parentUuid != null;
         }
     }
 
@@ -89,7 +93,7 @@ final class ConversationTree
     {
         int[] branches = new int[messageCount];
         String leaf = leaf(isSidechain);
-        if (leaf == null) {
+        if (leaf == null || !linked) {
             return branches;
         }
         boundaryOfPreservedHead.forEach((head, boundary) -> {

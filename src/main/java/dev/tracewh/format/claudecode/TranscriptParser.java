@@ -151,7 +151,7 @@ final class TranscriptParser
             case "progress" -> agentProgress(node, line);
             case "system" -> preservedTail(node);
             default -> {
-                // system, attachment, file-history-snapshot, ...: not messages (counted above)
+                // attachment, file-history-snapshot, ...: not messages (counted above)
             }
         }
     }
@@ -402,8 +402,13 @@ final class TranscriptParser
         if (!first.isText()) {
             return false;
         }
-        String text = first.text().stripLeading();
-        return SIDE_LINE_STARTS.stream().anyMatch(text::startsWith);
+        String text = first.text();
+        int start = 0;
+        while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        int from = start;
+        return SIDE_LINE_STARTS.stream().anyMatch(prefix -> text.startsWith(prefix, from));
     }
 
     /** The code of an "Exit code N" result, or null; one beyond a long stays only in the result's text. */
