@@ -11,6 +11,7 @@ import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.ToolCall;
 import dev.tracewh.model.Trace;
 import dev.tracewh.testing.SharedFixtures;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -46,7 +47,13 @@ class ClaudeCodeConformanceTest
     private final ClaudeCodeFormat format = new ClaudeCodeFormat();
 
     @TestFactory
-    Stream<DynamicTest> realTranscripts()
+    Stream<DynamicNode> realTranscripts()
+            throws IOException
+    {
+        return SharedFixtures.nodes(this::realTranscriptTests);
+    }
+
+    private Stream<DynamicTest> realTranscriptTests()
             throws IOException
     {
         Path root = SharedFixtures.path("claude_code");

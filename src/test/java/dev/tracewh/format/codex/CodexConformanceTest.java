@@ -68,14 +68,14 @@ class CodexConformanceTest
     Stream<DynamicNode> syntheticCorpus()
             throws IOException
     {
-        return corpus("codex");
+        return SharedFixtures.nodes(() -> corpus("codex"));
     }
 
     @TestFactory
     Stream<DynamicNode> syntheticFaultsCorpus()
             throws IOException
     {
-        return corpus("codex_faults");
+        return SharedFixtures.nodes(() -> corpus("codex_faults"));
     }
 
     private Stream<DynamicNode> corpus(String name)
@@ -229,7 +229,13 @@ class CodexConformanceTest
      * output_text, the turn_context models) and against the thread creation its first session_meta gives.
      */
     @TestFactory
-    Stream<DynamicTest> realRollouts()
+    Stream<DynamicNode> realRollouts()
+            throws IOException
+    {
+        return SharedFixtures.nodes(this::realRolloutTests);
+    }
+
+    private Stream<DynamicTest> realRolloutTests()
             throws IOException
     {
         Path root = SharedFixtures.path("codex");
