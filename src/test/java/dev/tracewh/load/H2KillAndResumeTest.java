@@ -2,20 +2,36 @@ package dev.tracewh.load;
 
 import dev.tracewh.testing.TestDatabase;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 class H2KillAndResumeTest
         extends KillAndResumeContract
 {
+    private static final String FILE_URL = "jdbc:h2:file:";
+
     @Override
     protected TestDatabase.Kind kind()
     {
         return TestDatabase.Kind.H2;
     }
 
+    /** With AUTO_SERVER, the process that opens the file first serves it to the others, so the test can watch the load. */
     @Override
     protected TestDatabase databaseForAnotherProcess(Path directory)
     {
-        return TestDatabase.h2File(directory.resolve("warehouse"));
+        return TestDatabase.h2FileServedToOtherProcesses(directory.resolve("warehouse"));
+    }
+
+    /**
+     * H2 keeps a lock file while a process has the database open; once the test has migrated and closed it, that
+     * process is the child, and a connection goes to the child's server instead of opening the file.
+     */
+    @Override
+    protected boolean childHoldsTheDatabase(TestDatabase database)
+    {
+        String url = database.url().jdbcUrl();
+        int settings = url.indexOf(';');
+        return Files.exists(Path.of(url.substring(FILE_URL.length(), settings < 0 ? url.length() : settings) + ".lock.db"));
     }
 }

@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,13 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Kills a real {@code tracewh load} process (SIGKILL) part-way, loads again, and expects exactly the warehouse a
- * clean single load gives: a file is committed whole with its state, so none is left half-written.
+ * Kills a real {@code tracewh load} process (SIGKILL) part-way, once it has committed a file, loads again, and
+ * expects exactly the warehouse a clean single load gives: a file is committed whole with its state, so none is left
+ * half-written.
  */
 abstract class KillAndResumeContract
 {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int COPIES = 36;
+    private static final int ATTEMPTS = 3;
+    private static final Duration PATIENCE = Duration.ofMinutes(5);
+    private static final Duration POLL = Duration.ofMillis(10);
 
     @TempDir
     Path temp;
@@ -53,35 +62,24 @@ abstract class KillAndResumeContract
             clean = WarehouseChecksum.of(warehouse.dsl());
         }
 
-        // a whole child load, JVM start-up included, times the kills: a kill that lands before the first commit
-        // (or after the last) moves the next one later (or earlier) until one lands mid-load
-        long start = System.nanoTime();
-        try (TestDatabase calibration = databaseForAnotherProcess(temp.resolve("calibration"))) {
-            Process process = startLoad(calibration, corpus);
-            assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the calibration load did not finish");
-            assertEquals(0, process.exitValue(), () -> "the calibration load failed: " + ChildJvm.log(temp.resolve("child.log")));
-        }
-        long earliest = 0;
-        long latest = (System.nanoTime() - start) / 1_000_000;
-        for (int attempt = 0; attempt < 8; attempt++) {
-            long delay = (earliest + latest) / 2;
+        // the kill waits for an observable state, a file committed, rather than for a time: a load that is over by
+        // then (none should be, with its many batches) is a try that proves nothing, so another one runs
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (TestDatabase killed = databaseForAnotherProcess(temp.resolve("attempt-" + attempt))) {
                 Process process = startLoad(killed, corpus);
-                if (process.waitFor(delay, TimeUnit.MILLISECONDS)) {
-                    latest = delay;
+                if (!awaitACommittedFile(killed, process)) {
+                    assertEquals(0, process.exitValue(), () -> "the child load failed: " + ChildJvm.log(temp.resolve("child.log")));
                     continue;
                 }
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                process.destroyForcibly();
+                assertTrue(process.waitFor(1, TimeUnit.MINUTES), "the killed load did not end");
                 try (Warehouse warehouse = Warehouse.open(killed.url())) {
                     int loaded = warehouse.dsl().fetchCount(SOURCE_FILES);
-                    if (loaded == 0) {
-                        earliest = delay;
-                        continue;
-                    }
+                    assertTrue(loaded > 0, "a file was seen committed before the kill");
                     if (loaded == files) {
-                        latest = delay;
                         continue;
                     }
+                    System.out.printf("%s: killed with %d of %d files committed, try %d%n", kind(), loaded, files, attempt + 1);
                     LoadReport resumed = load(warehouse, corpus);
                     assertEquals(files - loaded, resumed.files().loaded(), () -> "the resumed load reads only what the killed one did not commit: " + resumed);
                     assertEquals(clean, WarehouseChecksum.of(warehouse.dsl()));
@@ -91,8 +89,44 @@ abstract class KillAndResumeContract
                 }
             }
         }
-        fail("could not kill the load part-way");
+        fail("each of " + ATTEMPTS + " loads of " + files + " files had committed them all before it was killed");
     }
+
+    /**
+     * Waits until the child load has committed a file, as another connection sees it (true), or has ended (false);
+     * fails when neither happens within {@link #PATIENCE}, with what the child wrote.
+     */
+    private boolean awaitACommittedFile(TestDatabase database, Process process)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        SQLException lastError = null;
+        while (process.isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                process.destroyForcibly();
+                fail("the child load committed no file within " + PATIENCE + " (last error: " + lastError + "): " + ChildJvm.log(temp.resolve("child.log")));
+            }
+            if (childHoldsTheDatabase(database)) {
+                try (Connection connection = database.url().connect();
+                        Statement statement = connection.createStatement();
+                        ResultSet count = statement.executeQuery("select count(*) from source_files")) {
+                    count.next();
+                    if (count.getInt(1) > 0) {
+                        return true;
+                    }
+                }
+                catch (SQLException e) {
+                    // the child may be between opening the database and serving it to others
+                    lastError = e;
+                }
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        return false;
+    }
+
+    /** Whether a connection now reads what the child writes, rather than opening the database itself. */
+    protected abstract boolean childHoldsTheDatabase(TestDatabase database);
 
     /** A {@code tracewh load} of {@code corpus} in a child JVM, into a database migrated up front. */
     private Process startLoad(TestDatabase database, Path corpus)

@@ -20,4 +20,11 @@ class PostgresKillAndResumeTest
     {
         return TestDatabase.create(TestDatabase.Kind.POSTGRESQL);
     }
+
+    /** The child writes through a server of its own: every connection reads what it has committed. */
+    @Override
+    protected boolean childHoldsTheDatabase(TestDatabase database)
+    {
+        return true;
+    }
 }

@@ -68,6 +68,15 @@ public final class TestDatabase
         return new TestDatabase("jdbc:h2:file:" + file.toAbsolutePath(), null, null, null);
     }
 
+    /**
+     * {@link #h2File} with AUTO_SERVER: the first process to open the file serves it over TCP to the processes that
+     * open it next, so a test can read what a child process commits while it runs.
+     */
+    public static TestDatabase h2FileServedToOtherProcesses(Path file)
+    {
+        return new TestDatabase("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE", null, null, null);
+    }
+
     public DatabaseUrl url()
     {
         return url;
