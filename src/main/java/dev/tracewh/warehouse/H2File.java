@@ -220,7 +220,7 @@ record H2File(Path database)
         if (lock == null) {
             channel.close();
             throw new WarehouseInUseException("the warehouse " + database + " is open in another process "
-                    + "(another load holds it; use --wait to wait for it)", null);
+                    + "(a load or another tracewh: H2 lets one process at a time in; --wait waits until it closes)", null);
         }
         // the lock goes with the channel
         return channel;
