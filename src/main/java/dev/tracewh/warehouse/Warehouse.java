@@ -100,8 +100,8 @@ public final class Warehouse
         }
         catch (SQLException e) {
             if (url.vendor() == DatabaseUrl.Vendor.H2 && e.getErrorCode() == H2_DATABASE_ALREADY_IN_USE) {
-                throw new WarehouseInUseException("the warehouse " + url.redacted() + " is open in another process "
-                        + "(a load or another tracewh: H2 lets one process at a time in; --wait waits until it closes)", e);
+                throw new WarehouseInUseException("the warehouse " + url.redacted() + " is open in another process, "
+                        + "such as a load (H2 lets one process at a time open a file): --wait waits until it closes the file", e);
             }
             if (url.vendor() == DatabaseUrl.Vendor.H2 && H2_URL_REFUSED.contains(e.getErrorCode())) {
                 throw new UnusableDatabaseUrlException("unusable database URL " + url.redacted() + ": " + e.getMessage(), e);
