@@ -71,7 +71,7 @@ public final class DatabaseOptions
     }
 
     /** {@code open}, again every half second while the warehouse is in use, when --wait says so. */
-    private Warehouse whenFree(DatabaseUrl url, Supplier<Warehouse> open)
+    private <T> T whenFree(DatabaseUrl url, Supplier<T> open)
     {
         boolean told = false;
         while (true) {
@@ -94,10 +94,14 @@ public final class DatabaseOptions
         }
     }
 
-    /** {@code tracewh migrate --repair}: see {@link Warehouse#repair}. */
+    /** {@code tracewh migrate --repair}: see {@link Warehouse#repair}; with {@code --wait} waits while the warehouse is in use. */
     void repair()
     {
-        Warehouse.repair(url(), this::notice);
+        DatabaseUrl url = url();
+        whenFree(url, () -> {
+            Warehouse.repair(url, this::notice);
+            return url;
+        });
     }
 
     private void notice(String notice)
