@@ -1,18 +1,21 @@
 package dev.tracewh.cli;
 
 import dev.tracewh.warehouse.DatabaseUrl;
+import dev.tracewh.warehouse.UnusableDatabaseUrlException;
 import dev.tracewh.warehouse.Warehouse;
 import dev.tracewh.warehouse.WarehouseInUseException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The {@code --db} and {@code --schema} options shared by every command that touches the warehouse. */
+import java.util.function.Supplier;
+
+/** The {@code --db}, {@code --schema} and {@code --wait} options shared by every command that touches the warehouse. */
 public final class DatabaseOptions
 {
     @Option(names = "--db", paramLabel = "URL",
             description = {"JDBC URL (jdbc:h2:... or jdbc:postgresql://...), libpq URL (postgresql://user@host/db) or an H2 file path. "
-                    + "Default: $TRACEWH_DB, else the H2 file ~/.tracewh/warehouse.",
+                    + "Default: $TRACEWH_DB, else the H2 file ${env:HOME:-${sys:user.home}}/" + DatabaseUrl.DEFAULT_IN_HOME + ".",
                     "Keep a PostgreSQL password out of it: $PGPASSWORD or the password file (~/.pgpass, $PGPASSFILE) supply it."})
     String database;
 
@@ -20,6 +23,11 @@ public final class DatabaseOptions
             description = "PostgreSQL: the schema the warehouse lives in, created if missing. Default: $TRACEWH_SCHEMA, "
                     + "else the URL's currentSchema, else " + DatabaseUrl.DEFAULT_SCHEMA + ". Not both --schema and a different currentSchema. H2 ignores it.")
     String schema;
+
+    @Option(names = "--wait", description = {
+            "Wait while another process has the H2 file open (H2 lets one process at a time: a load, a migrate) and, for load,",
+            "while a concurrent load of the same scope runs, instead of exiting with code 4."})
+    boolean waitWhileInUse;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -35,41 +43,65 @@ public final class DatabaseOptions
         }
     }
 
-    /** Opens the warehouse and applies pending migrations, as every command that writes does first. */
-    Warehouse openMigrated()
+    /** True with {@code --wait}: the command waits for the warehouse, and a load for the load lock, instead of failing. */
+    boolean waitWhileInUse()
     {
-        return openMigrated(false);
+        return waitWhileInUse;
     }
 
-    /** Like {@link #openMigrated()}; with {@code waitWhileInUse} waits while another process has an H2 file open. */
-    Warehouse openMigrated(boolean waitWhileInUse)
+    /**
+     * Opens the warehouse and applies pending migrations, as every command that writes does first; with
+     * {@code --wait} waits while another process has an H2 file open.
+     */
+    Warehouse openMigrated()
     {
+        DatabaseUrl url = url();
+        return whenFree(url, () -> Warehouse.openMigrated(url, this::notice));
+    }
+
+    /**
+     * Opens the warehouse for a command that only reads: it never migrates, and fails (exit code 2) asking for
+     * {@code tracewh migrate} when the schema is older than this tracewh's. With {@code --wait} waits while
+     * another process has an H2 file open.
+     */
+    Warehouse openReadOnly()
+    {
+        DatabaseUrl url = url();
+        return whenFree(url, () -> Warehouse.openWithoutMigrating(url));
+    }
+
+    /** {@code open}, again every half second while the warehouse is in use, when --wait says so. */
+    private <T> T whenFree(DatabaseUrl url, Supplier<T> open)
+    {
+        boolean told = false;
         while (true) {
             try {
-                return Warehouse.openMigrated(url(), this::notice);
+                return open.get();
+            }
+            catch (UnusableDatabaseUrlException e) {
+                throw new UsageException(e.getMessage());
             }
             catch (WarehouseInUseException e) {
                 if (!waitWhileInUse) {
                     throw e;
+                }
+                if (!told) {
+                    notice("the warehouse " + url.redacted() + " is open in another process: waiting until that process closes it (--wait)");
+                    told = true;
                 }
                 sleep();
             }
         }
     }
 
-    /**
-     * Opens the warehouse for a command that only reads: it never migrates, and fails (exit code 2) asking for
-     * {@code tracewh migrate} when the schema is older than this tracewh's.
-     */
-    Warehouse openReadOnly()
-    {
-        return Warehouse.openWithoutMigrating(url());
-    }
-
-    /** {@code tracewh migrate --repair}: see {@link Warehouse#repair}. */
+    /** {@code tracewh migrate --repair}: see {@link Warehouse#repair}; with {@code --wait} waits while the warehouse is in use. */
     void repair()
     {
-        Warehouse.repair(url(), this::notice);
+        DatabaseUrl url = url();
+        whenFree(url, () -> {
+            Warehouse.repair(url, this::notice);
+            return url;
+        });
     }
 
     private void notice(String notice)

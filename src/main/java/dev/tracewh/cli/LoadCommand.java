@@ -65,9 +65,6 @@ final class LoadCommand
     @Option(names = "--shard", paramLabel = "I/N", description = "Load only shard I of N (files by stable path hash); N loaders with 1/N..N/N load one warehouse in parallel.")
     String shard;
 
-    @Option(names = "--wait", description = "Wait for a concurrent load of the same scope to finish instead of exiting with code 4.")
-    boolean waitForLock;
-
     @Option(names = "--dry-run", description = "List what would be loaded and why (new, grown, changed, unchanged, missing); write nothing.")
     boolean dryRun;
 
@@ -105,7 +102,7 @@ final class LoadCommand
             throw new UsageException("--max-line-bytes must be positive, got " + maxLineBytes);
         }
         SecretsMode mode = secretsMode();
-        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), waitForLock, replaceChanged, maxLineBytes,
+        LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), database.waitWhileInUse(), replaceChanged, maxLineBytes,
                 sourceHost.resolve(), mode, secretRules(mode));
         if (dryRun) {
             // a dry run writes nothing, not even the schema
@@ -114,7 +111,7 @@ final class LoadCommand
                 return ExitCodes.SUCCESS;
             }
         }
-        try (Warehouse warehouse = database.openMigrated(waitForLock)) {
+        try (Warehouse warehouse = database.openMigrated()) {
             List<SourceRoot> roots = roots(Environment.system(), new SourceFileStore(warehouse.dsl(), options.sourceHost()));
             Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
             LoadReport report;

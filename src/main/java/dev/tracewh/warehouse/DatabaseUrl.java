@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Where the warehouse lives: {@code --db}, else {@code TRACEWH_DB}, else the embedded H2 file
- * {@code ~/.tracewh/warehouse}. H2 URLs get the settings the schema needs (PostgreSQL mode, lower-case names);
+ * {@code $HOME/.tracewh/warehouse}. H2 URLs get the settings the schema needs (PostgreSQL mode, lower-case names);
  * PostgreSQL URLs name the warehouse's schema ({@code currentSchema}), so that every connection tracewh opens works in it.
  * <p>
  * A password never stays in {@link #jdbcUrl}: it is taken out of the URL it came in ({@code password=...},
@@ -34,7 +34,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record DatabaseUrl(String jdbcUrl, Vendor vendor, String password, boolean schemaByDefault)
 {
-    public static final String DEFAULT = "jdbc:h2:file:~/.tracewh/warehouse";
+    /** The warehouse's path below the home folder when neither {@code --db} nor {@code TRACEWH_DB} names one. */
+    public static final String DEFAULT_IN_HOME = ".tracewh/warehouse";
     /** The PostgreSQL schema of a warehouse whose schema nobody named. */
     public static final String DEFAULT_SCHEMA = "tracewh";
     /**
@@ -87,12 +88,24 @@ public record DatabaseUrl(String jdbcUrl, Vendor vendor, String password, boolea
     public static DatabaseUrl resolve(String option, String schemaOption, Map<String, String> environment)
     {
         requireNonNull(environment, "environment is null");
-        DatabaseUrl url = parse(firstGiven(option, environment.get("TRACEWH_DB"), DEFAULT), firstGiven(schemaOption, environment.get("TRACEWH_SCHEMA"), null));
+        DatabaseUrl url = parse(firstGiven(option, environment.get("TRACEWH_DB"), defaultPath(environment).toString()),
+                firstGiven(schemaOption, environment.get("TRACEWH_SCHEMA"), null));
         String pgPassword = environment.get("PGPASSWORD");
         if (url.vendor == Vendor.POSTGRESQL && url.password == null && pgPassword != null && !pgPassword.isEmpty()) {
             return new DatabaseUrl(url.jdbcUrl, url.vendor, pgPassword, url.schemaByDefault);
         }
         return url;
+    }
+
+    /**
+     * The H2 file of the warehouse when none is named: {@value #DEFAULT_IN_HOME} in {@code $HOME}, as the shell and
+     * every other tool read it (Java's {@code user.home} comes from the password database instead); in
+     * {@code user.home} only when {@code HOME} is unset.
+     */
+    public static Path defaultPath(Map<String, String> environment)
+    {
+        String home = environment.get("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home).resolve(DEFAULT_IN_HOME).toAbsolutePath().normalize();
     }
 
     /** A JDBC URL (H2 or PostgreSQL), a libpq URL ({@code postgresql://...}) or a plain path taken as an H2 file. */

@@ -219,8 +219,8 @@ record H2File(Path database)
         }
         if (lock == null) {
             channel.close();
-            throw new WarehouseInUseException("the warehouse " + database + " is open in another process "
-                    + "(another load holds it; use --wait to wait for it)", null);
+            throw new WarehouseInUseException("the warehouse " + database + " is open in another process, "
+                    + "such as a load (H2 lets one process at a time open a file): --wait waits until it closes the file", null);
         }
         // the lock goes with the channel
         return channel;

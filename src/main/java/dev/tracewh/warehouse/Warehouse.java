@@ -20,8 +20,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -36,6 +39,10 @@ public final class Warehouse
 {
     /** org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1: the file is locked by another process. */
     private static final int H2_DATABASE_ALREADY_IN_USE = 90020;
+    /** org.h2.api.ErrorCode's URL_FORMAT_ERROR_2, URL_RELATIVE_TO_CWD and UNSUPPORTED_SETTING_1: the URL, not the database, is wrong. */
+    private static final Set<Integer> H2_URL_REFUSED = Set.of(90046, 90011, 90113);
+    /** The types of the schema history rows Flyway writes for what it created, besides migrations. */
+    private static final Set<String> FLYWAY_MARKERS = Set.of("TABLE", "SCHEMA");
 
     private final DatabaseUrl url;
     private final Connection connection;
@@ -93,8 +100,11 @@ public final class Warehouse
         }
         catch (SQLException e) {
             if (url.vendor() == DatabaseUrl.Vendor.H2 && e.getErrorCode() == H2_DATABASE_ALREADY_IN_USE) {
-                throw new WarehouseInUseException("the warehouse " + url.redacted() + " is open in another process "
-                        + "(another load holds it; use --wait to wait for it)", e);
+                throw new WarehouseInUseException("the warehouse " + url.redacted() + " is open in another process, "
+                        + "such as a load (H2 lets one process at a time open a file): --wait waits until it closes the file", e);
+            }
+            if (url.vendor() == DatabaseUrl.Vendor.H2 && H2_URL_REFUSED.contains(e.getErrorCode())) {
+                throw new UnusableDatabaseUrlException("unusable database URL " + url.redacted() + ": " + e.getMessage(), e);
             }
             throw new WarehouseException("cannot open the warehouse at " + url.redacted() + ": " + e.getMessage(), e);
         }
@@ -129,6 +139,9 @@ public final class Warehouse
         if (file.isEmpty()) {
             Warehouse warehouse = open(url, notices);
             try {
+                if (warehouse.historyMatchesShippedMigrations()) {
+                    return warehouse;
+                }
                 warehouse.migrate();
                 return warehouse;
             }
@@ -152,7 +165,7 @@ public final class Warehouse
         Path copy;
         String version;
         try {
-            if (file.copy().isEmpty() && warehouse.schemaStatus().current()) {
+            if (file.copy().isEmpty() && (warehouse.historyMatchesShippedMigrations() || warehouse.schemaStatus().current())) {
                 return warehouse;
             }
             warehouse.shutdown();
@@ -226,6 +239,9 @@ public final class Warehouse
         }
         Warehouse warehouse = open(url);
         try {
+            if (warehouse.historyMatchesShippedMigrations()) {
+                return warehouse;
+            }
             SchemaStatus status = warehouse.schemaStatus();
             warehouse.failOnFailedMigration(status);
             if (!status.current()) {
@@ -291,6 +307,37 @@ public final class Warehouse
         {
             return failed.isEmpty() && (!pending || version != null && version.isNewerThan(required));
         }
+    }
+
+    /**
+     * True when the schema history holds each migration this tracewh ships, applied with the checksum it has now,
+     * and nothing else: one query instead of Flyway's start, classpath scan and validation (most of a read
+     * command's time). Anything else (an older or newer schema, a failed or edited migration, no history yet) is
+     * for {@link #schemaStatus} and Flyway to judge.
+     */
+    boolean historyMatchesShippedMigrations()
+    {
+        Map<String, Integer> applied = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select script, checksum, success, type from flyway_schema_history order by installed_rank")) {
+            while (rows.next()) {
+                // Flyway's rows for the history table it created, and the schema on PostgreSQL, are no migrations
+                if (FLYWAY_MARKERS.contains(rows.getString(4))) {
+                    continue;
+                }
+                if (!rows.getBoolean(3)) {
+                    return false;
+                }
+                int checksum = rows.getInt(2);
+                // a repeatable migration applied again: its latest row counts
+                applied.put(rows.getString(1), rows.wasNull() ? null : checksum);
+            }
+        }
+        catch (SQLException e) {
+            // no history table yet, or one Flyway has to read
+            return false;
+        }
+        return applied.equals(ShippedMigrations.of(url.vendor()).checksums());
     }
 
     private SchemaStatus schemaStatus()

@@ -143,6 +143,6 @@ class DatabaseUrlTest
         assertEquals("from-url", fromOptions.password());
 
         assertNull(DatabaseUrl.resolve("/tmp/warehouse", null, environment).password(), "PGPASSWORD is PostgreSQL's");
-        assertEquals(DatabaseUrl.parse(DatabaseUrl.DEFAULT).jdbcUrl(), DatabaseUrl.resolve(" ", null, Map.of()).jdbcUrl());
+        assertEquals(DatabaseUrl.parse(DatabaseUrl.defaultPath(Map.of()).toString()).jdbcUrl(), DatabaseUrl.resolve(" ", null, Map.of()).jdbcUrl());
     }
 }
