@@ -9,8 +9,9 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "compact", mixinStandardHelpOptions = true,
-        description = {"Gives back the space loads leave behind: rewrites an H2 file (a first load leaves it mostly free space),",
-                "or runs VACUUM (ANALYZE) on PostgreSQL. An H2 file must not be open in another process."})
+        description = {"Gives back the space loads leave behind.",
+                "Rewrites an H2 file (a first load leaves it mostly free space), or runs VACUUM (ANALYZE) on PostgreSQL. "
+                        + "An H2 file must not be open in another process."})
 final class CompactCommand
         implements Callable<Integer>
 {
