@@ -29,7 +29,7 @@ final class CompactCommand
         try (Warehouse warehouse = database.openMigrated()) {
             compaction = warehouse.compact();
         }
-        spec.commandLine().getOut().printf("compacted %s: %,.1f MB -> %,.1f MB in %.1f s%n", database.url().redacted(),
+        spec.commandLine().getErr().printf("compacted %s: %,.1f MB -> %,.1f MB in %.1f s%n", database.url().redacted(),
                 compaction.bytesBefore() / 1e6, compaction.bytesAfter() / 1e6, (System.nanoTime() - started) / 1e9);
         return ExitCodes.SUCCESS;
     }

@@ -42,7 +42,7 @@ final class GrantReadCommand
                         + "; create it first (create role " + role + " login password '...')");
             }
             ReaderRole.Grant grant = readers.grant(role);
-            spec.commandLine().getOut().printf("role %s can read %d views in schema %s: %s%n",
+            spec.commandLine().getErr().printf("role %s can read %d views in schema %s: %s%n",
                     grant.role(), grant.views().size(), grant.schema(), String.join(", ", grant.views()));
         }
         return ExitCodes.SUCCESS;

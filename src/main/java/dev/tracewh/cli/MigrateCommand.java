@@ -32,7 +32,7 @@ final class MigrateCommand
             database.repair();
         }
         try (Warehouse warehouse = database.openMigrated()) {
-            spec.commandLine().getOut().printf("warehouse %s is at schema version %s%n", warehouse.url().redacted(), warehouse.schemaVersion());
+            spec.commandLine().getErr().printf("warehouse %s is at schema version %s%n", warehouse.url().redacted(), warehouse.schemaVersion());
         }
         return ExitCodes.SUCCESS;
     }
