@@ -156,17 +156,13 @@ final class LoadCommand
                 LoadReport report;
                 String database = warehouse.url().redacted();
                 try (LoadInterruption interruption = new LoadInterruption(progress, warehouse.url(), System.out, System.err,
-                        json ? runId -> LoadSummaryJson.failure(runId, "interrupted", 130, "interrupted") : null)) {
+                        json ? runId -> LoadSummaryJson.failure(runId, "interrupted", ExitCodes.INTERRUPTED, "interrupted") : null)) {
                     report = loader.load(roots, options, Secrets.of(args, System.getenv()).arguments(args), interruption);
                 }
                 progress.close();
-                if (report.files().scanned() == 0) {
-                    String nothing = nothingFoundMessage(roots);
-                    printSummary(report, roots, database, mode, nothing);
-                    return ExitCodes.PARTIAL;
-                }
-                printSummary(report, roots, database, mode, null);
-                return report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
+                String nothing = report.files().scanned() == 0 ? nothingFoundMessage(roots) : null;
+                printSummary(report, roots, database, mode, nothing);
+                return nothing == null && report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
             }
         }
     }

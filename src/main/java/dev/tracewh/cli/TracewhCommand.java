@@ -59,7 +59,13 @@ public final class TracewhCommand
         // messages of picocli, drivers and Flyway may quote an argument or a URL: never with its password
         commandLine.setParameterExceptionHandler((exception, args) -> {
             CommandLine failed = exception.getCommandLine();
-            failed.getErr().println("tracewh: " + Secrets.of(List.of(args), System.getenv()).redact(exception.getMessage()));
+            String message = Secrets.of(List.of(args), System.getenv()).redact(exception.getMessage());
+            if (failed.getCommandSpec().userObject() instanceof LoadCommand && List.of(args).contains("--json")) {
+                // load --json ends with its line whatever happened, a command line it cannot parse included
+                failed.getOut().println(LoadSummaryJson.failure(null, "failed", ExitCodes.USAGE, message));
+                failed.getOut().flush();
+            }
+            failed.getErr().println("tracewh: " + message);
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(exception, failed.getErr())) {
                 failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             }

@@ -127,6 +127,18 @@ class LoadOutputTest
     }
 
     @Test
+    void aCommandLineLoadCannotParseStillGetsItsJsonLine()
+            throws Exception
+    {
+        Cli.Run run = Cli.run("load", "--json", "--no-such-option");
+
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+        JsonNode line = JSON.readTree(run.out());
+        assertEquals("failed", line.get("status").asText());
+        assertTrue(line.get("error").asText().contains("--no-such-option"), run.out());
+    }
+
+    @Test
     void aSqlErrorIsItsCauseWithoutTheStatement()
     {
         String database = temp.resolve("warehouse").toString();
