@@ -40,9 +40,12 @@ import java.util.concurrent.Callable;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {
                 "Loads session files into the warehouse. Unchanged files are not read again; grown and rewritten files are merged.",
-                "Without --path, loads each format's default folders: Claude Code's $CLAUDE_CONFIG_DIR/projects (each of a comma-separated list), "
-                        + "else $HOME/.claude/projects and $HOME/.config/claude/projects; Codex's $CODEX_HOME/sessions and $CODEX_HOME/archived_sessions, "
-                        + "else $HOME/.codex/sessions and $HOME/.codex/archived_sessions. The summary names the folders it read."})
+                "Without --path, loads each format's default folders, named resolved in the summary.",
+                // one sentence a line, each short enough that no folder is wrapped in two
+                "Claude Code: each of $CLAUDE_CONFIG_DIR/projects (a comma-separated list).",
+                "Without it, both $HOME/.claude/projects and $HOME/.config/claude/projects.",
+                "Codex: $CODEX_HOME/sessions and $CODEX_HOME/archived_sessions.",
+                "Without it, $HOME/.codex/sessions and $HOME/.codex/archived_sessions."})
 final class LoadCommand
         implements Callable<Integer>
 {
