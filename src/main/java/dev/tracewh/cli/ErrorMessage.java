@@ -32,6 +32,10 @@ record ErrorMessage(String text, boolean shortened)
 
     static ErrorMessage of(Throwable error)
     {
+        if (causedBy(error, "No space left on device")) {
+            // H2 and Flyway report a full disk as whatever statement it stopped (a lock, a rollback)
+            return new ErrorMessage("no space left on the disk: " + shorten(error.getMessage()).text(), true);
+        }
         SQLException sql = sqlCause(error);
         if (sql != null && (sql.getErrorCode() == H2_READ_ONLY || sql.getErrorCode() == H2_FILE_CREATION_FAILED || deniedWriting(error))) {
             return new ErrorMessage("the warehouse cannot be written: its H2 file or folder is read-only (file permissions, a read-only disk "
@@ -80,9 +84,18 @@ record ErrorMessage(String text, boolean shortened)
     private static boolean deniedWriting(Throwable error)
     {
         for (Throwable each = error; each != null && each.getCause() != each; each = each.getCause()) {
-            String message = String.valueOf(each.getMessage());
-            if (each instanceof AccessDeniedException || each instanceof ReadOnlyFileSystemException
-                    || message.contains("Permission denied") || message.contains("Read-only file system")) {
+            if (each instanceof AccessDeniedException || each instanceof ReadOnlyFileSystemException) {
+                return true;
+            }
+        }
+        return causedBy(error, "Permission denied") || causedBy(error, "Read-only file system");
+    }
+
+    /** Whether the operating system's {@code reason} is in the message of the error or of one of its causes. */
+    private static boolean causedBy(Throwable error, String reason)
+    {
+        for (Throwable each = error; each != null && each.getCause() != each; each = each.getCause()) {
+            if (String.valueOf(each.getMessage()).contains(reason)) {
                 return true;
             }
         }
