@@ -19,8 +19,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Verifies the warehouse's own invariants and names what is wrong, with a count and examples of each:",
-                "every session's message_count and tool_call_count equal its rows in messages (on the active path) and tool_calls, every session's "
+        description = {"Verifies the warehouse's own invariants and names what is wrong, with a count and examples of each.",
+                "Every session's message_count and tool_call_count equal its rows in messages (on the active path) and tool_calls, every session's "
                         + "source_path has its source_files row, every loaded source file with traces has that many sessions, "
                         + "and every token_usage row belongs to a stored session. Changes no rows; says how to repair."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -12,6 +12,8 @@ public final class ExitCodes
     public static final int USAGE = 3;
     /** Another load holds the warehouse lock. */
     public static final int LOCKED = 4;
+    /** Ctrl-C: the JVM exits with 128 + SIGINT; {@code load --json} says so in its line. */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {}
 }

@@ -28,11 +28,11 @@ final class ExportCommand
 {
     @Command(name = "traces", mixinStandardHelpOptions = true,
             description = {
-                    "Writes one normalized trace per line (JSONL) in NVIDIA Data Designer's agent-rollout shape:",
-                    "trace_id, source_kind, source_path, root_session_id, agent_id, is_sidechain, cwd, project_path, git_branch,",
-                    "started_at, ended_at, messages, source_meta, message_count, tool_call_count, final_assistant_message.",
-                    "Ordered by trace_id; streamed, so memory stays flat. A trace holds its active path (what a rewind abandoned is",
-                    "left out) unless --all-branches; message_count and tool_call_count count what the line holds."})
+                    "Writes one normalized trace per line (JSONL) in NVIDIA Data Designer's agent-rollout shape.",
+                    "Each line holds trace_id, source_kind, source_path, root_session_id, agent_id, is_sidechain, cwd, project_path, git_branch, "
+                            + "started_at, ended_at, messages, source_meta, message_count, tool_call_count and final_assistant_message.",
+                    "Ordered by trace_id; streamed, so memory stays flat. A trace holds its active path (what a rewind abandoned is "
+                            + "left out) unless --all-branches; message_count and tool_call_count count what the line holds."})
     static final class Traces
             implements Callable<Integer>
     {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 final class ExportSecretsOptions
 {
     @Option(names = "--keep-secrets", description = {
-            "Write text as stored, secrets included. Without it every text is redacted on the way out",
-            "([REDACTED:<rule id>]), also for sessions loaded with --secrets detect or off."})
+            "Write text as stored, secrets included. Without it every text is redacted on the way out "
+                    + "([REDACTED:<rule id>]), also for sessions loaded with --secrets detect or off."})
     boolean keepSecrets;
 
     @Option(names = "--secrets-config", paramLabel = "FILE", description = "A gitleaks-format rules file to redact with instead of the shipped rules.")

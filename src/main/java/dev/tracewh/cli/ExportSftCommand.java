@@ -24,12 +24,13 @@ import java.util.concurrent.Callable;
 
 @Command(name = "sft", mixinStandardHelpOptions = true,
         description = {
-                "Writes chosen traces as chat fine-tuning JSONL (OpenAI / Hugging Face TRL): one {\"messages\": [...], \"metadata\": {...}}",
-                "per trace, ordered by trace_id; content is plain text, assistant tool_calls are [{id, type: function, function: {name,",
-                "arguments}}] and tool messages carry tool_call_id. Left out: meta lines, slash commands and their output, compaction",
-                "summaries, <synthetic> notices, and sub-agent traces (unless --include-sidechains). Every tool call is kept only with",
-                "its result, right after it. A conversation is the trace's active path (what a rewind abandoned is left out) unless",
-                "--all-branches. The export is recorded in exports (filter, options, counts, SHA-256) and export_items (trace ids)."})
+                "Writes chosen traces as chat fine-tuning JSONL (OpenAI / Hugging Face TRL).",
+                "One {\"messages\": [...], \"metadata\": {...}} per trace, ordered by trace_id; content is plain text, assistant tool_calls "
+                        + "are [{id, type: function, function: {name, arguments}}] and tool messages carry tool_call_id. "
+                        + "Left out: meta lines, slash commands and their output, compaction summaries, <synthetic> notices, "
+                        + "and sub-agent traces (unless --include-sidechains). Every tool call is kept only with its result, right after it. "
+                        + "A conversation is the trace's active path (what a rewind abandoned is left out) unless --all-branches. "
+                        + "The export is recorded in exports (filter, options, counts, SHA-256) and export_items (trace ids)."})
 final class ExportSftCommand
         implements Callable<Integer>
 {

@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "grant-read", mixinStandardHelpOptions = true,
-        description = {"Gives an existing PostgreSQL role read access to the documented views, e.g. for a BI tool: USAGE on the",
-                "warehouse's schema and SELECT on its v_* views, nothing else (no table, no write). Every later migration",
-                "grants it the views that a new version adds or makes again. Run it as the warehouse's owner."})
+        description = {"Gives an existing PostgreSQL role read access to the documented views, e.g. for a BI tool.",
+                "USAGE on the warehouse's schema and SELECT on its v_* views, nothing else (no table, no write). "
+                        + "Every later migration grants it the views that a new version adds or makes again. Run it as the warehouse's owner."})
 final class GrantReadCommand
         implements Callable<Integer>
 {
@@ -42,7 +42,7 @@ final class GrantReadCommand
                         + "; create it first (create role " + role + " login password '...')");
             }
             ReaderRole.Grant grant = readers.grant(role);
-            spec.commandLine().getOut().printf("role %s can read %d views in schema %s: %s%n",
+            spec.commandLine().getErr().printf("role %s can read %d views in schema %s: %s%n",
                     grant.role(), grant.views().size(), grant.schema(), String.join(", ", grant.views()));
         }
         return ExitCodes.SUCCESS;

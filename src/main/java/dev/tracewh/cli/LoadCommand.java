@@ -40,7 +40,12 @@ import java.util.concurrent.Callable;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {
                 "Loads session files into the warehouse. Unchanged files are not read again; grown and rewritten files are merged.",
-                "Without --path, loads each format's default location (Claude Code: $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)."})
+                "Without --path, loads each format's default folders, named resolved in the summary.",
+                // one sentence a line, each short enough that no folder is wrapped in two
+                "Claude Code: each of $CLAUDE_CONFIG_DIR/projects (a comma-separated list).",
+                "Without it, both $HOME/.claude/projects and $HOME/.config/claude/projects.",
+                "Codex: $CODEX_HOME/sessions and $CODEX_HOME/archived_sessions.",
+                "Without it, $HOME/.codex/sessions and $HOME/.codex/archived_sessions."})
 final class LoadCommand
         implements Callable<Integer>
 {
@@ -78,18 +83,21 @@ final class LoadCommand
     long maxLineBytes;
 
     @Option(names = "--secrets", paramLabel = "MODE", defaultValue = "redact", description = {
-            "What to do with secrets (API keys, tokens, passwords, private keys) found in session text, by gitleaks' rules:",
+            "What to do with secrets (API keys, tokens, passwords, private keys) found in session text, by gitleaks' rules.",
             "redact (default) stores [REDACTED:<rule id>] in their place; detect stores the text as it is; off does not look.",
             "redact and detect record each finding in secret_findings (never the secret); see them with tracewh secrets."})
     String secrets;
 
     @Option(names = "--secrets-config", paramLabel = "FILE", description = {
-            "A gitleaks-format rules file to use instead of the shipped gitleaks rules;",
-            "with [extend] useDefault = true its rules and allowlists are added to them."})
+            "A gitleaks-format rules file to use instead of the shipped gitleaks rules; "
+                    + "with [extend] useDefault = true its rules and allowlists are added to them."})
     Path secretsConfig;
 
-    @Option(names = "--json", description = "End with one JSON line of metrics on stdout (for cron and CI).")
+    @Option(names = "--json", description = "End with one JSON line on stdout (for cron and CI): the metrics, or on a failure its status and error.")
     boolean json;
+
+    @Option(names = "--quiet", description = "No progress bar or status line on the terminal; the summary and errors are still printed.")
+    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -98,30 +106,101 @@ final class LoadCommand
     public Integer call()
             throws IOException
     {
+        try {
+            return load();
+        }
+        catch (RuntimeException | IOException e) {
+            if (json && !TracewhCommand.shuttingDown()) {
+                // a cron log records the failed night as it records the others (an interrupted one: see LoadInterruption)
+                List<String> args = spec.commandLine().getParseResult().originalArgs();
+                printJson(LoadSummaryJson.failure(null, "failed", TracewhCommand.exitCode(e), Secrets.of(args, System.getenv()).redact(ErrorMessage.of(e).text())));
+            }
+            throw e;
+        }
+    }
+
+    private Integer load()
+            throws IOException
+    {
         if (maxLineBytes < 1) {
             throw new UsageException("--max-line-bytes must be positive, got " + maxLineBytes);
         }
         SecretsMode mode = secretsMode();
         LoadOptions options = new LoadOptions(fullRefresh, sinceInstant(), shard == null ? Shard.ALL : parseShard(), database.waitWhileInUse(), replaceChanged, maxLineBytes,
                 sourceHost.resolve(), mode, secretRules(mode));
-        if (dryRun) {
-            // a dry run writes nothing, not even the schema
-            try (Warehouse warehouse = database.openReadOnly()) {
-                printPlan(new Loader(warehouse, TracewhCommand.toolVersion()).plan(roots(Environment.system(), new SourceFileStore(warehouse.dsl(), options.sourceHost())), options));
-                return ExitCodes.SUCCESS;
+        Environment environment = Environment.system();
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        try (TerminalProgress progress = TerminalProgress.forStderr(quiet)) {
+            if (dryRun) {
+                // a dry run writes nothing, not even the schema
+                progress.status("opening the warehouse");
+                try (Warehouse warehouse = database.openReadOnly()) {
+                    List<SourceRoot> roots = roots(environment, new SourceFileStore(warehouse.dsl(), options.sourceHost()));
+                    if (roots.isEmpty()) {
+                        return nothingFound(environment);
+                    }
+                    progress.discovering();
+                    LoadPlan plan = new Loader(warehouse, TracewhCommand.toolVersion()).plan(roots, options);
+                    progress.close();
+                    printPlan(plan);
+                    return plan.files().isEmpty() && plan.unreadable().isEmpty() ? nothingFound(roots) : ExitCodes.SUCCESS;
+                }
+            }
+            progress.status("opening the warehouse (and migrating its schema if this tracewh is newer)");
+            try (Warehouse warehouse = database.openMigrated()) {
+                List<SourceRoot> roots = roots(environment, new SourceFileStore(warehouse.dsl(), options.sourceHost()));
+                if (roots.isEmpty()) {
+                    return nothingFound(environment);
+                }
+                Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
+                LoadReport report;
+                String database = warehouse.url().redacted();
+                try (LoadInterruption interruption = new LoadInterruption(progress, warehouse.url(), System.out, System.err,
+                        json ? runId -> LoadSummaryJson.failure(runId, "interrupted", ExitCodes.INTERRUPTED, "interrupted") : null)) {
+                    report = loader.load(roots, options, Secrets.of(args, System.getenv()).arguments(args), interruption);
+                }
+                progress.close();
+                String nothing = report.files().scanned() == 0 ? nothingFoundMessage(roots) : null;
+                printSummary(report, roots, database, mode, nothing);
+                return nothing == null && report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
             }
         }
-        try (Warehouse warehouse = database.openMigrated()) {
-            List<SourceRoot> roots = roots(Environment.system(), new SourceFileStore(warehouse.dsl(), options.sourceHost()));
-            Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
-            LoadReport report;
-            try (TerminalProgress progress = TerminalProgress.forStderr()) {
-                List<String> args = spec.commandLine().getParseResult().originalArgs();
-                report = loader.load(roots, options, Secrets.of(args, System.getenv()).arguments(args), progress);
-            }
-            printSummary(report, warehouse, mode);
-            return report.status() == LoadRunStore.Status.SUCCEEDED ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;
+    }
+
+    /** No default folder exists: nothing to load is not success, so a cron job that loads nothing night after night is noticed. */
+    private int nothingFound(Environment environment)
+    {
+        List<String> looked = formats().stream().flatMap(each -> each.defaultRoots(environment).stream()).map(Path::toString).toList();
+        if (json) {
+            printJson(LoadSummaryJson.failure(null, "nothing_found", ExitCodes.PARTIAL, "no session files: " + String.join(", ", looked) + " do not exist"));
         }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("tracewh: no session files: " + String.join(", ", looked) + " do not exist.");
+        err.println("Load the bundled examples with: tracewh load --path examples/claude_code");
+        err.flush();
+        return ExitCodes.PARTIAL;
+    }
+
+    private int nothingFound(List<SourceRoot> roots)
+    {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("tracewh: " + nothingFoundMessage(roots));
+        err.flush();
+        return ExitCodes.PARTIAL;
+    }
+
+    /** Said when the roots exist but hold no file of the formats asked for (a --format that matches nothing under --path). */
+    private String nothingFoundMessage(List<SourceRoot> roots)
+    {
+        List<String> folders = roots.stream().map(root -> root.root().toAbsolutePath().normalize().toString()).distinct().toList();
+        return "no session files " + (format == null ? "" : "of format " + format + " ") + "found under " + String.join(", ", folders);
+    }
+
+    private void printJson(String line)
+    {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(line);
+        out.flush();
     }
 
     private SecretsMode secretsMode()
@@ -166,19 +245,13 @@ final class LoadCommand
     }
 
     /**
-     * The folders to load. A folder that does not exist is a usage error, unless files were loaded from it before:
-     * then it is an unmounted disk or a renamed folder, and the load records it instead of marking its files missing.
+     * The folders to load; none when no default folder exists. A --path that does not exist is a usage error, unless
+     * files were loaded from it before: then it is an unmounted disk or a renamed folder, and the load records it
+     * instead of marking its files missing.
      */
     private List<SourceRoot> roots(Environment environment, SourceFileStore known)
     {
-        List<TraceFormat> formats;
-        if (format == null) {
-            formats = Formats.all();
-        }
-        else {
-            formats = List.of(Formats.byId(format).orElseThrow(() ->
-                    new UsageException("unknown format '" + format + "'; known formats: " + String.join(", ", Formats.ids()))));
-        }
+        List<TraceFormat> formats = formats();
         List<SourceRoot> roots = new ArrayList<>();
         if (!paths.isEmpty()) {
             for (Path path : paths) {
@@ -189,20 +262,23 @@ final class LoadCommand
             }
             return roots;
         }
-        List<Path> looked = new ArrayList<>();
         for (TraceFormat each : formats) {
             for (Path root : each.defaultRoots(environment)) {
-                looked.add(root);
                 if (Files.isDirectory(root) || known.holdsFilesBelow(root.toAbsolutePath().normalize())) {
                     roots.add(new SourceRoot(each, root));
                 }
             }
         }
-        if (roots.isEmpty()) {
-            throw new UsageException("no sessions found: " + looked.stream().map(Path::toString).toList()
-                    + " do not exist. Load the bundled examples with: tracewh load --path examples/claude_code");
-        }
         return roots;
+    }
+
+    private List<TraceFormat> formats()
+    {
+        if (format == null) {
+            return Formats.all();
+        }
+        return List.of(Formats.byId(format).orElseThrow(() ->
+                new UsageException("unknown format '" + format + "'; known formats: " + String.join(", ", Formats.ids()))));
     }
 
     private void printPlan(LoadPlan plan)
@@ -221,18 +297,19 @@ final class LoadCommand
         out.flush();
     }
 
-    private void printSummary(LoadReport report, Warehouse warehouse, SecretsMode mode)
+    private void printSummary(LoadReport report, List<SourceRoot> roots, String database, SecretsMode mode, String nothingFound)
     {
-        PrintWriter out = spec.commandLine().getOut();
         var files = report.files();
         var rows = report.rows();
         if (json) {
-            out.println(LoadSummaryJson.of(report, warehouse.url().redacted()));
+            printJson(LoadSummaryJson.of(report, database, nothingFound));
         }
-        else {
-            PrintWriter err = spec.commandLine().getErr();
-            err.printf("load run %d %s in %.1f s (%.1f MB read, %.1f MB/s) into %s%n", report.runId(), report.status().name().toLowerCase(java.util.Locale.ROOT),
-                    report.seconds(), files.bytesRead() / 1e6, report.megabytesPerSecond(), warehouse.url().redacted());
+        PrintWriter err = spec.commandLine().getErr();
+        if (!json) {
+            err.printf("load run %d %s in %.1f s (%.1f MB read, %.1f MB/s) into %s%n", report.runId(), report.status().name().toLowerCase(Locale.ROOT),
+                    report.seconds(), files.bytesRead() / 1e6, report.megabytesPerSecond(), database);
+            // resolved, as read: never ~, so the summary says which home was meant
+            err.printf("  from      %s%n", String.join(", ", roots.stream().map(root -> root.root().toAbsolutePath().normalize().toString()).distinct().toList()));
             err.printf("  files     %,d seen · %,d loaded · %,d skipped unchanged · %,d failed · %,d missing%n",
                     files.scanned(), files.loaded(), files.unchanged(), files.failed(), files.missing());
             err.printf("  read      %,d traces · %,d messages · %,d tool calls · %,d tokens · %,d errors%n",
@@ -254,9 +331,11 @@ final class LoadCommand
             if (files.errors() > 0) {
                 err.printf("  see the errors with: tracewh errors --run %d%n", report.runId());
             }
-            err.flush();
         }
-        out.flush();
+        if (nothingFound != null) {
+            err.println("tracewh: " + nothingFound);
+        }
+        err.flush();
     }
 
     static final class FormatIds

@@ -11,7 +11,24 @@ final class LoadSummaryJson
 {
     private LoadSummaryJson() {}
 
-    static String of(LoadReport report, String database)
+    /**
+     * A failed load's line: {@code runId} is null when it failed before its run was recorded; {@code status} is
+     * {@code failed}, {@code interrupted} or {@code nothing_found}.
+     */
+    static String failure(Long runId, String status, int exitCode, String error)
+    {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        if (runId != null) {
+            node.put("run_id", runId);
+        }
+        node.put("status", status);
+        node.put("exit_code", exitCode);
+        node.put("error", error);
+        return node.toString();
+    }
+
+    /** A finished load's metrics; {@code problem} (or null) says why it still exits with code 1, as when it found no files. */
+    static String of(LoadReport report, String database, String problem)
     {
         ObjectNode node = new ObjectMapper().createObjectNode();
         var files = report.files();
@@ -48,6 +65,9 @@ final class LoadSummaryJson
         node.put("secret_findings_written", rows.secretFindingsWritten());
         node.put("replaced_characters", report.replacedCharacters());
         report.warnings().forEach(node.putArray("warnings")::add);
+        if (problem != null) {
+            node.put("error", problem);
+        }
         return node.toString();
     }
 }

@@ -18,8 +18,8 @@ final class MigrateCommand
     DatabaseOptions database;
 
     @Option(names = "--repair", description = {
-            "First repair what a failed migration left: restore the copy of an H2 file taken before a migration that did not finish,",
-            "remove failed migrations from the schema history (Flyway repair), then migrate."})
+            "First repair what a failed migration left: restore the copy of an H2 file taken before a migration that did not finish, "
+                    + "remove failed migrations from the schema history (Flyway repair), then migrate."})
     boolean repair;
 
     @Spec
@@ -32,7 +32,7 @@ final class MigrateCommand
             database.repair();
         }
         try (Warehouse warehouse = database.openMigrated()) {
-            spec.commandLine().getOut().printf("warehouse %s is at schema version %s%n", warehouse.url().redacted(), warehouse.schemaVersion());
+            spec.commandLine().getErr().printf("warehouse %s is at schema version %s%n", warehouse.url().redacted(), warehouse.schemaVersion());
         }
         return ExitCodes.SUCCESS;
     }

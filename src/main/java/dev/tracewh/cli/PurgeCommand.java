@@ -56,9 +56,12 @@ final class PurgeCommand
             String verb = dryRun ? "would purge" : "purged";
             purge.paths().forEach(path -> out.println(verb + " file " + path));
             purge.traceIds().forEach(traceId -> out.println(verb + " trace " + traceId));
-            out.printf("%s %,d missing files, %,d traces, %,d scores (of %,d judge runs) and %,d export items%n",
-                    verb, purge.paths().size(), purge.traceIds().size(), purge.scores(), purge.judgeRuns(), purge.exportItems());
             out.flush();
+            // the list is the data; the totals are the summary
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("%s %,d missing files, %,d traces, %,d scores (of %,d judge runs) and %,d export items%n",
+                    verb, purge.paths().size(), purge.traceIds().size(), purge.scores(), purge.judgeRuns(), purge.exportItems());
+            err.flush();
         }
         return ExitCodes.SUCCESS;
     }

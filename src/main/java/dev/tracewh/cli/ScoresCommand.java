@@ -25,11 +25,11 @@ final class ScoresCommand
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {
                     "Imports scores from a JSONL or CSV file (CSV: a header line; chosen by the .csv extension) into an import judge run.",
-                    "Rows are either long rows {trace_id, name, value | label, explanation?} (plus target_type message|tool_call and",
-                    "target_key to score a message ordinal or a tool call id), or NVIDIA Data Designer output rows: trace_id, a judge",
-                    "column mapping each rubric to {score, reasoning}, and trace_digest.training_value.",
-                    "A row naming an unknown trace, or a value outside its rubric (score_configs), is reported with its line number",
-                    "and skipped; the rest is imported. Importing again under the same --judge name updates that run's scores."},
+                    "Rows are either long rows {trace_id, name, value | label, explanation?} (plus target_type message|tool_call and "
+                            + "target_key to score a message ordinal or a tool call id), or NVIDIA Data Designer output rows: trace_id, a judge "
+                            + "column mapping each rubric to {score, reasoning}, and trace_digest.training_value.",
+                    "A row naming an unknown trace, or a value outside its rubric (score_configs), is reported with its line number "
+                            + "and skipped; the rest is imported. Importing again under the same --judge name updates that run's scores."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:every row imported", "1:some rows were skipped (listed on stderr)", "2:failed", "3:usage error"})
     static final class Import

@@ -20,8 +20,8 @@ import static dev.tracewh.warehouse.schema.Tables.V_SECRET_FINDINGS;
 
 @Command(name = "secrets", mixinStandardHelpOptions = true,
         description = {
-                "Summarizes the secrets loads found in session text (v_secret_findings), by rule, project and day:",
-                "how many findings, in how many sessions, how many different secrets, and how many were redacted.",
+                "Summarizes the secrets loads found in session text (v_secret_findings), by rule, project and day.",
+                "It counts the findings, the sessions they are in, the different secrets, and how many were redacted.",
                 "No secret is ever printed: only rule ids and counts."})
 final class SecretsCommand
         implements Callable<Integer>

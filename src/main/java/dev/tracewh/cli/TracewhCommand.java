@@ -1,16 +1,22 @@
 package dev.tracewh.cli;
 
 import dev.tracewh.load.LoadLockedException;
-import dev.tracewh.warehouse.WarehouseException;
 import dev.tracewh.warehouse.WarehouseInUseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 @Command(name = "tracewh",
         mixinStandardHelpOptions = true,
@@ -26,7 +32,25 @@ import java.util.Properties;
                 "3:usage error: bad option, argument or path",
                 "4:another load holds the warehouse lock"})
 public final class TracewhCommand
+        implements Callable<Integer>
 {
+    static final String VERBOSE = "--verbose";
+
+    @Option(names = VERBOSE, scope = ScopeType.INHERIT,
+            description = "On an error, print the whole of it (the stack trace, a SQL statement) instead of one or two lines naming the cause.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code tracewh} alone: what it can do, on stderr, as for any other incomplete command line. */
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
     /** The configured command line: exit codes and one-line error messages for every subcommand. */
     public static CommandLine commandLine()
     {
@@ -35,27 +59,69 @@ public final class TracewhCommand
         // messages of picocli, drivers and Flyway may quote an argument or a URL: never with its password
         commandLine.setParameterExceptionHandler((exception, args) -> {
             CommandLine failed = exception.getCommandLine();
-            failed.getErr().println("tracewh: " + Secrets.of(List.of(args), System.getenv()).redact(exception.getMessage()));
-            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            String message = Secrets.of(List.of(args), System.getenv()).redact(exception.getMessage());
+            if (failed.getCommandSpec().userObject() instanceof LoadCommand && List.of(args).contains("--json")) {
+                // load --json ends with its line whatever happened, a command line it cannot parse included
+                failed.getOut().println(LoadSummaryJson.failure(null, "failed", ExitCodes.USAGE, message));
+                failed.getOut().flush();
+            }
+            failed.getErr().println("tracewh: " + message);
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(exception, failed.getErr())) {
+                failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            }
             return ExitCodes.USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
-            failed.getErr().println("tracewh: " + Secrets.of(parseResult.originalArgs(), System.getenv()).redact(oneLine(exception)));
-            if (exception instanceof LoadLockedException || exception instanceof WarehouseInUseException) {
-                return ExitCodes.LOCKED;
+            if (shuttingDown()) {
+                // Ctrl-C: the load's shutdown hook says so; what the closing database made fail here is no news
+                return ExitCodes.FAILED;
             }
-            return exception instanceof UsageException ? ExitCodes.USAGE : ExitCodes.FAILED;
+            Secrets secrets = Secrets.of(parseResult.originalArgs(), System.getenv());
+            if (verbose(parseResult)) {
+                StringWriter trace = new StringWriter();
+                exception.printStackTrace(new PrintWriter(trace));
+                failed.getErr().print(secrets.redact(trace.toString()));
+            }
+            ErrorMessage message = ErrorMessage.of(exception);
+            failed.getErr().println("tracewh: " + secrets.redact(message.text()));
+            if (message.shortened() && !verbose(parseResult)) {
+                failed.getErr().println("(" + VERBOSE + " shows the whole error)");
+            }
+            return exitCode(exception);
         });
         return commandLine;
     }
 
-    private static String oneLine(Exception exception)
+    static int exitCode(Exception exception)
     {
-        if (exception instanceof WarehouseException || exception instanceof UsageException || exception instanceof LoadLockedException) {
-            return exception.getMessage();
+        if (exception instanceof LoadLockedException || exception instanceof WarehouseInUseException) {
+            return ExitCodes.LOCKED;
         }
-        String message = exception.getMessage();
-        return message == null ? exception.getClass().getName() : exception.getClass().getSimpleName() + ": " + message;
+        return exception instanceof UsageException ? ExitCodes.USAGE : ExitCodes.FAILED;
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parseResult)
+    {
+        for (CommandLine.ParseResult each = parseResult; each != null; each = each.subcommand()) {
+            if (each.hasMatchedOption(VERBOSE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The JVM shuts down (Ctrl-C, SIGTERM) once its shutdown hooks can no longer be added. */
+    static boolean shuttingDown()
+    {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        }
+        catch (IllegalStateException shutdownInProgress) {
+            return true;
+        }
     }
 
     static String toolVersion()

@@ -19,12 +19,13 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         header = "Benchmarks loading a corpus into H2 and PostgreSQL.",
         description = {
-                "Measures parse-only throughput (in a fresh JVM, and warm), a full first load into a fresh warehouse, a reload with nothing",
-                "changed and a reload after appending a turn to 1%% of the files (truncated back afterwards), a full load with secret",
-                "scanning off into another fresh warehouse (the price of --secrets redact), with peak heap and RSS, the psql \\copy floor",
-                "of the same bytes and, with --ccusage, ccusage's daily report over the same corpus. The PostgreSQL database is dropped",
-                "and recreated; its name must start with bench_. Run the JVM with the heap limit you want numbers for (-Xmx). Exits with",
-                "1 when a phase failed (out of memory, say); the table shows which."})
+                "Measures parse-only throughput (in a fresh JVM, and warm), a full first load into a fresh warehouse, a reload with nothing "
+                        + "changed and a reload after appending a turn to 1%% of the files (truncated back afterwards), a full load with secret "
+                        + "scanning off into another fresh warehouse (the price of --secrets redact), with peak heap and RSS, the psql \\copy floor "
+                        + "of the same bytes and, with --ccusage, ccusage's daily report over the same corpus.",
+                "The PostgreSQL database is dropped and recreated; its name must start with bench_. "
+                        + "Run the JVM with the heap limit you want numbers for (-Xmx). "
+                        + "Exits with 1 when a phase failed (out of memory, say); the table shows which."})
 public final class BenchCommand
         implements Callable<Integer>
 {

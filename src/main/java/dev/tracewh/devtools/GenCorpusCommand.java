@@ -16,8 +16,9 @@ import java.util.concurrent.Callable;
 @Command(name = "gen-corpus", mixinStandardHelpOptions = true,
         header = "Writes a synthetic session corpus for benchmarks.",
         description = {
-                "Writes realistic sessions in the format's directory layout (Claude Code: DIR/projects/..., Codex: DIR/sessions/YYYY/MM/DD/...),",
-                "byte for byte the same for the same seed, plus DIR/" + CorpusGenerator.MANIFEST + ". Sizes: KB, MB, GB (decimal) or KiB, MiB, GiB."})
+                "Writes realistic sessions in the format's directory layout (Claude Code: DIR/projects/..., Codex: DIR/sessions/YYYY/MM/DD/...), "
+                        + "byte for byte the same for the same seed, plus DIR/" + CorpusGenerator.MANIFEST + ".",
+                "Sizes: KB, MB, GB (decimal) or KiB, MiB, GiB."})
 public final class GenCorpusCommand
         implements Callable<Integer>
 {

@@ -15,9 +15,17 @@ public record Environment(Path home, Map<String, String> variables)
         variables = Map.copyOf(variables);
     }
 
+    /** This process's environment; the home is {@code $HOME}, as the agents resolve it (Java's user.home ignores it). */
     public static Environment system()
     {
-        return new Environment(Path.of(System.getProperty("user.home")), System.getenv());
+        return of(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** {@code variables} with the home they name, or {@code fallbackHome} when they name none. */
+    public static Environment of(Map<String, String> variables, String fallbackHome)
+    {
+        String home = variables.get("HOME");
+        return new Environment(Path.of(home == null || home.isBlank() ? fallbackHome : home), variables);
     }
 
     public Optional<String> variable(String name)

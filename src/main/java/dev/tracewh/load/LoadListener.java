@@ -8,6 +8,12 @@ public interface LoadListener
     /** The load waits for something another process holds, such as the load lock; {@code why} says what and who. */
     default void waiting(String why) {}
 
+    /** The run is recorded as {@code runId} (running): an interrupted process can mark it interrupted. */
+    default void runStarted(long runId) {}
+
+    /** The load looks for session files below its roots (a large tree takes a while). */
+    default void discovering() {}
+
     default void started(int filesToRead, long bytesToRead) {}
 
     default void fileDone(PlannedFile file) {}

@@ -235,10 +235,12 @@ public final class Loader
         runs.markInterrupted(lockScope);
         SecretsPass secrets = secretsPass(options);
         long runId = runs.start(arguments, lockScope, options.sourceHost(), toolVersion, warehouse.schemaVersion(), options.secretsSetting());
+        listener.runStarted(runId);
         Progress progress = new Progress();
         int scanned = 0;
         LoadRunStore.Status status;
         try {
+            listener.discovering();
             LoadPlan plan = plan(roots, options);
             scanned = plan.files().size() + plan.unreadable().size();
             for (UnreadablePath unreadable : plan.unreadable()) {

@@ -48,6 +48,20 @@ public final class LoadRunStore
                 .execute();
     }
 
+    /**
+     * Marks run {@code runId} interrupted as its process is stopped (Ctrl-C): it may already have been recorded as
+     * failed by what the stopping made fail; a run that ended otherwise is left as it is.
+     */
+    public void markInterrupted(long runId)
+    {
+        dsl.update(LOAD_RUNS)
+                .set(LOAD_RUNS.STATUS, Status.INTERRUPTED.wireName())
+                .set(LOAD_RUNS.ENDED_AT, now())
+                .where(LOAD_RUNS.RUN_ID.eq(runId))
+                .and(LOAD_RUNS.STATUS.in(Status.RUNNING.wireName(), Status.FAILED.wireName()))
+                .execute();
+    }
+
     /** The width of load_runs.secrets_rules: a user's rules file with a long path is cut, not a failed load. */
     private static final int MAX_SECRETS_RULES_LENGTH = 1024;
 

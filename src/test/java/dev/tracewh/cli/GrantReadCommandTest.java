@@ -56,9 +56,9 @@ class GrantReadCommandTest
                 TestRole reader = TestRole.create(database, "tracewh test \"reader\"; drop table sessions; ")) {
             Run run = run("grant-read", reader.name(), "--db", database.url().jdbcUrl());
             assertEquals(ExitCodes.SUCCESS, run.exitCode(), run.err());
-            assertTrue(run.out().startsWith("role " + reader.name() + " can read 14 views in schema "), run.out());
-            assertTrue(run.out().strip().endsWith(": v_judge_trace_scores, v_message_json, v_message_kinds, v_messages, v_scores_latest, "
-                    + "v_secret_findings, v_session_rollup, v_sft_candidates, v_tool_calls, v_tool_interactions, v_trace_digest_input, v_trace_scores, v_traces, v_usage_daily"), run.out());
+            assertTrue(run.err().startsWith("role " + reader.name() + " can read 14 views in schema "), run.err());
+            assertTrue(run.err().strip().endsWith(": v_judge_trace_scores, v_message_json, v_message_kinds, v_messages, v_scores_latest, "
+                    + "v_secret_findings, v_session_rollup, v_sft_candidates, v_tool_calls, v_tool_interactions, v_trace_digest_input, v_trace_scores, v_traces, v_usage_daily"), run.err());
             try (Connection connection = reader.connect();
                     Statement statement = connection.createStatement();
                     ResultSet traces = statement.executeQuery("select count(*) from v_traces")) {

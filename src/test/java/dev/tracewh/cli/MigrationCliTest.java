@@ -90,7 +90,7 @@ class MigrationCliTest
 
         Run repair = run("migrate", "--repair", "--db", db);
         assertEquals(ExitCodes.SUCCESS, repair.exitCode(), repair.err());
-        assertEquals("tracewh: removed the failed migration to version 9 (token usage response key) from the schema history\n", repair.err());
+        assertTrue(repair.err().startsWith("tracewh: removed the failed migration to version 9 (token usage response key) from the schema history\n"), repair.err());
         Run count = run("sql", "--db", db, "--csv", "select count(distinct response_key) as keys from token_usage");
         assertEquals("keys\n3\n", count.out(), count.err());
     }
