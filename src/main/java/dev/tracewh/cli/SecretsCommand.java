@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 import static dev.tracewh.warehouse.schema.Tables.V_SECRET_FINDINGS;
@@ -50,7 +51,10 @@ final class SecretsCommand
 
     @Override
     public Integer call()
+            throws IOException
     {
+        output.validate();
+        Limits.check(limit);
         List<Field<?>> groups = new ArrayList<>();
         for (Grouping grouping : groupings()) {
             groups.add(switch (grouping) {
@@ -66,13 +70,14 @@ final class SecretsCommand
         columns.add(DSL.countDistinct(V_SECRET_FINDINGS.FINGERPRINT).as("distinct_secrets"));
         columns.add(DSL.count().filterWhere(V_SECRET_FINDINGS.REDACTED).as("redacted"));
         try (Warehouse warehouse = database.openReadOnly()) {
-            output.print(warehouse.dsl()
+            var rows = warehouse.dsl()
                     .select(columns)
                     .from(V_SECRET_FINDINGS)
                     .groupBy(groups)
                     .orderBy(DSL.count().desc(), groups.getFirst())
                     .limit(limit)
-                    .fetch(), spec.commandLine().getOut());
+                    .fetch();
+            output.print(rows, rows, spec.commandLine().getOut());
         }
         return ExitCodes.SUCCESS;
     }

@@ -40,6 +40,9 @@ public final class TracewhCommand
             return ExitCodes.USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
+            if (ClosedOutputException.causes(exception)) {
+                return ExitCodes.SUCCESS;
+            }
             failed.getErr().println("tracewh: " + Secrets.of(parseResult.originalArgs(), System.getenv()).redact(oneLine(exception)));
             if (exception instanceof LoadLockedException || exception instanceof WarehouseInUseException) {
                 return ExitCodes.LOCKED;
