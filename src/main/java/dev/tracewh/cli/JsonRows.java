@@ -14,7 +14,7 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A JSON array of objects, an object per line, written as the rows come. Numbers are JSON numbers in plain
+ * A JSON array of objects, an object per line ({@code [{...},\n{...}]}), written as the rows come. Numbers are JSON numbers in plain
  * notation ({@code 0}, not {@code 0E-20}; {@code 1e10} as {@code 10000000000}), booleans JSON booleans, null null,
  * a JSON column ({@link RowColumn}) its JSON value, everything else a string as a table prints it ({@link CellText}).
  */
@@ -49,7 +49,9 @@ final class JsonRows
     public void row(Object[] values)
             throws IOException
     {
-        json.writeRaw(first ? "\n" : ",\n");
+        if (!first) {
+            json.writeRaw(",\n");
+        }
         first = false;
         json.writeStartObject();
         for (int i = 0; i < values.length; i++) {
@@ -64,7 +66,7 @@ final class JsonRows
     public void end()
             throws IOException
     {
-        json.writeRaw(first ? "]\n" : "\n]\n");
+        json.writeRaw("]\n");
         json.flush();
     }
 

@@ -19,7 +19,7 @@ import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = {
                 "Shows recent loads, newest first: when, status, seconds, files loaded and failed, messages inserted, errors",
-                "(a row fits in 120 columns); --wide for every count, the host, the failure and the arguments."})
+                "(a row fits in 120 columns); --wide, --csv and --json show every count, the host, the failure and the arguments."})
 final class RunsCommand
         implements Callable<Integer>
 {
@@ -44,7 +44,9 @@ final class RunsCommand
     {
         output.validate();
         Limits.check(limit);
-        List<Field<?>> columns = wide
+        // CSV and JSON are for programs, which want every column whatever its width
+        boolean everyColumn = wide || output.csv || output.json;
+        List<Field<?>> columns = everyColumn
                 ? List.of(LOAD_RUNS.RUN_ID, LOAD_RUNS.SOURCE_HOST, LOAD_RUNS.STARTED_AT, LOAD_RUNS.STATUS, LOAD_RUNS.SECONDS,
                         LOAD_RUNS.FILES_SCANNED, LOAD_RUNS.FILES_LOADED, LOAD_RUNS.FILES_UNCHANGED, LOAD_RUNS.FILES_FAILED, LOAD_RUNS.FILES_MISSING,
                         LOAD_RUNS.TRACES_INSERTED, LOAD_RUNS.TRACES_UPDATED, LOAD_RUNS.MESSAGES_INSERTED, LOAD_RUNS.ERRORS,
@@ -59,7 +61,7 @@ final class RunsCommand
                     .orderBy(LOAD_RUNS.RUN_ID.desc())
                     .limit(limit)
                     .fetch();
-            if (wide) {
+            if (everyColumn) {
                 // runs of tracewh versions that stored --db as given may hold a password
                 Secrets secrets = Secrets.of(spec.commandLine().getParseResult().originalArgs(), System.getenv());
                 runs.forEach(run -> run.set(LOAD_RUNS.ARGUMENTS, secrets.redact(run.get(LOAD_RUNS.ARGUMENTS))));

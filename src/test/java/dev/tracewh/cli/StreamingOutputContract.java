@@ -80,8 +80,8 @@ abstract class StreamingOutputContract
                 assertEquals(ROWS + "," + a, lines.getLast());
             }
             else if (layout.contains("--json")) {
-                assertEquals(ROWS + 2, lines.size());
-                assertEquals("{\"n\":" + ROWS + ",\"t\":\"" + a + "\"}", lines.get(lines.size() - 2));
+                assertEquals(ROWS, lines.size());
+                assertEquals("{\"n\":" + ROWS + ",\"t\":\"" + a + "\"}]", lines.getLast());
             }
             else {
                 assertEquals(ROWS + 2, lines.size());
