@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
@@ -39,12 +40,15 @@ final class ErrorsCommand
 
     @Override
     public Integer call()
+            throws IOException
     {
+        output.validate();
+        Limits.check(limit);
         try (Warehouse warehouse = database.openReadOnly()) {
             Condition runs = all ? DSL.noCondition()
                     : runId != null ? LOAD_ERRORS.RUN_ID.eq(runId)
                     : LOAD_ERRORS.RUN_ID.eq(DSL.select(DSL.max(LOAD_RUNS.as("latest").RUN_ID)).from(LOAD_RUNS.as("latest")));
-            output.print(warehouse.dsl()
+            var rows = warehouse.dsl()
                     .select(LOAD_ERRORS.RUN_ID, LOAD_RUNS.SOURCE_HOST, LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.LINE_NUMBER, LOAD_ERRORS.ERROR_CLASS,
                             LOAD_ERRORS.MESSAGE, LOAD_ERRORS.EXCERPT)
                     .from(LOAD_ERRORS)
@@ -52,7 +56,8 @@ final class ErrorsCommand
                     .where(runs)
                     .orderBy(LOAD_ERRORS.RUN_ID.desc(), LOAD_ERRORS.SOURCE_PATH, LOAD_ERRORS.LINE_NUMBER)
                     .limit(limit)
-                    .fetch(), spec.commandLine().getOut());
+                    .fetch();
+            output.print(rows, rows, spec.commandLine().getOut());
         }
         return ExitCodes.SUCCESS;
     }

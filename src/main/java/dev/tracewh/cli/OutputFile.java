@@ -1,6 +1,8 @@
 package dev.tracewh.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -42,16 +44,7 @@ final class OutputFile
     {
         requireNonNull(out, "out is null");
         if (out.toString().equals("-")) {
-            OutputStream stdout = new BufferedOutputStream(System.out, BUFFER)
-            {
-                @Override
-                public void close()
-                        throws IOException
-                {
-                    flush();
-                }
-            };
-            return new OutputFile(stdout, Optional.empty(), Optional.empty());
+            return new OutputFile(new BufferedOutputStream(new StandardOutput(), BUFFER), Optional.empty(), Optional.empty());
         }
         // through a symbolic link to the file it names, as writing to the link did
         Path target = Files.exists(out) ? out.toRealPath() : out.toAbsolutePath();
@@ -67,6 +60,35 @@ final class OutputFile
             throw e;
         }
         return new OutputFile(new BufferedOutputStream(stream, BUFFER), Optional.of(target), Optional.of(temporary));
+    }
+
+    /**
+     * Standard output as a stream that reports its errors, which {@link System#out} keeps to itself: a reader that
+     * went away ({@code | head}) is a {@link ClosedOutputException}. Closing it does nothing: standard output stays open.
+     */
+    private static final class StandardOutput
+            extends OutputStream
+    {
+        private final FileOutputStream out = new FileOutputStream(FileDescriptor.out);
+
+        @Override
+        public void write(int b)
+                throws IOException
+        {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length)
+                throws IOException
+        {
+            try {
+                out.write(bytes, offset, length);
+            }
+            catch (IOException e) {
+                throw ClosedOutputException.closedPipe(e) ? new ClosedOutputException(e) : e;
+            }
+        }
     }
 
     /** A file someone made private stays private when it is replaced. */

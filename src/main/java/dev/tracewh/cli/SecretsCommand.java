@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +51,10 @@ final class SecretsCommand
 
     @Override
     public Integer call()
+            throws IOException
     {
+        output.validate();
+        Limits.check(limit);
         List<Field<?>> groups = new ArrayList<>();
         for (Grouping grouping : groupings()) {
             groups.add(switch (grouping) {
@@ -66,13 +70,14 @@ final class SecretsCommand
         columns.add(DSL.countDistinct(V_SECRET_FINDINGS.FINGERPRINT).as("distinct_secrets"));
         columns.add(DSL.count().filterWhere(V_SECRET_FINDINGS.REDACTED).as("redacted"));
         try (Warehouse warehouse = database.openReadOnly()) {
-            output.print(warehouse.dsl()
+            var rows = warehouse.dsl()
                     .select(columns)
                     .from(V_SECRET_FINDINGS)
                     .groupBy(groups)
                     .orderBy(DSL.count().desc(), groups.getFirst())
                     .limit(limit)
-                    .fetch(), spec.commandLine().getOut());
+                    .fetch();
+            output.print(rows, rows, spec.commandLine().getOut());
         }
         return ExitCodes.SUCCESS;
     }

@@ -11,11 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {
-                "Runs one SQL statement against the warehouse and prints the result as a table (or CSV / JSON).",
+                "Runs one SQL statement against the warehouse and prints the result as a table (or CSV / JSON), row by row as it comes.",
                 "The statement only reads (as the H2 user tracewh_reader, or in a read-only PostgreSQL transaction) unless --write is given."})
 final class SqlCommand
         implements Callable<Integer>
@@ -37,14 +38,13 @@ final class SqlCommand
 
     @Override
     public Integer call()
+            throws IOException
     {
+        output.validate();
         try (Warehouse warehouse = database.openReadOnly();
                 UserSqlSession session = UserSqlSession.open(warehouse)) {
-            StatementResult result = session.run(query, write);
-            if (result.rows().isPresent()) {
-                output.print(result.rows().get(), spec.commandLine().getOut());
-            }
-            else {
+            StatementResult result = session.run(query, write, rows -> output.print(rows, rows, spec.commandLine().getOut()));
+            if (!result.returnedRows()) {
                 spec.commandLine().getErr().printf("%,d rows changed%n", result.changedRows());
             }
         }

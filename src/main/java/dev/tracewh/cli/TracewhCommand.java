@@ -76,6 +76,9 @@ public final class TracewhCommand
                 // Ctrl-C: the load's shutdown hook says so; what the closing database made fail here is no news
                 return ExitCodes.FAILED;
             }
+            if (ClosedOutputException.causes(exception)) {
+                return ExitCodes.SUCCESS;
+            }
             Secrets secrets = Secrets.of(parseResult.originalArgs(), System.getenv());
             if (verbose(parseResult)) {
                 StringWriter trace = new StringWriter();

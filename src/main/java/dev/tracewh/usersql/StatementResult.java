@@ -1,17 +1,15 @@
 package dev.tracewh.usersql;
 
-import org.jooq.Record;
-import org.jooq.Result;
-
-import java.util.Optional;
-
-import static java.util.Objects.requireNonNull;
-
-/** What one statement of the user's gave: its rows, or how many rows it changed. */
-public record StatementResult(Optional<Result<Record>> rows, long changedRows)
+/** What one statement of the user's gave: rows (handed to a {@link UserSqlSession.RowsReader} as they came), or how many rows it changed. */
+public record StatementResult(boolean returnedRows, long changedRows)
 {
-    public StatementResult
+    static StatementResult rows()
     {
-        requireNonNull(rows, "rows is null");
+        return new StatementResult(true, 0);
+    }
+
+    static StatementResult changed(long rows)
+    {
+        return new StatementResult(false, rows);
     }
 }

@@ -6,8 +6,10 @@ import dev.tracewh.warehouse.WarehouseException;
 import org.h2.api.ErrorCode;
 import org.h2.jdbc.JdbcException;
 import org.jooq.ConnectionProvider;
+import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Query;
+import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.conf.ParseUnknownFunctions;
@@ -17,6 +19,7 @@ import org.jooq.impl.DSL;
 import org.postgresql.core.BaseConnection;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -68,6 +71,11 @@ public final class UserSqlSession
             "AUTO_RECONNECT");
     /** read_only_sql_transaction and insufficient_privilege. */
     private static final Set<String> POSTGRESQL_REFUSALS = Set.of("25006", "42501");
+    /**
+     * Rows fetched at a time: PostgreSQL streams a result only with a fetch size, inside a transaction; H2 streams it
+     * with LAZY_QUERY_EXECUTION (where the query allows: a sort or a grouping still gathers its rows first).
+     */
+    private static final int FETCH_SIZE = 1_000;
     private static final Set<Integer> H2_REFUSALS = Set.of(ErrorCode.NOT_ENOUGH_RIGHTS_FOR_1, ErrorCode.ADMIN_RIGHTS_REQUIRED);
     private static final String SERVER_FILE_RIGHTS = "select r.rolsuper or exists (select 1 from pg_roles p "
             + "where p.rolname in ('pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program') and pg_has_role(session_user, p.oid, 'MEMBER')) "
@@ -175,13 +183,25 @@ public final class UserSqlSession
         return dsl;
     }
 
+    /** What reads a statement's rows, inside its transaction, as they come. */
+    @FunctionalInterface
+    public interface RowsReader
+    {
+        void read(Cursor<Record> rows)
+                throws IOException;
+    }
+
     /**
      * Runs one statement: read-only as described above, or with {@code write} on the warehouse's own connection,
-     * committed. A {@link UserSqlException} says why a statement is refused.
+     * committed (with autocommit, as {@code VACUUM} needs; PostgreSQL then hands over rows a statement returns all at
+     * once). Rows, if the statement returns any, go to {@code rows} while the statement runs; the cursor is closed
+     * afterwards. A {@link UserSqlException} says why a statement is refused.
      */
-    public StatementResult run(String sql, boolean write)
+    public StatementResult run(String sql, boolean write, RowsReader rows)
+            throws IOException
     {
         requireNonNull(sql, "sql is null");
+        requireNonNull(rows, "rows is null");
         int statements = driverStatements(sql);
         if (statements == 0) {
             throw new UserSqlException("there is no SQL statement to run", null);
@@ -191,7 +211,19 @@ public final class UserSqlSession
             throw new UserSqlException("tracewh sql runs one statement, and this is " + Math.max(statements, parsed.statements()) + ": run them one at a time", null);
         }
         if (write) {
-            return warehouse.dsl().connectionResult(writer -> execute(writer, sql));
+            try {
+                return warehouse.dsl().connectionResult(writer -> {
+                    try {
+                        return execute(writer, sql, rows);
+                    }
+                    catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+            catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
         }
         if (parsed.query().isPresent() && !(parsed.query().get() instanceof Select)) {
             throw new UserSqlException("tracewh sql only reads, and this statement is not a query: add --write to run it", null);
@@ -203,16 +235,45 @@ public final class UserSqlSession
         }
         return inRolledBackTransaction(() -> {
             try {
-                return execute(connection, sql);
+                return vendor == DatabaseUrl.Vendor.H2 ? lazily(() -> execute(connection, sql, rows)) : execute(connection, sql, rows);
             }
             catch (SQLException e) {
                 if (refused(e)) {
-                    throw new UserSqlException("tracewh sql only reads (add --write to change the warehouse), and the warehouse refused this statement: "
-                            + reason(e), e);
+                    throw refusal(e);
+                }
+                throw e;
+            }
+            catch (DataAccessException e) {
+                // a lazy result may meet the refusal while its rows are read
+                SQLException cause = e.getCause(SQLException.class);
+                if (cause != null && refused(cause)) {
+                    throw refusal(cause);
                 }
                 throw e;
             }
         });
+    }
+
+    private static UserSqlException refusal(SQLException e)
+    {
+        return new UserSqlException("tracewh sql only reads (add --write to change the warehouse), and the warehouse refused this statement: " + reason(e), e);
+    }
+
+    /** Runs {@code work} with H2's lazy query execution, which streams a result instead of gathering it first. */
+    private StatementResult lazily(Work<StatementResult, IOException> work)
+            throws SQLException, IOException
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("set lazy_query_execution true");
+        }
+        try {
+            return work.run();
+        }
+        finally {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("set lazy_query_execution false");
+            }
+        }
     }
 
     private int driverStatements(String sql)
@@ -265,18 +326,21 @@ public final class UserSqlSession
         return message == null ? e.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
     }
 
-    private StatementResult execute(Connection target, String sql)
-            throws SQLException
+    private StatementResult execute(Connection target, String sql, RowsReader reader)
+            throws SQLException, IOException
     {
         try (Statement statement = target.createStatement()) {
             // what runs is what was counted and parsed: the driver rewrites no JDBC escapes ({fn ...})
             statement.setEscapeProcessing(false);
+            statement.setFetchSize(FETCH_SIZE);
             if (statement.execute(sql)) {
-                try (ResultSet rows = statement.getResultSet()) {
-                    return new StatementResult(Optional.of(DSL.using(target, dsl.dialect(), dsl.settings()).fetch(rows)), 0);
+                try (ResultSet rows = statement.getResultSet();
+                        Cursor<Record> cursor = DSL.using(target, dsl.dialect(), dsl.settings()).fetchLazy(rows)) {
+                    reader.read(cursor);
                 }
+                return StatementResult.rows();
             }
-            return new StatementResult(Optional.empty(), statement.getLargeUpdateCount());
+            return StatementResult.changed(statement.getLargeUpdateCount());
         }
     }
 

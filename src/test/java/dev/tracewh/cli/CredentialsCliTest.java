@@ -131,7 +131,7 @@ class CredentialsCliTest
                 Statement statement = connection.createStatement()) {
             statement.executeUpdate("update load_runs set arguments = 'load --db jdbc:postgresql://h/traces?user=a&password=" + PASSWORD + "'");
         }
-        for (Run runs : List.of(run("runs", "--db", db), run("runs", "--db", db, "--json"))) {
+        for (Run runs : List.of(run("runs", "--db", db, "--wide", "--max-width", "0"), run("runs", "--db", db, "--json"))) {
             assertEquals(0, runs.exitCode(), runs.all());
             assertTrue(runs.out().contains("password=***"), runs.out());
             assertFalse(runs.all().contains(PASSWORD), runs.all());
@@ -177,7 +177,7 @@ class CredentialsCliTest
         assertEquals(1, load.exitCode(), load.all());
         runs.add(load);
         runs.add(run(args(List.of("load", "--path", sessions.toString(), "--json"), db)));
-        runs.add(run(args(List.of("runs"), db)));
+        runs.add(run(args(List.of("runs", "--wide"), db)));
         runs.add(run(args(List.of("runs", "--json"), db)));
         runs.add(run(args(List.of("errors"), db)));
         runs.add(run(args(List.of("errors", "--json"), db)));
