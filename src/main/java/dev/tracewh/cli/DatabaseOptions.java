@@ -16,7 +16,7 @@ public final class DatabaseOptions
     @Option(names = "--db", paramLabel = "URL",
             description = {"JDBC URL (jdbc:h2:... or jdbc:postgresql://...), libpq URL (postgresql://user@host/db) or an H2 file path. "
                     + "Default: $TRACEWH_DB, else the H2 file ${env:HOME:-${sys:user.home}}/" + DatabaseUrl.DEFAULT_IN_HOME + ".",
-                    "Keep a PostgreSQL password out of it: $PGPASSWORD or the password file (~/.pgpass, $PGPASSFILE) supply it."})
+                    "Keep a PostgreSQL password out of it: $PGPASSWORD or the password file ($HOME/.pgpass, $PGPASSFILE) supply it."})
     String database;
 
     @Option(names = "--schema", paramLabel = "NAME",
@@ -25,8 +25,8 @@ public final class DatabaseOptions
     String schema;
 
     @Option(names = "--wait", description = {
-            "Wait while another process has the H2 file open (H2 lets one process at a time: a load, a migrate) and, for load,",
-            "while a concurrent load of the same scope runs, instead of exiting with code 4."})
+            "Wait while another process has the H2 file open (H2 lets one process at a time: a load, a migrate), instead of exiting with code 4.",
+            "A load also waits while another load of the same scope runs."})
     boolean waitWhileInUse;
 
     @Spec(Spec.Target.MIXEE)

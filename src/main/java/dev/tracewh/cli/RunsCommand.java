@@ -18,7 +18,7 @@ import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = {
-                "Shows recent loads, newest first: when, status, seconds, files loaded and failed, messages inserted, errors",
+                "Shows recent loads, newest first: when, status, seconds, files loaded and failed, messages inserted, errors.",
                 "(a row fits in 120 columns); --wide, --csv and --json show every count, the host, the failure and the arguments."})
 final class RunsCommand
         implements Callable<Integer>
