@@ -154,7 +154,7 @@ final class LoadCommand
                 }
                 Loader loader = new Loader(warehouse, TracewhCommand.toolVersion());
                 LoadReport report;
-                String database = warehouse.url().redacted();
+                String database = warehouse.url().display();
                 try (LoadInterruption interruption = new LoadInterruption(progress, warehouse.url(), System.out, System.err,
                         json ? runId -> LoadSummaryJson.failure(runId, "interrupted", ExitCodes.INTERRUPTED, "interrupted") : null)) {
                     report = loader.load(roots, options, Secrets.of(args, System.getenv()).arguments(args), interruption);

@@ -347,6 +347,17 @@ public record DatabaseUrl(String jdbcUrl, Vendor vendor, String password, boolea
         return new DatabaseUrl(replaced, vendor, password, false);
     }
 
+    /** How a person names the warehouse: an H2 file's path, else the URL without credentials. */
+    public String display()
+    {
+        String h2File = "jdbc:h2:file:";
+        if (vendor == Vendor.H2 && jdbcUrl.startsWith(h2File)) {
+            int settings = jdbcUrl.indexOf(';');
+            return jdbcUrl.substring(h2File.length(), settings < 0 ? jdbcUrl.length() : settings) + " (H2)";
+        }
+        return redacted();
+    }
+
     /** The URL without credentials, for messages and the audit trail. */
     public String redacted()
     {

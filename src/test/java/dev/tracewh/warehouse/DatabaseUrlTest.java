@@ -32,10 +32,17 @@ class DatabaseUrlTest
         for (Given given : forms) {
             DatabaseUrl url = DatabaseUrl.parse(given.url());
             assertEquals(given.password(), url.password(), given.url());
-            for (String shown : List.of(url.jdbcUrl(), url.redacted(), url.toString())) {
+            for (String shown : List.of(url.jdbcUrl(), url.redacted(), url.toString(), url.display())) {
                 assertFalse(shown.contains("s3cret"), shown);
             }
         }
+    }
+
+    @Test
+    void aPersonReadsAnH2FilesPathAndAPostgresqlUrlWithoutItsPassword()
+    {
+        assertEquals("/home/you/.tracewh/warehouse (H2)", DatabaseUrl.parse("/home/you/.tracewh/warehouse").display());
+        assertEquals("jdbc:postgresql://db.example/traces?user=alice&currentSchema=tracewh", DatabaseUrl.parse("postgresql://alice:s3cret@db.example/traces").display());
     }
 
     @Test
