@@ -7,6 +7,7 @@ import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.Warehouse;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.function.LongFunction;
 
 import static java.util.Objects.requireNonNull;
@@ -19,6 +20,8 @@ import static java.util.Objects.requireNonNull;
 final class LoadInterruption
         implements LoadListener, AutoCloseable
 {
+    private static final Duration CLOSING_DATABASE_WAIT = Duration.ofSeconds(5);
+
     private final LoadListener delegate;
     private final DatabaseUrl url;
     private final PrintStream out;
@@ -47,8 +50,8 @@ final class LoadInterruption
     private void interrupted(long runId)
     {
         String recorded;
-        try (Warehouse warehouse = Warehouse.open(url)) {
-            new LoadRunStore(warehouse.dsl()).markInterrupted(runId);
+        try {
+            markInterrupted(runId);
             recorded = "load run " + runId + " is recorded as interrupted";
         }
         catch (RuntimeException e) {
@@ -61,6 +64,33 @@ final class LoadInterruption
         if (jsonLine != null) {
             out.println(jsonLine.apply(runId));
             out.flush();
+        }
+    }
+
+    /**
+     * H2's own shutdown hook closes an embedded database at the same moment, and refuses new connections while it
+     * closes ("open in exclusive mode"): try again for a little while, until it has closed and the file opens anew.
+     */
+    private void markInterrupted(long runId)
+    {
+        long deadline = System.nanoTime() + CLOSING_DATABASE_WAIT.toNanos();
+        while (true) {
+            try (Warehouse warehouse = Warehouse.open(url)) {
+                new LoadRunStore(warehouse.dsl()).markInterrupted(runId);
+                return;
+            }
+            catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                }
+                catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
