@@ -255,7 +255,10 @@ public final class PiSessionParser
         if (usage != null && values.areCounts(usage, entry.line(), USAGE_COUNTS)) {
             long output = JsonFields.longValue(usage, "output");
             long reasoning = JsonFields.longValue(usage, "reasoning");
-            trace.putUsage(new TokenUsage(draft.apiMessageId == null ? entry.id() : draft.apiMessageId, entry.id(), ordinal, draft.model,
+            // keyed by the provider's response id (a fake model repeats one) and the entry id, which forks copy with the
+            // entry; without a response id the entry's timestamp stands in, as v1 ids ("line:N") repeat across files
+            String responseId = draft.apiMessageId != null ? draft.apiMessageId : String.valueOf(text(entry.node(), "timestamp"));
+            trace.putUsage(new TokenUsage(responseId, entry.id(), ordinal, draft.model,
                     entry.timestamp(), JsonFields.longValue(usage, "input"), JsonFields.longValue(usage, "cacheWrite"),
                     JsonFields.longValue(usage, "cacheRead"), output, Math.min(reasoning, output)));
         }
