@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Pi session with an abandoned branch and an OpenClaw archive load into the warehouse: every message stored, the
@@ -71,6 +72,7 @@ public abstract class PiLoadContract
         // the archived reset transcript loads as openclaw; the .full.bak copy does not
         assertEquals(List.of("oc-s1"), dsl.fetch("select trace_id from sessions where source_kind = 'openclaw'").getValues(0, String.class));
         assertEquals(2, ((Number) dsl.fetchOne("select message_count from sessions where trace_id = 'oc-s1'").get(0)).intValue());
+        assertTrue(dsl.fetchOne("select source_meta from sessions where trace_id = 'oc-s1'").get(0, String.class).contains("\"openclaw_agent_id\":\"main\""));
         assertEquals(1, ((Number) dsl.fetchOne("select count(*) from token_usage where source_kind = 'openclaw'").get(0)).intValue());
     }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -69,7 +71,20 @@ public final class OpenClawFormat
     public ParsedFile parse(Path file, InputStream input, ReadOptions options)
             throws IOException
     {
-        return new PiSessionParser(file, ID, mapper, options).parse(input);
+        return new PiSessionParser(file, ID, agentId(file).map(id -> Map.of("openclaw_agent_id", id)).orElse(Map.of()), mapper, options)
+                .parse(input);
+    }
+
+    /** The agent (a persona, not a sub-agent) whose {@code agents/<agentId>/sessions/} folder holds the file. */
+    static Optional<String> agentId(Path file)
+    {
+        Path sessions = file.toAbsolutePath().getParent();
+        Path agent = sessions == null ? null : sessions.getParent();
+        if (agent == null || agent.getParent() == null || !sessions.getFileName().toString().equals("sessions")
+                || !agent.getParent().getFileName().toString().equals("agents")) {
+            return Optional.empty();
+        }
+        return Optional.of(agent.getFileName().toString());
     }
 
     /** OpenClaw embeds Pi, which rewrites old-version files whole. */

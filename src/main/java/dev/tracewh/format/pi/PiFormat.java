@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -56,7 +57,7 @@ public final class PiFormat
     public ParsedFile parse(Path file, InputStream input, ReadOptions options)
             throws IOException
     {
-        return new PiSessionParser(file, ID, mapper, options).parse(input);
+        return new PiSessionParser(file, ID, Map.of(), mapper, options).parse(input);
     }
 
     /** Pi rewrites a v1 or v2 file whole as v3 when it opens it again. */

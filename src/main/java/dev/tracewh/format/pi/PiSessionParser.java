@@ -46,6 +46,7 @@ public final class PiSessionParser
 
     private final Path file;
     private final String sourceKind;
+    private final Map<String, String> extraMeta;
     private final JsonLines lines;
     private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
@@ -57,8 +58,10 @@ public final class PiSessionParser
     private Instant headerTimestamp;
     private String title;
 
-    public PiSessionParser(Path file, String sourceKind, ObjectMapper mapper, ReadOptions options)
+    /** {@code extraMeta}: facts the format knows from the file's place, added to the trace's {@code source_meta}. */
+    public PiSessionParser(Path file, String sourceKind, Map<String, String> extraMeta, ObjectMapper mapper, ReadOptions options)
     {
+        this.extraMeta = Map.copyOf(extraMeta);
         this.file = requireNonNull(file, "file is null");
         this.sourceKind = requireNonNull(sourceKind, "sourceKind is null");
         requireNonNull(mapper, "mapper is null");
@@ -174,6 +177,12 @@ public final class PiSessionParser
                 addContent(draft, node.get("content"));
                 trace.add(draft);
             }
+            case "custom" -> {
+                // OpenClaw records the model in use as a "model-snapshot" extension entry
+                if ("model-snapshot".equals(text(node, "customType"))) {
+                    trace.addModel(text(JsonFields.object(node, "data"), "modelId"));
+                }
+            }
             case "session_info" -> {
                 String name = nonEmptyText(node, "name");
                 if (name != null) {
@@ -181,7 +190,7 @@ public final class PiSessionParser
                 }
             }
             default -> {
-                // thinking_level_change, label, custom (extension state) and unknown types carry no message
+                // thinking_level_change, label and unknown types carry no message
             }
         }
     }
@@ -378,6 +387,7 @@ public final class PiSessionParser
         SortedMap<String, Object> meta = trace.sourceMeta();
         String version = header.has("version") ? header.get("version").asText() : "1";
         meta.put("session_version", version);
+        meta.putAll(extraMeta);
         String parentSession = nonEmptyText(header, "parentSession");
         if (parentSession == null) {
             parentSession = nonEmptyText(header, "branchedFrom");

@@ -135,6 +135,8 @@ class PiConformanceTest
 
         Trace large = parse(openClaw, folder.resolve("large.jsonl")).traces().getFirst();
         assertEquals("openclaw", large.sourceKind());
+        // the fixture folder is agents/openclaw/, not agents/<agentId>/sessions/: no agent id
+        assertEquals(null, large.sourceMeta().get("openclaw_agent_id"));
         // tool results name their call as parent: the path runs m6 .. m1; the hidden custom_message is on a side branch
         assertEquals(7, large.messageCount());
         assertEquals(6, large.activePathMessageCount());

@@ -72,6 +72,18 @@ class PiFormatTest
     }
 
     @Test
+    void openClawModelSnapshotsNameModels()
+            throws IOException
+    {
+        Trace trace = parse(HEADER + """
+                {"type":"custom","id":"c1","parentId":null,"customType":"model-snapshot","data":{"provider":"p","modelId":"snap-model"},"timestamp":"2026-01-01T00:00:01Z"}
+                {"type":"custom","id":"c2","parentId":"c1","customType":"ui_state","data":{"modelId":"not-a-model"},"timestamp":"2026-01-01T00:00:02Z"}
+                """).traces().getFirst();
+        assertEquals(List.of("snap-model"), trace.models());
+        assertEquals(List.of(), trace.messages());
+    }
+
+    @Test
     void aBrokenLineIsAnIssueAndTheRestLoads()
             throws IOException
     {
