@@ -55,6 +55,7 @@ public final class PiSessionParser
     private final Map<String, String> toolCallKeys = new HashMap<>();
     private final Set<String> usedToolCallKeys = new HashSet<>();
     private JsonNode header;
+    private boolean headerMissing;
     private Instant headerTimestamp;
     private String title;
 
@@ -90,9 +91,14 @@ public final class PiSessionParser
     {
         String type = text(node, "type");
         trace.countRecordType(type);
+        if (headerMissing) {
+            return;
+        }
         Instant timestamp = values.timestamp(node, "timestamp", line);
         if (header == null) {
             if (!"session".equals(type) || nonEmptyText(node, "id") == null) {
+                // not a Pi session (another agent's JSONL, or its head cut off): one issue, not one per line
+                headerMissing = true;
                 lines.issue(line, JsonLines.UNEXPECTED_SHAPE, "first line is not a session header with an id: file skipped");
                 return;
             }

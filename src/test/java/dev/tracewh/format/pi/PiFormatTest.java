@@ -104,6 +104,7 @@ class PiFormatTest
     {
         ParsedFile parsed = parse("""
                 {"type":"message","id":"e1","parentId":null,"message":{"role":"user","content":"hi"}}
+                {"type":"message","id":"e2","parentId":"e1","message":{"role":"user","content":"again"}}
                 """);
         assertEquals(List.of(), parsed.traces());
         assertEquals(1, parsed.issues().size());
