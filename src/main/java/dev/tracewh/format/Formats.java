@@ -2,6 +2,8 @@ package dev.tracewh.format;
 
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
+import dev.tracewh.format.openclaw.OpenClawFormat;
+import dev.tracewh.format.pi.PiFormat;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +11,7 @@ import java.util.Optional;
 /** The formats tracewh knows, in the order {@code load} without {@code --format} tries them. */
 public final class Formats
 {
-    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat());
+    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new PiFormat(), new OpenClawFormat());
 
     private Formats() {}
 
