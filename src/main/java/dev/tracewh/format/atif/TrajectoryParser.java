@@ -180,8 +180,10 @@ final class TrajectoryParser
     {
         String sessionId = JsonFields.nonEmptyText(document, "session_id");
         String trajectoryId = JsonFields.nonEmptyText(document, "trajectory_id");
-        String continuation = rootTraceId == null && trajectoryId == null && sessionId != null ? continuationId(sessionId) : null;
-        String traceId = trajectoryId != null ? trajectoryId : continuation != null ? continuation : sessionId;
+        // a document is its session, as in Data Designer, but a continuation shares its run's session_id; embedded
+        // sub-agents share it too (v1.7), and their trajectory_id is required
+        String continuation = rootTraceId == null && sessionId != null ? continuationId(sessionId) : null;
+        String traceId = rootTraceId != null ? firstNonNull(trajectoryId, sessionId) : firstNonNull(continuation, firstNonNull(sessionId, trajectoryId));
         if (traceId == null) {
             issue(line, NOT_A_TRAJECTORY, "the trajectory has neither session_id nor trajectory_id: no trace can be formed", document);
             return;
@@ -543,6 +545,11 @@ final class TrajectoryParser
     {
         String text = JsonFields.nonEmptyText(node, field);
         return text != null ? text : JsonFields.nonEmptyText(node, fallback);
+    }
+
+    private static String firstNonNull(String first, String second)
+    {
+        return first != null ? first : second;
     }
 
     private static boolean hasAny(JsonNode node, String... fields)

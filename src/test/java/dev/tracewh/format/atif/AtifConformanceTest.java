@@ -54,8 +54,9 @@ class AtifConformanceTest
         assertEquals(List.of(), parsed.issues());
         Trace trace = parsed.traces().getFirst();
         assertEquals(1, parsed.traces().size());
-        // v1.7: the per-document trajectory_id is the trace, the run-scoped session_id its root
-        assertEquals("login-trace-trajectory", trace.traceId());
+        // the session_id is the trace, as in Data Designer; the v1.7 trajectory_id goes to source_meta
+        assertEquals("login-trace", trace.traceId());
+        assertEquals("login-trace-trajectory", trace.sourceMeta().get("trajectory_id"));
         assertEquals("login-trace", trace.rootSessionId());
         assertFalse(trace.isSidechain());
         // 7 steps (1 user, 6 agent) and 6 results, one per agent step: 13 messages, as Data Designer counts

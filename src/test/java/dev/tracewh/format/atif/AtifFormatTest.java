@@ -79,7 +79,7 @@ class AtifFormatTest
                  ]}
                 """);
         assertEquals(List.of(), parsed.issues());
-        assertEquals(List.of("main", "child", "grandchild"), parsed.traces().stream().map(Trace::traceId).toList());
+        assertEquals(List.of("run", "child", "grandchild"), parsed.traces().stream().map(Trace::traceId).toList());
         Trace main = parsed.traces().get(0);
         assertEquals("run", main.rootSessionId());
         assertFalse(main.isSidechain());
@@ -87,7 +87,7 @@ class AtifFormatTest
         assertEquals("child done", main.toolCalls().getFirst().resultText());
         for (Trace child : parsed.traces().subList(1, 3)) {
             assertTrue(child.isSidechain());
-            assertEquals("main", child.rootSessionId(), "a nested sub-agent's root is the top trajectory");
+            assertEquals("run", child.rootSessionId(), "a nested sub-agent's root is the top trajectory");
             assertEquals(child.traceId(), child.agentId());
         }
         assertEquals(2, parsed.traces().get(1).messageCount());
