@@ -74,7 +74,7 @@ final class TrajectoryParser
 
     private record Located(JsonNode node, long line) {}
 
-    private record Document(ObjectNode root, List<Located> steps) {}
+    private record Document(ObjectNode root, List<Located> steps, List<Located> children) {}
 
     private record PendingResult(String callId, int ordinal, String text, Boolean isError) {}
 
@@ -106,7 +106,7 @@ final class TrajectoryParser
         List<Trace> traces = new ArrayList<>();
         Document document = read(bytes);
         if (document != null) {
-            trajectory(document.root(), document.steps(), 1, null, traces);
+            trajectory(document.root(), document.steps(), document.children(), 1, null, traces);
         }
         return new ParsedFile(traces, issues, consumed, consumedSha256, checkpointSha256, replaced);
     }
@@ -136,17 +136,14 @@ final class TrajectoryParser
             }
             ObjectNode root = mapper.getNodeFactory().objectNode();
             List<Located> steps = null;
+            List<Located> children = List.of();
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken token = parser.nextToken();
                 if ("steps".equals(name) && token == JsonToken.START_ARRAY) {
-                    steps = new ArrayList<>();
-                    ArrayNode array = root.putArray(name);
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        long line = parser.currentTokenLocation().getLineNr();
-                        JsonNode step = value(parser);
-                        steps.add(new Located(step, line));
-                        array.add(step);
-                    }
+                    steps = located(parser, root.putArray(name));
+                }
+                else if ("subagent_trajectories".equals(name) && token == JsonToken.START_ARRAY) {
+                    children = located(parser, root.putArray(name));
                 }
                 else {
                     root.set(name, value(parser));
@@ -156,13 +153,27 @@ final class TrajectoryParser
             if (trailing != null) {
                 throw new JsonParseException(parser, "trailing content (" + trailing + ") after the document");
             }
-            return new Document(root, steps);
+            return new Document(root, steps, children);
         }
         catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
             issues.add(new ParseIssue(line, JsonLines.INVALID_JSON, e.getOriginalMessage(), null));
             return null;
         }
+    }
+
+    /** The elements of the array the parser is on, each with the line it starts on, also added to {@code array}. */
+    private List<Located> located(JsonParser parser, ArrayNode array)
+            throws IOException
+    {
+        List<Located> elements = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            long line = parser.currentTokenLocation().getLineNr();
+            JsonNode element = value(parser);
+            elements.add(new Located(element, line));
+            array.add(element);
+        }
+        return elements;
     }
 
     private JsonNode value(JsonParser parser)
@@ -174,9 +185,10 @@ final class TrajectoryParser
 
     /**
      * Adds the trace of one trajectory, then those of its embedded sub-agents. {@code steps} is null when the
-     * document has no steps array; embedded trajectories have no located steps, so theirs take {@code line}.
+     * document has no steps array; the top document's steps and sub-agents are located, and those of an embedded
+     * trajectory take the line it starts on.
      */
-    private void trajectory(JsonNode document, List<Located> steps, long line, String rootTraceId, List<Trace> traces)
+    private void trajectory(JsonNode document, List<Located> steps, List<Located> children, long line, String rootTraceId, List<Trace> traces)
     {
         String sessionId = JsonFields.nonEmptyText(document, "session_id");
         String trajectoryId = JsonFields.nonEmptyText(document, "trajectory_id");
@@ -194,10 +206,7 @@ final class TrajectoryParser
                 issue(line, NOT_A_TRAJECTORY, "trajectory " + traceId + " has no steps list: no trace can be formed", document);
                 return;
             }
-            steps = new ArrayList<>();
-            for (JsonNode step : array) {
-                steps.add(new Located(step, line));
-            }
+            steps = locatedAt(array, line);
         }
         if (steps.isEmpty()) {
             issue(line, NOT_A_TRAJECTORY, "trajectory " + traceId + " has no steps: no trace can be formed", document);
@@ -208,17 +217,26 @@ final class TrajectoryParser
             reader.step(steps.get(i).node(), steps.get(i).line(), i + 1);
         }
         traces.add(reader.build(document, sessionId, continuation != null, rootTraceId, steps.size()));
-        JsonNode children = document.get("subagent_trajectories");
-        if (children != null && children.isArray()) {
-            for (JsonNode child : children) {
-                if (child.isObject()) {
-                    trajectory(child, null, line, rootTraceId != null ? rootTraceId : traceId, traces);
-                }
-                else {
-                    issue(line, NOT_A_TRAJECTORY, "an embedded sub-agent trajectory of " + traceId + " is not an object: skipped", child);
-                }
+        for (Located child : children != null ? children : locatedAt(document.get("subagent_trajectories"), line)) {
+            if (child.node().isObject()) {
+                trajectory(child.node(), null, null, child.line(), rootTraceId != null ? rootTraceId : traceId, traces);
+            }
+            else {
+                issue(child.line(), NOT_A_TRAJECTORY, "an embedded sub-agent trajectory of " + traceId + " is not an object: skipped", child.node());
             }
         }
+    }
+
+    /** The elements of an array that was not located, all on {@code line}; none when it is not an array. */
+    private static List<Located> locatedAt(JsonNode array, long line)
+    {
+        List<Located> elements = new ArrayList<>();
+        if (array != null && array.isArray()) {
+            for (JsonNode element : array) {
+                elements.add(new Located(element, line));
+            }
+        }
+        return elements;
     }
 
     private String continuationId(String sessionId)

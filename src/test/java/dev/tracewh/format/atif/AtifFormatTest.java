@@ -91,6 +91,8 @@ class AtifFormatTest
             assertEquals(child.traceId(), child.agentId());
         }
         assertEquals(2, parsed.traces().get(1).messageCount());
+        // the top document's sub-agents are located; a nested one takes its parent's line
+        assertEquals(List.of(7L, 7L), parsed.traces().subList(1, 3).stream().map(child -> child.messages().getFirst().lineNumber()).toList());
     }
 
     @Test
