@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
@@ -130,7 +131,7 @@ final class TrajectoryParser
         try (JsonParser parser = mapper.getFactory().createParser(bytes)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                String found = first == null ? "nothing" : value(parser).getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+                String found = first == null ? "nothing" : value(parser).getNodeType().name().toLowerCase(Locale.ROOT);
                 issues.add(new ParseIssue(0, JsonLines.NOT_AN_OBJECT, "expected an ATIF document (a JSON object), found " + found, null));
                 return null;
             }
