@@ -1,5 +1,6 @@
 package dev.tracewh.format.atif;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
@@ -7,8 +8,6 @@ import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.model.ParsedFile;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
