@@ -1,5 +1,6 @@
 package dev.tracewh.format;
 
+import dev.tracewh.format.atif.AtifFormat;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
 import dev.tracewh.format.openclaw.OpenClawFormat;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /** The formats tracewh knows, in the order {@code load} without {@code --format} tries them. */
 public final class Formats
 {
-    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new PiFormat(), new OpenClawFormat());
+    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new PiFormat(), new OpenClawFormat(),
+            new AtifFormat());
 
     private Formats() {}
 

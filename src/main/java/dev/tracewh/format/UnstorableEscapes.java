@@ -8,20 +8,20 @@ import dev.tracewh.jsonl.ByteScan;
  * them by {@code \ufffd} keeps the line's length, so it is done on the bytes before parsing, once per line,
  * instead of on every string afterwards. Valid surrogate pairs and escaped backslashes are left alone.
  */
-final class UnstorableEscapes
+public final class UnstorableEscapes
 {
     private static final byte[] REPLACEMENT = {'f', 'f', 'f', 'd'};
 
     private UnstorableEscapes() {}
 
     /** How many unstorable escapes the bytes hold. */
-    static int count(byte[] bytes, int offset, int length)
+    public static int count(byte[] bytes, int offset, int length)
     {
         return scan(bytes, offset, length, false);
     }
 
     /** Replaces every unstorable escape by {@code \ufffd} in place and returns how many there were. */
-    static int replace(byte[] bytes, int offset, int length)
+    public static int replace(byte[] bytes, int offset, int length)
     {
         return scan(bytes, offset, length, true);
     }
