@@ -1,6 +1,8 @@
 package dev.tracewh.format;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,12 @@ public record Environment(Path home, Map<String, String> variables)
     {
         String home = variables.get("HOME");
         return new Environment(Path.of(home == null || home.isBlank() ? fallbackHome : home), variables);
+    }
+
+    /** The folders a variable lists, separated by commas (blanks ignored); empty when it is unset or blank. */
+    public Optional<List<Path>> folders(String name)
+    {
+        return variable(name).map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(folder -> !folder.isEmpty()).map(Path::of).toList());
     }
 
     public Optional<String> variable(String name)

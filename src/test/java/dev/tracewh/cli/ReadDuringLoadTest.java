@@ -1,18 +1,14 @@
 package dev.tracewh.cli;
 
 import dev.tracewh.testing.ChildJvm;
-import dev.tracewh.testing.SharedFixtures;
+import dev.tracewh.testing.ReplicatedCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReadDuringLoadTest
 {
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Copies of the synthetic corpus: a load of several seconds, long enough for a read to meet it. */
     private static final int COPIES = 12;
 
@@ -36,7 +31,7 @@ class ReadDuringLoadTest
     {
         String warehouse = temp.resolve("warehouse").toString();
         assertEquals(ExitCodes.SUCCESS, Cli.run("migrate", "--db", warehouse).exitCode());
-        Path corpus = replicatedCorpus(temp.resolve("corpus"));
+        Path corpus = ReplicatedCorpus.write(temp.resolve("corpus"), COPIES);
         Path log = temp.resolve("load.log");
         // --wait: the load may start while a read below has the file open
         Process load = ChildJvm.start(log, List.of(), "load", "--wait", "--db", warehouse, "--format", "claude_code", "--path", corpus.toString());
@@ -60,35 +55,5 @@ class ReadDuringLoadTest
         finally {
             load.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    /** Copies of the synthetic corpus with fresh session ids, in paths and contents alike. */
-    private static Path replicatedCorpus(Path target)
-            throws IOException
-    {
-        Path source = SharedFixtures.path("synthetic/claude_code/projects");
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(source)) {
-            files = walk.filter(Files::isRegularFile).toList();
-        }
-        for (int copy = 0; copy < COPIES; copy++) {
-            for (Path file : files) {
-                Path destination = target.resolve("copy-" + copy).resolve(renamed(source.relativize(file).toString(), copy));
-                Files.createDirectories(destination.getParent());
-                Files.writeString(destination, renamed(Files.readString(file), copy));
-            }
-        }
-        return target;
-    }
-
-    private static String renamed(String text, int copy)
-    {
-        Matcher matcher = UUID.matcher(text);
-        StringBuilder result = new StringBuilder(text.length());
-        while (matcher.find()) {
-            matcher.appendReplacement(result, String.format("%08x", copy) + matcher.group().substring(8));
-        }
-        matcher.appendTail(result);
-        return result.toString();
     }
 }

@@ -2,7 +2,7 @@ package dev.tracewh.load;
 
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.testing.ChildJvm;
-import dev.tracewh.testing.SharedFixtures;
+import dev.tracewh.testing.ReplicatedCorpus;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.warehouse.Warehouse;
 import org.junit.jupiter.api.Test;
@@ -14,14 +14,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static dev.tracewh.warehouse.schema.Tables.LOAD_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.SOURCE_FILES;
@@ -36,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 abstract class KillAndResumeContract
 {
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int COPIES = 36;
     private static final int ATTEMPTS = 3;
     private static final Duration PATIENCE = Duration.ofMinutes(5);
@@ -54,7 +49,7 @@ abstract class KillAndResumeContract
     void killedLoadResumesToTheWarehouseOfACleanLoad()
             throws Exception
     {
-        Path corpus = replicatedCorpus(temp.resolve("corpus"));
+        Path corpus = ReplicatedCorpus.write(temp.resolve("corpus"), COPIES);
         int files;
         Map<String, String> clean;
         try (TestDatabase database = TestDatabase.create(kind()); Warehouse warehouse = database.open()) {
@@ -142,37 +137,5 @@ abstract class KillAndResumeContract
             throws IOException
     {
         return new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), corpus)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
-    }
-
-    /** Copies of the synthetic corpus with fresh session ids, so there are enough files to stop in the middle. */
-    private static Path replicatedCorpus(Path target)
-            throws IOException
-    {
-        Path source = SharedFixtures.path("synthetic/claude_code/projects");
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(source)) {
-            files = walk.filter(Files::isRegularFile).toList();
-        }
-        for (int copy = 0; copy < COPIES; copy++) {
-            for (Path file : files) {
-                String relative = "copy-" + copy + "/" + renamed(source.relativize(file).toString(), copy);
-                Path destination = target.resolve(relative);
-                Files.createDirectories(destination.getParent());
-                Files.writeString(destination, renamed(Files.readString(file), copy));
-            }
-        }
-        return target;
-    }
-
-    /** Gives every UUID a copy-specific first group, consistently in paths and contents. */
-    private static String renamed(String text, int copy)
-    {
-        Matcher matcher = UUID.matcher(text);
-        StringBuilder result = new StringBuilder(text.length());
-        while (matcher.find()) {
-            matcher.appendReplacement(result, String.format("%08x", copy) + matcher.group().substring(8));
-        }
-        matcher.appendTail(result);
-        return result.toString();
     }
 }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -37,12 +36,8 @@ public final class ClaudeCodeFormat
     @Override
     public List<Path> defaultRoots(Environment environment)
     {
-        return environment.variable("CLAUDE_CONFIG_DIR")
-                .map(dirs -> Arrays.stream(dirs.split(","))
-                        .map(String::trim)
-                        .filter(dir -> !dir.isEmpty())
-                        .map(dir -> Path.of(dir).resolve("projects"))
-                        .toList())
+        return environment.folders("CLAUDE_CONFIG_DIR")
+                .map(dirs -> dirs.stream().map(dir -> dir.resolve("projects")).toList())
                 .orElseGet(() -> List.of(
                         environment.home().resolve(".claude/projects"),
                         environment.home().resolve(".config/claude/projects")));

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +44,7 @@ public final class OpenClawFormat
     @Override
     public List<Path> defaultRoots(Environment environment)
     {
-        List<Path> bases = environment.variable("OPENCLAW_DIR")
-                .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(dir -> !dir.isEmpty()).map(Path::of).toList())
+        List<Path> bases = environment.folders("OPENCLAW_DIR")
                 .orElseGet(() -> LEGACY_DIRS.stream().map(environment.home()::resolve).toList());
         return bases.stream().map(base -> base.resolve("agents")).toList();
     }
