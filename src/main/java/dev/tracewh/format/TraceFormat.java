@@ -41,6 +41,13 @@ public interface TraceFormat
     }
 
     /**
+     * True when {@code head} looks like this format's file. Asked only when several formats found the same file (a
+     * {@code --path} without {@code --format}); the first format in {@link Formats} order that recognizes it keeps
+     * it, and when none does, the first that found it reads it and reports what is wrong.
+     */
+    boolean recognizes(Path file, FileHead head);
+
+    /**
      * Parses one file. Broken lines become {@link dev.tracewh.model.ParseIssue}s; only an I/O failure throws.
      * {@code input} holds the file's raw bytes (the format decompresses them itself if needed).
      */
