@@ -9,10 +9,13 @@ import dev.tracewh.format.pi.PiFormat;
 import java.util.List;
 import java.util.Optional;
 
-/** The formats tracewh knows, in the order {@code load} without {@code --format} tries them. */
+/**
+ * The formats tracewh knows, in the order {@code load} without {@code --format} tries them. OpenClaw comes before Pi:
+ * its files are Pi files, recognized as OpenClaw's by the folder they are in.
+ */
 public final class Formats
 {
-    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new PiFormat(), new OpenClawFormat(),
+    private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new OpenClawFormat(), new PiFormat(),
             new AtifFormat());
 
     private Formats() {}

@@ -1,6 +1,7 @@
 package dev.tracewh.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.UnreadablePath;
 import dev.tracewh.model.ParseIssue;
@@ -101,11 +102,17 @@ public final class Loader
         List<UnreadablePath> unreadable = new ArrayList<>();
         Set<Path> planned = new HashSet<>();
         Map<String, Map<String, SourceFileStore.State>> knownByKind = new HashMap<>();
+        Map<SourceRoot, Discovered> discovered = new LinkedHashMap<>();
+        for (SourceRoot root : roots) {
+            if (Files.exists(root.root())) {
+                discovered.put(root, discover(root, options));
+            }
+        }
+        Map<Path, SourceRoot> readBy = readers(discovered);
         for (SourceRoot root : roots) {
             Map<String, SourceFileStore.State> known = knownByKind.computeIfAbsent(root.format().id(), sourceFiles::findAll);
-            List<UnreadablePath> unreadableBelowRoot = new ArrayList<>();
             FileSystem fileSystem = root.root().getFileSystem();
-            if (!Files.exists(root.root())) {
+            if (!discovered.containsKey(root)) {
                 long loadedBelow = known.values().stream().filter(state -> !state.missing() && fileSystem.getPath(state.path()).startsWith(root.root())).count();
                 if (loadedBelow > 0) {
                     // a root that is gone whole is an unmounted disk or a renamed folder, not thousands of deleted sessions
@@ -115,18 +122,9 @@ public final class Loader
                 continue;
             }
             Path realRoot = root.root().toRealPath();
-            Map<Path, BasicFileAttributes> found = new LinkedHashMap<>();
-            for (Path file : root.format().discover(root.root(), unreadableBelowRoot::add)) {
-                try {
-                    Path path = file.toRealPath();
-                    if (options.shard().contains(path) && !planned.contains(path) && !found.containsKey(path)) {
-                        found.put(path, Files.readAttributes(path, BasicFileAttributes.class));
-                    }
-                }
-                catch (IOException e) {
-                    unreadableBelowRoot.add(UnreadablePath.of(file, e));
-                }
-            }
+            List<UnreadablePath> unreadableBelowRoot = discovered.get(root).unreadable();
+            Map<Path, BasicFileAttributes> found = new LinkedHashMap<>(discovered.get(root).found());
+            found.keySet().removeIf(path -> planned.contains(path) || readBy.get(path) != root);
             Map<Path, SourceFileStore.State> throughLinks = statesThroughLinks(known, found.keySet(), fileSystem, root.root(), realRoot);
             for (Map.Entry<Path, BasicFileAttributes> file : found.entrySet()) {
                 Path path = file.getKey();
@@ -161,6 +159,56 @@ public final class Loader
             }
         }
         return new LoadPlan(plan, unreadable);
+    }
+
+    /** A root's files by real path, with their attributes, and what below it could not be read. */
+    private record Discovered(Map<Path, BasicFileAttributes> found, List<UnreadablePath> unreadable) {}
+
+    private static Discovered discover(SourceRoot root, LoadOptions options)
+            throws IOException
+    {
+        List<UnreadablePath> unreadable = new ArrayList<>();
+        Map<Path, BasicFileAttributes> found = new LinkedHashMap<>();
+        for (Path file : root.format().discover(root.root(), unreadable::add)) {
+            try {
+                Path path = file.toRealPath();
+                if (options.shard().contains(path) && !found.containsKey(path)) {
+                    found.put(path, Files.readAttributes(path, BasicFileAttributes.class));
+                }
+            }
+            catch (IOException e) {
+                unreadable.add(UnreadablePath.of(file, e));
+            }
+        }
+        return new Discovered(found, unreadable);
+    }
+
+    /**
+     * The root that reads each file. A file found by one format is read by it; a file several formats found (a
+     * {@code --path} given without {@code --format}: every agent but ATIF writes {@code .jsonl}) goes to the first
+     * of them that recognizes its content, or, when none does, to the first that found it, which reports what is
+     * wrong with it.
+     */
+    private Map<Path, SourceRoot> readers(Map<SourceRoot, Discovered> discovered)
+    {
+        Map<Path, List<SourceRoot>> finders = new HashMap<>();
+        discovered.forEach((root, files) -> files.found().keySet()
+                .forEach(path -> finders.computeIfAbsent(path, ignored -> new ArrayList<>()).add(root)));
+        Map<Path, SourceRoot> readers = new HashMap<>();
+        finders.forEach((path, roots) -> readers.put(path, roots.size() == 1 ? roots.getFirst() : recognizing(path, roots)));
+        return readers;
+    }
+
+    private SourceRoot recognizing(Path file, List<SourceRoot> roots)
+    {
+        FileHead head;
+        try {
+            head = FileHead.read(file, mapper);
+        }
+        catch (IOException unreadableNow) {
+            return roots.getFirst();
+        }
+        return roots.stream().filter(root -> root.format().recognizes(file, head)).findFirst().orElse(roots.getFirst());
     }
 
     /**

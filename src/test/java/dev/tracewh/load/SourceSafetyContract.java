@@ -1,6 +1,7 @@
 package dev.tracewh.load;
 
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.format.UnreadablePath;
@@ -405,6 +406,12 @@ abstract class SourceSafetyContract
             List<Path> files = new ArrayList<>(CLAUDE_CODE.discover(root));
             files.removeIf(file -> unreadable.stream().anyMatch(path -> file.startsWith(path.path())));
             return files;
+        }
+
+        @Override
+        public boolean recognizes(Path file, FileHead head)
+        {
+            return CLAUDE_CODE.recognizes(file, head);
         }
 
         @Override

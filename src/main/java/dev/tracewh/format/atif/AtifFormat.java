@@ -2,6 +2,7 @@ package dev.tracewh.format.atif;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
@@ -63,6 +64,13 @@ public final class AtifFormat
     {
         String name = path.getFileName().toString();
         return name.endsWith(".atif.json") || TRAJECTORY_NAME.matcher(name).matches();
+    }
+
+    /** An ATIF document names its schema version or at least holds steps; its keys come in any order, so the head is searched. */
+    @Override
+    public boolean recognizes(Path file, FileHead head)
+    {
+        return head.text().contains("\"ATIF-v") || head.text().contains("\"steps\"");
     }
 
     @Override

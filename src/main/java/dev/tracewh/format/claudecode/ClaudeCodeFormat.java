@@ -1,7 +1,9 @@
 package dev.tracewh.format.claudecode;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
@@ -69,6 +71,14 @@ public final class ClaudeCodeFormat
             }
         }
         return true;
+    }
+
+    /** Every Claude Code line names its session, its parent or, for a summary, its leaf; a snapshot names its message. */
+    @Override
+    public boolean recognizes(Path file, FileHead head)
+    {
+        JsonNode line = head.firstLine();
+        return line.has("sessionId") || line.has("parentUuid") || line.has("leafUuid") || "file-history-snapshot".equals(line.path("type").asText());
     }
 
     @Override

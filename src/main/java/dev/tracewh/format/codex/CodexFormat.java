@@ -1,8 +1,10 @@
 package dev.tracewh.format.codex;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
@@ -102,6 +104,14 @@ public final class CodexFormat
      * Parses a rollout; a {@code .jsonl.zst} file is decompressed here, and its {@code consumedBytes} then counts
      * decompressed bytes (compressed rollouts are cold and never appended to).
      */
+    /** Rollouts are named so; an envelope line has a {@code payload}, a mid-2025 header a session {@code id} and {@code timestamp}. */
+    @Override
+    public boolean recognizes(Path file, FileHead head)
+    {
+        JsonNode line = head.firstLine();
+        return isRollout(file) || line.has("payload") && line.has("type") || line.has("id") && line.has("timestamp") && line.has("instructions");
+    }
+
     @Override
     public ParsedFile parse(Path file, InputStream input, ReadOptions options)
             throws IOException

@@ -2,11 +2,13 @@ package dev.tracewh.format.openclaw;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.format.UnreadablePath;
+import dev.tracewh.format.pi.PiFormat;
 import dev.tracewh.format.pi.PiSessionParser;
 import dev.tracewh.model.ParsedFile;
 
@@ -63,6 +65,14 @@ public final class OpenClawFormat
     {
         String name = path.getFileName().toString();
         return name.endsWith(".jsonl") || name.contains(".jsonl.reset.") || name.contains(".jsonl.deleted.");
+    }
+
+    /** A Pi session file in OpenClaw's folder layout, or under one of its archive names. */
+    @Override
+    public boolean recognizes(Path file, FileHead head)
+    {
+        String name = file.getFileName().toString();
+        return PiFormat.isSessionHeader(head.firstLine()) && (agentId(file).isPresent() || !name.endsWith(".jsonl"));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.tracewh.format.pi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.Environment;
+import dev.tracewh.format.FileHead;
 import dev.tracewh.format.FileTree;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
@@ -51,6 +53,18 @@ public final class PiFormat
             return List.of(root);
         }
         return FileTree.find(root, path -> path.getFileName().toString().endsWith(".jsonl"), unreadable).stream().sorted().toList();
+    }
+
+    /** A Pi session file starts with its header, {@code {"type":"session", ...}}. */
+    @Override
+    public boolean recognizes(Path file, FileHead head)
+    {
+        return isSessionHeader(head.firstLine());
+    }
+
+    public static boolean isSessionHeader(JsonNode line)
+    {
+        return "session".equals(line.path("type").asText()) && line.has("id");
     }
 
     @Override
