@@ -19,7 +19,7 @@ comment on column v_traces.ended_at is 'The latest line timestamp of the transcr
 comment on column v_traces.source_meta is 'Facts of the source format as a JSON object: counts of line types and of dropped or repaired items, and fields such as Claude Code''s slug or Codex''s cli_version and originator.';
 comment on column v_traces.message_count is 'The number of messages on the active path (rows of v_messages with is_active_path): branches a rewind abandoned are not counted.';
 comment on column v_traces.tool_call_count is 'The number of tool calls (rows of v_tool_calls).';
-comment on column v_traces.final_assistant_message is 'The text of the active path''s last assistant message that has text, skipping synthetic client notices.';
+comment on column v_traces.final_assistant_message is 'The text of the active path''s last assistant message that has text (its text blocks joined by a blank line), skipping synthetic client notices.';
 comment on column v_traces.title is 'Claude Code''s title of the session: the custom title, else the AI title, else the summary; null for Codex.';
 comment on column v_traces.summary is 'Claude Code''s latest summary of the session; null for Codex.';
 comment on column v_traces.models is 'The models that answered, comma-separated, in order of first use.';
@@ -122,7 +122,7 @@ comment on column v_trace_digest_input.tool_call_count is 'The number of tool ca
 comment on column v_trace_digest_input.source_meta is 'Facts of the source format as a JSON object (see v_traces).';
 comment on column v_trace_digest_input.opening_messages is 'The first four messages of the active path as a JSON array of v_message_json messages.';
 comment on column v_trace_digest_input.closing_messages is 'The last four messages of the active path as a JSON array of v_message_json messages.';
-comment on column v_trace_digest_input.final_assistant_message is 'The text of the active path''s last assistant message that has text, skipping synthetic client notices.';
+comment on column v_trace_digest_input.final_assistant_message is 'The text of the active path''s last assistant message that has text (its text blocks joined by a blank line), skipping synthetic client notices.';
 
 comment on view v_tool_interactions is 'One row per tool call: what was called, with which arguments, what came back, and the user prompt it served.';
 comment on column v_tool_interactions.trace_id is 'The trace the call belongs to.';
