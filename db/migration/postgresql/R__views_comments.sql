@@ -24,8 +24,8 @@ comment on column v_traces.title is 'Claude Code''s title of the session: the cu
 comment on column v_traces.summary is 'Claude Code''s latest summary of the session; null for Codex.';
 comment on column v_traces.models is 'The models that answered, comma-separated, in order of first use.';
 comment on column v_traces.tool_versions is 'The versions of the agent that wrote the transcript, comma-separated, in order of first use.';
-comment on column v_traces.parent_trace_id is 'For a sub-agent, the trace that spawned it: the trace holding its spawning call (another sub-agent''s for a nested one), else the trace of its root session (Claude Code''s parent sessionId, Codex''s parent_thread_id); null for a main session.';
-comment on column v_traces.parent_tool_call_id is 'For a Claude Code sub-agent, the Task or Agent tool call that spawned it, found by the agentId at the end of that call''s result (2.1.x); null when the spawning trace is not loaded or its results name no agent (2.0.x, Warmup agents, Codex).';
+comment on column v_traces.parent_trace_id is 'For a sub-agent, the trace that spawned it: the trace holding its spawning call (another sub-agent''s for a nested one), for ATIF the trace whose sub-agent refs name it (a continuation''s, say), else the trace of its root session (Claude Code''s parent sessionId, Codex''s parent_thread_id, an ATIF sub-agent''s parent_session_id); null for a main session.';
+comment on column v_traces.parent_tool_call_id is 'For a Claude Code sub-agent, the Task or Agent tool call that spawned it, found by the agentId at the end of that call''s result (2.1.x); for an ATIF sub-agent, the call whose observation result refers to it; null when the spawning trace is not loaded or names no call (2.0.x, Warmup agents, Codex, ATIF refs on a system step).';
 
 comment on view v_messages is 'One row per chat message: every column of the messages table, with content always the JSON list of content blocks.';
 comment on column v_messages.trace_id is 'The trace the message belongs to.';
