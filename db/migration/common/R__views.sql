@@ -27,7 +27,7 @@ create or replace view v_session_rollup as
 select s.source_kind,
        s.root_session_id,
        count(*) as trace_count,
-       count(case when s.trace_id <> s.root_session_id then 1 end) as sub_agent_count,
+       count(case when s.is_sidechain then 1 end) as sub_agent_count,
        min(s.started_at) as started_at,
        max(s.ended_at) as ended_at,
        cast(sum(s.message_count) as bigint) as message_count,

@@ -6,7 +6,7 @@
 
 comment on view v_traces is 'One row per trace (one transcript file): the trace contract without its messages, plus title, summary, models and tool versions.';
 comment on column v_traces.trace_id is 'The trace''s id: the Claude Code sessionId (sessionId:agentId for a sub-agent transcript) or the Codex session id.';
-comment on column v_traces.source_kind is 'The agent that wrote the transcript: claude_code or codex.';
+comment on column v_traces.source_kind is 'The agent that wrote the transcript: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';
 comment on column v_traces.source_path is 'The path of the transcript file.';
 comment on column v_traces.root_session_id is 'The session the trace belongs to: its own id for a main session, the parent session''s for a sub-agent.';
 comment on column v_traces.agent_id is 'The sub-agent''s id; null for a main session.';
@@ -69,7 +69,7 @@ comment on column v_tool_calls.last_run_id is 'The load run (load_runs) that las
 
 comment on view v_usage_daily is 'Token usage per UTC day, source and model: one row for each, summed over the model responses of token_usage.';
 comment on column v_usage_daily.day is 'The UTC date of the responses.';
-comment on column v_usage_daily.source_kind is 'The agent: claude_code or codex.';
+comment on column v_usage_daily.source_kind is 'The agent: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';
 comment on column v_usage_daily.model is 'The model that answered.';
 comment on column v_usage_daily.responses is 'The number of model responses.';
 comment on column v_usage_daily.input_tokens is 'Input tokens not read from the prompt cache.';
@@ -79,10 +79,10 @@ comment on column v_usage_daily.output_tokens is 'Output tokens, reasoning inclu
 comment on column v_usage_daily.reasoning_output_tokens is 'Reasoning tokens (part of output_tokens).';
 
 comment on view v_session_rollup is 'One row per root session: the session and all its sub-agents together (a fork is a session of its own), with their messages, tool calls, tool errors and tokens.';
-comment on column v_session_rollup.source_kind is 'The agent: claude_code or codex.';
+comment on column v_session_rollup.source_kind is 'The agent: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';
 comment on column v_session_rollup.root_session_id is 'The root session: the main session''s trace id, which its sub-agents name as their root_session_id.';
 comment on column v_session_rollup.trace_count is 'The number of traces of the session: its own (when loaded) and its sub-agents''.';
-comment on column v_session_rollup.sub_agent_count is 'The number of sub-agent traces of the session.';
+comment on column v_session_rollup.sub_agent_count is 'The number of sub-agent traces of the session (sidechains; an ATIF continuation of the same run is not one).';
 comment on column v_session_rollup.started_at is 'When the earliest trace of the session started.';
 comment on column v_session_rollup.ended_at is 'When the latest trace of the session ended.';
 comment on column v_session_rollup.message_count is 'The messages of the session and its sub-agents, on their active paths.';
@@ -110,7 +110,7 @@ comment on column v_message_json.message_json is 'The message as a JSON object: 
 
 comment on view v_trace_digest_input is 'One row per trace: exactly the inputs of the digest prompt of Data Designer''s recipe.';
 comment on column v_trace_digest_input.trace_id is 'The trace''s id.';
-comment on column v_trace_digest_input.source_kind is 'The agent that wrote the transcript: claude_code or codex.';
+comment on column v_trace_digest_input.source_kind is 'The agent that wrote the transcript: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';
 comment on column v_trace_digest_input.root_session_id is 'The session the trace belongs to: its own id for a main session, the parent session''s for a sub-agent.';
 comment on column v_trace_digest_input.agent_id is 'The sub-agent''s id; null for a main session.';
 comment on column v_trace_digest_input.is_sidechain is 'True for a sub-agent (sidechain) transcript.';
@@ -176,7 +176,7 @@ comment on column v_trace_scores.recommended_for_sft is 'Data Designer''s rule: 
 
 comment on view v_sft_candidates is 'One row per trace with what decides whether it becomes an SFT example: its rubric scores (v_trace_scores), the latest results of the shipped heuristic judges, and Data Designer''s recommendation.';
 comment on column v_sft_candidates.trace_id is 'The trace.';
-comment on column v_sft_candidates.source_kind is 'The agent that wrote the transcript: claude_code or codex.';
+comment on column v_sft_candidates.source_kind is 'The agent that wrote the transcript: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';
 comment on column v_sft_candidates.root_session_id is 'The session the trace belongs to: its own id for a main session, the parent session''s for a sub-agent.';
 comment on column v_sft_candidates.is_sidechain is 'True for a sub-agent (sidechain) transcript.';
 comment on column v_sft_candidates.project_path is 'The project folder.';
@@ -198,3 +198,4 @@ comment on column v_sft_candidates.ends_with_answer is 'The latest result of the
 comment on column v_sft_candidates.has_user_task is 'The latest result of the judge has_user_task: the trace holds a real user prompt.';
 comment on column v_sft_candidates.tokens_per_tool_call is 'The latest result of the judge tokens_per_tool_call: tokens processed per tool call.';
 comment on column v_sft_candidates.recommended_for_sft is 'Data Designer''s rule: all five rubrics at least 4 and training_value high (a missing rubric counts as not met).';
+comment on column v_secret_findings.source_kind is 'The agent: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';

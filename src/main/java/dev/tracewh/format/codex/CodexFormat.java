@@ -87,11 +87,19 @@ public final class CodexFormat
         return path.getFileName().toString().endsWith(COMPRESSED_SUFFIX);
     }
 
-    /** The thread id a rollout's file name ends with, or null for a name Codex did not give. */
+    /**
+     * The thread id a rollout's file name ends with; for a name Codex did not give (a copy, a tool's export), the
+     * name without its {@code .jsonl} or {@code .jsonl.zst}, so a rollout without {@code session_meta} is still a trace.
+     */
     static String fileNameThreadId(Path path)
     {
-        Matcher name = ROLLOUT_NAME.matcher(path.getFileName().toString());
-        return name.matches() ? name.group(1) : null;
+        String fileName = path.getFileName().toString();
+        Matcher name = ROLLOUT_NAME.matcher(fileName);
+        if (name.matches()) {
+            return name.group(1);
+        }
+        String suffix = fileName.endsWith(COMPRESSED_SUFFIX) ? COMPRESSED_SUFFIX : fileName.endsWith(PLAIN_SUFFIX) ? PLAIN_SUFFIX : "";
+        return fileName.substring(0, fileName.length() - suffix.length());
     }
 
     private static Path plainCounterpart(Path compressed)

@@ -302,8 +302,10 @@ public final class PiSessionParser
     private void toolResult(Entry entry, JsonNode message)
     {
         String callId = nonEmptyText(message, "toolCallId");
+        // a repeated call id was renamed: the result names the call as stored, so the exported pair stays a pair
+        String callKey = callId == null ? null : toolCallKeys.getOrDefault(callId, callId);
         MessageDraft draft = draft(Role.TOOL, entry);
-        draft.toolCallId = callId;
+        draft.toolCallId = callKey;
         addContent(draft, message.get("content"));
         int ordinal = trace.add(draft);
         if (callId == null) {
@@ -311,7 +313,7 @@ public final class PiSessionParser
             return;
         }
         JsonNode isError = message.get("isError");
-        trace.addToolResult(toolCallKeys.getOrDefault(callId, callId), ordinal, textOf(draft),
+        trace.addToolResult(callKey, ordinal, textOf(draft),
                 isError != null && isError.isBoolean() ? isError.booleanValue() : null, null, null);
     }
 

@@ -254,16 +254,13 @@ class CodexConformanceTest
         ParsedFile parsed = parse(file);
         assertEquals(naive.brokenLines(), parsed.issues().stream().map(ParseIssue::lineNumber).toList(), () -> "issues: " + parsed.issues());
         assertEquals(Files.size(file), parsed.consumedBytes());
-        // without a session_meta, the thread id in a name Codex gave (ccusage's fixtures have neither)
+        // without a session_meta, the thread id in a name Codex gave, else the file's name (ccusage's fixtures have neither)
         String sessionId = naive.sessionId() != null ? naive.sessionId() : CodexFormat.fileNameThreadId(file);
-        if (sessionId == null) {
-            assertEquals(List.of(), parsed.traces());
-            return;
-        }
         assertEquals(1, parsed.traces().size());
         Trace trace = parsed.traces().getFirst();
         assertEquals(sessionId, trace.traceId());
-        assertEquals(ThreadCreation.of(file), trace.startedAt());
+        // the thread's creation; a file without session_meta starts at its earliest line
+        assertEquals(naive.sessionId() != null ? ThreadCreation.of(file) : naive.earliestLine(), trace.startedAt());
         assertEquals(naive.toolCallsByName(), trace.toolCalls().stream().collect(groupingBy(ToolCall::name, TreeMap::new, counting())));
         assertTrue(trace.toolCalls().stream().allMatch(call -> call.resultOrdinal() != null), "every call has its output");
         assertEquals(naive.lastTotal(), sum(trace.tokenUsage()));
@@ -278,7 +275,8 @@ class CodexConformanceTest
             Map<String, Long> toolCallsByName,
             Map<String, Long> lastTotal,
             String finalOutputText,
-            Set<String> models)
+            Set<String> models,
+            Instant earliestLine)
     {
         static NaiveReading of(Path file, ObjectMapper mapper)
                 throws IOException
@@ -292,6 +290,7 @@ class CodexConformanceTest
             JsonNode lastTotal = null;
             String finalText = null;
             Set<String> models = new LinkedHashSet<>();
+            Instant earliest = null;
             long number = 0;
             for (int i = 0; i < rows.length; i++) {
                 String row = rows[i].strip();
@@ -311,6 +310,10 @@ class CodexConformanceTest
                         broken.add(number);
                     }
                     continue;
+                }
+                if (node.path("timestamp").isTextual()) {
+                    Instant at = Instant.parse(node.path("timestamp").textValue());
+                    earliest = earliest == null || at.isBefore(earliest) ? at : earliest;
                 }
                 JsonNode payload = node.path("payload");
                 switch (node.path("type").asText()) {
@@ -338,7 +341,7 @@ class CodexConformanceTest
                     }
                 }
             }
-            return new NaiveReading(broken, sessionId, callsByName, lastTotal == null ? sum(List.of()) : tokenMap(lastTotal), finalText, models);
+            return new NaiveReading(broken, sessionId, callsByName, lastTotal == null ? sum(List.of()) : tokenMap(lastTotal), finalText, models, earliest);
         }
     }
 

@@ -496,7 +496,7 @@ class CodexFormatTest
     }
 
     @Test
-    void fileWithoutAnyIdHasNoTrace()
+    void fileWithoutAnyIdIsNamedAfterItsFile()
             throws IOException
     {
         Path file = Path.of("sessions/2026/01/02/rollout-2026-01-02T11-00-00-019b6b08-58f3-7580-9dca-fe3f30a10650.jsonl");
@@ -507,21 +507,26 @@ class CodexFormatTest
         assertEquals(List.of(), empty.traces());
         assertEquals(List.of(), empty.issues());
 
-        // FILE's name ends with "s1", no thread id Codex would write, and these lines name no session either
-        assertNull(CodexFormat.fileNameThreadId(FILE));
+        // FILE's name ends with "s1", no thread id Codex would write, and these lines name no session either: the
+        // trace is named after the file, so its usage is not lost (ccusage's test rollouts are such files)
+        assertEquals("rollout-2026-01-02T10-00-00-s1", CodexFormat.fileNameThreadId(FILE));
+        assertEquals("rollout-2026-01-02T10-00-00-s1", CodexFormat.fileNameThreadId(Path.of(FILE + ".zst")));
         ParsedFile withoutMeta = parse("""
                 {"timestamp":"2026-01-02T10:00:00.000Z","type":"turn_context","payload":{"model":"gpt-5"}}
                 {"timestamp":"2026-01-02T10:00:01.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2}}}}
                 """);
-        assertEquals(List.of(), withoutMeta.traces());
         assertEquals(List.of(), withoutMeta.issues());
+        Trace named = withoutMeta.traces().getFirst();
+        assertEquals("rollout-2026-01-02T10-00-00-s1", named.traceId());
+        assertEquals("file_name", named.sourceMeta().get("session_id_from"));
+        assertEquals(1, named.tokenUsage().size());
 
         ParsedFile metaWithoutId = parse("""
                 {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"cwd":"/child"}}
                 {"timestamp":"2026-01-02T10:00:00.000Z","type":"session_meta","payload":{"id":"parent"}}
                 """);
         // a replayed parent session_meta never names the file
-        assertEquals(List.of(), metaWithoutId.traces());
+        assertEquals(List.of("rollout-2026-01-02T10-00-00-s1"), metaWithoutId.traces().stream().map(Trace::traceId).toList());
         assertEquals(List.of(1L), metaWithoutId.issues().stream().map(ParseIssue::lineNumber).toList());
     }
 

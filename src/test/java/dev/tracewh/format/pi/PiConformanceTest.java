@@ -118,6 +118,8 @@ class PiConformanceTest
         List<ToolCall> calls = trace.toolCalls();
         assertEquals(List.of("call_1", "call_1@e096cb32"), calls.stream().map(ToolCall::toolCallId).toList());
         assertEquals(List.of(3, 7), calls.stream().map(ToolCall::resultOrdinal).toList());
+        // each result message names its call as stored, so an exported conversation pairs them the same way
+        assertEquals(List.of("call_1", "call_1@e096cb32"), List.of(trace.messages().get(3).toolCallId(), trace.messages().get(7).toolCallId()));
         assertEquals(4, trace.tokenUsage().size());
         TokenUsage followUp = trace.tokenUsage().get(1);
         assertEquals(50, followUp.inputTokens());
