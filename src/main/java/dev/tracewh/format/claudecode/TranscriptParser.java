@@ -366,13 +366,20 @@ final class TranscriptParser
         }
     }
 
-    /** A text, image or document block; other block types (tool_reference, redacted_thinking, ...) are counted. */
+    /**
+     * A text, image or document block. A ToolSearch result's {@code tool_reference} blocks are its whole output, so
+     * they are kept as their JSON text (as Data Designer keeps them); other block types (redacted_thinking, ...) are
+     * counted.
+     */
     private ContentBlock contentBlock(JsonNode block)
     {
         String type = text(block, "type");
         if ("text".equals(type)) {
             String text = text(block, "text");
             return text == null ? null : ContentBlock.text(text);
+        }
+        if ("tool_reference".equals(type)) {
+            return ContentBlock.text(block.toString());
         }
         if ("image".equals(type) || "document".equals(type)) {
             JsonNode source = JsonFields.object(block, "source");

@@ -120,6 +120,18 @@ class ClaudeCodeFormatTest
     }
 
     @Test
+    void aToolSearchResultKeepsItsToolReferencesAsText()
+            throws IOException
+    {
+        Trace trace = single("""
+                {"type":"assistant","uuid":"a1","sessionId":"%1$s","requestId":"r","message":{"id":"msg_1","model":"m","content":[{"type":"tool_use","id":"t1","name":"ToolSearch","input":{"query":"task"}}]}}
+                {"type":"user","uuid":"u1","sessionId":"%1$s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"tool_reference","tool_name":"TaskCreate"}]}]}}
+                """.formatted(SESSION));
+        assertEquals("{\"type\":\"tool_reference\",\"tool_name\":\"TaskCreate\"}", trace.messages().get(1).text());
+        assertEquals("{\"type\":\"tool_reference\",\"tool_name\":\"TaskCreate\"}", trace.toolCalls().getFirst().resultText());
+    }
+
+    @Test
     void aUserPromptBetweenLinesOfOneResponseClosesIt()
             throws IOException
     {
