@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The outcome of one load. {@code replacedCharacters} counts U+0000 and lone surrogates replaced by U+FFFD;
- * {@code warnings} are what went wrong without costing the load any data (a statistics refresh that failed).
+ * {@code warnings} are what went wrong without costing the load any data (a statistics refresh that failed);
+ * {@code unpricedModels} are the model names this load saw first that no price matches.
  */
 public record LoadReport(
         Long runId,
@@ -20,11 +21,13 @@ public record LoadReport(
         long tokens,
         long replacedCharacters,
         double seconds,
-        List<String> warnings)
+        List<String> warnings,
+        List<String> unpricedModels)
 {
     public LoadReport
     {
         warnings = List.copyOf(warnings);
+        unpricedModels = List.copyOf(unpricedModels);
     }
 
     public double megabytesPerSecond()

@@ -13,6 +13,7 @@ import dev.tracewh.warehouse.DatabaseUrl;
 import dev.tracewh.warehouse.LoadLock;
 import dev.tracewh.warehouse.LoadRunStore;
 import dev.tracewh.warehouse.LockTimeoutException;
+import dev.tracewh.warehouse.PriceMatches;
 import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.TraceRows;
 import dev.tracewh.warehouse.TraceWriter;
@@ -287,6 +288,7 @@ public final class Loader
         Progress progress = new Progress();
         int scanned = 0;
         LoadRunStore.Status status;
+        List<String> unpricedModels;
         try {
             listener.discovering();
             LoadPlan plan = plan(roots, options);
@@ -303,6 +305,7 @@ public final class Loader
             if (progress.loadedFiles > 0) {
                 analyze(progress);
             }
+            unpricedModels = new PriceMatches(warehouse.dsl()).matchNewModels();
             status = progress.failedFiles > 0 || progress.errors > 0 ? LoadRunStore.Status.PARTIAL : LoadRunStore.Status.SUCCEEDED;
         }
         catch (RuntimeException | IOException e) {
@@ -318,7 +321,7 @@ public final class Loader
         runs.finish(runId, status, progress.fileCounts(scanned), progress.rows, seconds);
         return new LoadReport(runId, status, progress.fileCounts(scanned), progress.rows,
                 progress.traces, progress.messages, progress.toolCalls, progress.tokens, progress.replacedCharacters, seconds,
-                progress.warnings);
+                progress.warnings, unpricedModels);
     }
 
     private SecretsPass secretsPass(LoadOptions options)
