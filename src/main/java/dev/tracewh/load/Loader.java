@@ -343,9 +343,15 @@ public final class Loader
         }
     }
 
+    /** The failure's message and, when a wrapper hides it (jOOQ's "Error while running ConnectionCallable"), its cause's. */
     private static String describe(Throwable failure)
     {
-        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        Throwable cause = failure.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            return message + ": " + describe(cause);
+        }
+        return message;
     }
 
     private void finishUnreadFiles(long runId, List<PlannedFile> plan, LoadOptions options, Progress progress)
