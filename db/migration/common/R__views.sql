@@ -4,7 +4,8 @@
 
 -- Tokens per UTC day, source and model. input_tokens excludes cached input. The sums are bigint: PostgreSQL's sum of
 -- bigint is numeric, which BI tools show as a decimal. A day's sum fits: counts are at most 10^11 (a larger one is a
--- line issue), so 9 * 10^7 responses a day at that bound still fit.
+-- line issue), so 9 * 10^7 responses a day at that bound still fit. Columns added later come last: PostgreSQL's
+-- create or replace view only appends columns.
 create or replace view v_usage_daily as
 select cast(created_at at time zone 'UTC' as date) as "day",
        source_kind,
@@ -14,7 +15,8 @@ select cast(created_at at time zone 'UTC' as date) as "day",
        cast(sum(cache_creation_input_tokens) as bigint) as cache_creation_input_tokens,
        cast(sum(cache_read_input_tokens) as bigint) as cache_read_input_tokens,
        cast(sum(output_tokens) as bigint) as output_tokens,
-       cast(sum(reasoning_output_tokens) as bigint) as reasoning_output_tokens
+       cast(sum(reasoning_output_tokens) as bigint) as reasoning_output_tokens,
+       cast(sum(cache_creation_1h_input_tokens) as bigint) as cache_creation_1h_input_tokens
 from token_usage
 group by cast(created_at at time zone 'UTC' as date), source_kind, model;
 

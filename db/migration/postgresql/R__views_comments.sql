@@ -77,6 +77,7 @@ comment on column v_usage_daily.cache_creation_input_tokens is 'Input tokens wri
 comment on column v_usage_daily.cache_read_input_tokens is 'Input tokens read from the prompt cache.';
 comment on column v_usage_daily.output_tokens is 'Output tokens, reasoning included.';
 comment on column v_usage_daily.reasoning_output_tokens is 'Reasoning tokens (part of output_tokens).';
+comment on column v_usage_daily.cache_creation_1h_input_tokens is 'Input tokens written to the prompt cache with a 1-hour lifetime (part of cache_creation_input_tokens, priced at the 1-hour rate); 0 where the source does not tell them apart, and on rows loaded before tracewh kept them until their file is read again.';
 
 comment on view v_session_rollup is 'One row per root session: the session and all its sub-agents together (a fork is a session of its own), with their messages, tool calls, tool errors and tokens.';
 comment on column v_session_rollup.source_kind is 'The agent: claude_code, codex, pi_coding_agent, openclaw, hermes_agent or atif.';

@@ -92,6 +92,9 @@ final class ClaudeCodeSessionWriter
     /** A tool call whose result is still to be written. */
     private record ToolUse(Tool tool, String id, String lineUuid, ToolInput input) {}
 
+    /** A response's cache writes: all of them, and the 1-hour part of them. */
+    private record CacheWrites(long total, long oneHour) {}
+
     /** Writes the lines that answer a tool call: its result, and hook lines around it. */
     @FunctionalInterface
     private interface Answer
@@ -409,6 +412,7 @@ final class ClaudeCodeSessionWriter
         String requestId = "req_011C" + text.alphanumeric(random, 18);
         long inputTokens = 1 + random.nextInt(40);
         long cacheCreation = random.nextInt(6_000);
+        CacheWrites cacheWrites = new CacheWrites(cacheCreation, oneHourCacheWrites(messageId, cacheCreation));
         long outputTokens = 20 + Draws.logUniform(random, 10, 3_000);
         cacheReadTokens = Math.min(cacheReadTokens + cacheCreation + 500, 180_000);
 
@@ -425,12 +429,12 @@ final class ClaudeCodeSessionWriter
             json.writeStringField("thinking", text.prose(random, (int) Draws.logUniform(random, 80, 4_000)));
             json.writeStringField("signature", text.base64(random, 200 + random.nextInt(800)));
             json.writeEndObject();
-            assistantEnd(transcript, json, requestId, inputTokens, cacheCreation, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
+            assistantEnd(transcript, json, requestId, inputTokens, cacheWrites, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
         }
         if (prose) {
             JsonGenerator json = assistantStart(transcript, messageId);
             textBlock(json, text.prose(random, (int) Draws.logUniform(random, toolCalls == 0 ? 200 : 60, toolCalls == 0 ? 5_000 : 800)));
-            assistantEnd(transcript, json, requestId, inputTokens, cacheCreation, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
+            assistantEnd(transcript, json, requestId, inputTokens, cacheWrites, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
         }
         for (int i = 0; i < toolCalls; i++) {
             Tool tool = Tool.draw(random);
@@ -440,7 +444,7 @@ final class ClaudeCodeSessionWriter
             String id = "toolu_01" + text.alphanumeric(random, 22);
             JsonGenerator json = assistantStart(transcript, messageId);
             ToolInput input = toolUse(json, tool, id);
-            String lineUuid = assistantEnd(transcript, json, requestId, inputTokens, cacheCreation, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
+            String lineUuid = assistantEnd(transcript, json, requestId, inputTokens, cacheWrites, ++block == blocks ? outputTokens : 1 + random.nextInt(30));
             ToolUse use = new ToolUse(tool, id, lineUuid, input);
             if (subagentsDir) {
                 answer.write(use);
@@ -467,7 +471,18 @@ final class ClaudeCodeSessionWriter
         return json;
     }
 
-    private String assistantEnd(Transcript transcript, JsonGenerator json, String requestId, long inputTokens, long cacheCreation, long outputTokens)
+    /**
+     * The part of a response's cache writes made with a 1-hour TTL, as Claude Code writes when its prompt cache lives an
+     * hour: a fifth of the responses write a quarter, half, three quarters or all of theirs so. Chosen from the message
+     * id, not drawn, so the rest of a seed's corpus is what it was before.
+     */
+    private static long oneHourCacheWrites(String messageId, long cacheCreation)
+    {
+        int draw = Math.floorMod(messageId.hashCode(), 20);
+        return draw < 4 ? cacheCreation * (draw + 1) / 4 : 0;
+    }
+
+    private String assistantEnd(Transcript transcript, JsonGenerator json, String requestId, long inputTokens, CacheWrites cacheWrites, long outputTokens)
             throws IOException
     {
         json.writeEndArray();
@@ -475,11 +490,11 @@ final class ClaudeCodeSessionWriter
         json.writeNullField("stop_sequence");
         json.writeObjectFieldStart("usage");
         json.writeNumberField("input_tokens", inputTokens);
-        json.writeNumberField("cache_creation_input_tokens", cacheCreation);
+        json.writeNumberField("cache_creation_input_tokens", cacheWrites.total());
         json.writeNumberField("cache_read_input_tokens", cacheReadTokens);
         json.writeObjectFieldStart("cache_creation");
-        json.writeNumberField("ephemeral_5m_input_tokens", cacheCreation);
-        json.writeNumberField("ephemeral_1h_input_tokens", 0);
+        json.writeNumberField("ephemeral_5m_input_tokens", cacheWrites.total() - cacheWrites.oneHour());
+        json.writeNumberField("ephemeral_1h_input_tokens", cacheWrites.oneHour());
         json.writeEndObject();
         json.writeNumberField("output_tokens", outputTokens);
         json.writeStringField("service_tier", "standard");

@@ -44,8 +44,9 @@ public final class TraceRows
     private static final RowHash.Columns MESSAGE_COLUMNS = RowHash.Columns.allBut(MESSAGES, MESSAGES.ROW_HASH, MESSAGES.FIRST_RUN_ID, MESSAGES.LAST_RUN_ID,
             MESSAGES.IS_ACTIVE_PATH, MESSAGES.BRANCH);
     private static final RowHash.Columns TOOL_CALL_COLUMNS = RowHash.Columns.allBut(TOOL_CALLS, TOOL_CALLS.ROW_HASH, TOOL_CALLS.FIRST_RUN_ID, TOOL_CALLS.LAST_RUN_ID);
+    /** A response's 1-hour cache writes are hashed only when there are some: a row without hashes as before V18 kept them. */
     private static final RowHash.Columns TOKEN_USAGE_COLUMNS = RowHash.Columns.allBut(TOKEN_USAGE, TOKEN_USAGE.ROW_HASH, TOKEN_USAGE.FIRST_RUN_ID,
-            TOKEN_USAGE.LAST_RUN_ID, TOKEN_USAGE.RESPONSE_KEY);
+            TOKEN_USAGE.LAST_RUN_ID, TOKEN_USAGE.RESPONSE_KEY, TOKEN_USAGE.CACHE_CREATION_1H_INPUT_TOKENS);
     private static final RowHash.Columns FINDING_COLUMNS = RowHash.Columns.allBut(SECRET_FINDINGS, SECRET_FINDINGS.ROW_HASH, SECRET_FINDINGS.FIRST_RUN_ID,
             SECRET_FINDINGS.LAST_RUN_ID);
 
@@ -263,10 +264,12 @@ public final class TraceRows
         record.setCreatedAt(timestamp(usage.createdAt()));
         record.setInputTokens(usage.inputTokens());
         record.setCacheCreationInputTokens(usage.cacheCreationInputTokens());
+        record.setCacheCreation_1hInputTokens(usage.cacheCreation1hInputTokens());
         record.setCacheReadInputTokens(usage.cacheReadInputTokens());
         record.setOutputTokens(usage.outputTokens());
         record.setReasoningOutputTokens(usage.reasoningOutputTokens());
-        record.setRowHash(rowHash.of(record, TOKEN_USAGE_COLUMNS));
+        long oneHour = usage.cacheCreation1hInputTokens();
+        record.setRowHash(oneHour == 0 ? rowHash.of(record, TOKEN_USAGE_COLUMNS) : rowHash.of(record, TOKEN_USAGE_COLUMNS, "1h " + oneHour));
         return record;
     }
 

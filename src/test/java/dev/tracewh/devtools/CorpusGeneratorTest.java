@@ -12,6 +12,7 @@ import dev.tracewh.load.Loader;
 import dev.tracewh.load.SourceRoot;
 import dev.tracewh.model.Message;
 import dev.tracewh.model.ParsedFile;
+import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.ToolCall;
 import dev.tracewh.model.Trace;
 import dev.tracewh.testing.TestDatabase;
@@ -229,6 +230,40 @@ class CorpusGeneratorTest
         }
         assertEquals(0.34, (double) copyBytes / bytes, 0.06);
         assertTrue(tools.containsAll(List.of("Read", "Bash", "Edit", "Write", "Grep", "Glob", "TodoWrite")), "tools: " + tools);
+    }
+
+    /**
+     * A fifth of the responses write a quarter to all of their cache writes with a 1-hour TTL (cache_creation splits
+     * them from the 5-minute ones, which make up the rest), so benchmarks and price checks meet both rates; the
+     * parser keeps each response's 1-hour part.
+     */
+    @Test
+    void aFifthOfClaudeCodeResponsesWriteTheirCacheForAnHour()
+            throws IOException
+    {
+        Path root = temp.resolve("corpus");
+        CorpusGenerator.generate(new CorpusGenerator.Request(CorpusFormat.CLAUDE_CODE, 8_000_000, false, 5), root);
+
+        Map<String, Long> oneHourByResponse = new HashMap<>();
+        long parsedOneHour = 0;
+        for (Path file : jsonLinesFiles(root)) {
+            for (String line : Files.readAllLines(file)) {
+                JsonNode message = MAPPER.readTree(line).path("message");
+                JsonNode usage = message.path("usage");
+                if (!usage.has("cache_creation")) {
+                    continue;
+                }
+                long oneHour = usage.path("cache_creation").path("ephemeral_1h_input_tokens").asLong();
+                assertEquals(usage.path("cache_creation_input_tokens").asLong(), usage.path("cache_creation").path("ephemeral_5m_input_tokens").asLong() + oneHour,
+                        () -> "5-minute and 1-hour writes make up the cache writes: " + line);
+                oneHourByResponse.put(message.path("id").asText(), oneHour);
+            }
+            parsedOneHour += parse(CorpusFormat.CLAUDE_CODE.traceFormat(), file).traces().stream()
+                    .flatMap(trace -> trace.tokenUsage().stream()).mapToLong(TokenUsage::cacheCreation1hInputTokens).sum();
+        }
+        long withOneHour = oneHourByResponse.values().stream().filter(oneHour -> oneHour > 0).count();
+        assertEquals(0.2, (double) withOneHour / oneHourByResponse.size(), 0.04, withOneHour + " of " + oneHourByResponse.size() + " responses");
+        assertEquals(oneHourByResponse.values().stream().mapToLong(Long::longValue).sum(), parsedOneHour);
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.tracewh.warehouse.SourceFileStore;
 import dev.tracewh.warehouse.TextSanitizer;
 import dev.tracewh.warehouse.Warehouse;
 import dev.tracewh.warehouse.WriteCounts;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -572,6 +573,31 @@ abstract class LoaderContract
         assertTrue(dsl.fetchCount(TOOL_CALLS) > 0);
         long orphanToolMessages = dsl.fetchCount(MESSAGES, MESSAGES.ROLE.eq("tool").and(MESSAGES.TOOL_CALL_ID.isNull()));
         assertEquals(0, orphanToolMessages);
+    }
+
+    /**
+     * Two real transcripts write their prompt cache with a 1-hour TTL (26 responses, 111,225 tokens, read from the
+     * files' usage.cache_creation): the rows keep those writes apart, v_usage_daily sums them beside all the day's
+     * writes, and reading the files again changes nothing.
+     */
+    @Test
+    void oneHourCacheWritesAreStoredAndSummedByDay()
+            throws IOException
+    {
+        List<SourceRoot> fixtures = List.of(new SourceRoot(new ClaudeCodeFormat(), SharedFixtures.path("claude_code")));
+        new Loader(warehouse, "test").load(fixtures, LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+
+        assertEquals(List.of(26L, 111_225L), dsl.select(DSL.count(), DSL.sum(TOKEN_USAGE.CACHE_CREATION_1H_INPUT_TOKENS)).from(TOKEN_USAGE)
+                .where(TOKEN_USAGE.CACHE_CREATION_1H_INPUT_TOKENS.gt(0L)).fetchOne().intoStream().map(value -> ((Number) value).longValue()).toList());
+        // per day and model: responses, all cache writes, 1-hour cache writes (the other 2026-04-18 sessions wrote 5-minute ones)
+        assertEquals(Map.of("2026-02-16 claude-opus-4-6", List.of(9L, 9_036L, 9_036L), "2026-04-18 claude-opus-4-7", List.of(43L, 244_699L, 102_189L)),
+                dsl.selectFrom(V_USAGE_DAILY).where(V_USAGE_DAILY.CACHE_CREATION_1H_INPUT_TOKENS.gt(0L))
+                        .fetchMap(row -> row.getDay() + " " + row.getModel(),
+                                row -> List.of(row.getResponses(), row.getCacheCreationInputTokens(), row.getCacheCreation_1hInputTokens())));
+        assertEquals(111_225L, dsl.select(DSL.sum(V_USAGE_DAILY.CACHE_CREATION_1H_INPUT_TOKENS)).from(V_USAGE_DAILY).fetchOne(0, Long.class));
+
+        LoadReport again = new Loader(warehouse, "test").load(fixtures, LoadOptions.FULL_REFRESH, "test", LoadListener.NONE);
+        assertEquals(0, again.rows().rowsChanged());
     }
 
     private LoadReport load(boolean fullRefresh)

@@ -28,7 +28,8 @@ class PostgresViewTypesTest
             "v_trace_digest_input", List.of("source_meta", "opening_messages", "closing_messages"),
             "v_tool_interactions", List.of("arguments"));
     private static final List<String> TOKEN_SUMS = List.of(
-            "responses", "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens", "reasoning_output_tokens");
+            "responses", "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens", "reasoning_output_tokens",
+            "cache_creation_1h_input_tokens");
 
     private TestDatabase database;
     private Warehouse warehouse;

@@ -484,7 +484,7 @@ final class TrajectoryParser
                 trace.count("cached_tokens_above_prompt");
             }
             trace.putUsage(new TokenUsage(traceId + "/step-" + position, "", ordinal, model, timestamp,
-                    Math.max(0, prompt - cached), 0, cached, completion, 0));
+                    Math.max(0, prompt - cached), 0, 0, cached, completion, 0));
         }
 
         Trace build(JsonNode document, String sessionId, boolean isContinuation, String parentSession, String root, boolean isSidechain, int stepCount)

@@ -330,15 +330,35 @@ final class TranscriptParser
     private void putUsage(JsonNode message, String apiMessageId, String requestId, Integer ordinal, String model, Instant timestamp, Line line)
     {
         JsonNode usage = JsonFields.object(message, "usage");
+        JsonNode cacheCreation = JsonFields.object(usage, "cache_creation");
         if (usage != null && apiMessageId != null
-                && values.areCounts(usage, line, "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")) {
+                && values.areCounts(usage, line, "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")
+                && values.areCounts(cacheCreation, line, "ephemeral_1h_input_tokens")) {
+            long cacheWrites = JsonFields.longValue(usage, "cache_creation_input_tokens");
             trace.putUsage(new TokenUsage(apiMessageId, requestId == null ? "" : requestId, ordinal, model, timestamp,
                     JsonFields.longValue(usage, "input_tokens"),
-                    JsonFields.longValue(usage, "cache_creation_input_tokens"),
+                    cacheWrites,
+                    oneHourCacheWrites(cacheCreation, cacheWrites, line),
                     JsonFields.longValue(usage, "cache_read_input_tokens"),
                     JsonFields.longValue(usage, "output_tokens"),
                     0));
         }
+    }
+
+    /**
+     * The part of a response's cache writes made with a 1-hour TTL ({@code usage.cache_creation}, beside the 5-minute
+     * part). More than all its cache writes is an issue on the line and counts as all of them: the total is what
+     * every other tool sums, so the day's cache writes stay the same.
+     */
+    private long oneHourCacheWrites(JsonNode cacheCreation, long cacheWrites, Line line)
+    {
+        long oneHour = JsonFields.longValue(cacheCreation, "ephemeral_1h_input_tokens");
+        if (oneHour > cacheWrites) {
+            lines.issue(line, LineValues.OUT_OF_RANGE, "cache_creation.ephemeral_1h_input_tokens " + oneHour + " is more than cache_creation_input_tokens "
+                    + cacheWrites + ": counted as " + cacheWrites);
+            return cacheWrites;
+        }
+        return oneHour;
     }
 
     private void assistantBlock(JsonNode block, MessageDraft draft, Instant timestamp)

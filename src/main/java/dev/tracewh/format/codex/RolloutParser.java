@@ -481,7 +481,7 @@ final class RolloutParser
         // the line together with its parent's session_meta, so both files give the response the same key.
         String responseId = Objects.requireNonNullElse(effectiveSessionId, "") + ":" + totalTokens(total);
         trace.putUsage(new TokenUsage(responseId, "", lastAssistantOrdinal, model, timestamp,
-                input - cached, 0, cached, output, reasoning));
+                input - cached, 0, 0, cached, output, reasoning));
     }
 
     /** The response's own usage: {@code last_token_usage}, else the growth of the cumulative total. */

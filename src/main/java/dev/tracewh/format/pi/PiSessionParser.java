@@ -278,7 +278,7 @@ public final class PiSessionParser
             // entry; without a response id the entry's timestamp stands in, as v1 ids ("line:N") repeat across files
             String responseId = draft.apiMessageId != null ? draft.apiMessageId : String.valueOf(text(entry.node(), "timestamp"));
             trace.putUsage(new TokenUsage(responseId, entry.id(), ordinal, draft.model,
-                    entry.timestamp(), JsonFields.longValue(usage, "input"), JsonFields.longValue(usage, "cacheWrite"),
+                    entry.timestamp(), JsonFields.longValue(usage, "input"), JsonFields.longValue(usage, "cacheWrite"), 0,
                     JsonFields.longValue(usage, "cacheRead"), output, Math.min(reasoning, output)));
         }
     }

@@ -54,8 +54,8 @@ class AtifFormatTest
                  ]}
                 """).traces().getFirst();
         assertEquals(List.of(
-                new TokenUsage("s1/step-2", "", 1, "m", null, 200, 0, 800, 50, 0),
-                new TokenUsage("s1/step-4", "", 3, "m2", null, 10, 0, 0, 5, 0)), trace.tokenUsage(), "a copied step's usage is its source's");
+                new TokenUsage("s1/step-2", "", 1, "m", null, 200, 0, 0, 800, 50, 0),
+                new TokenUsage("s1/step-4", "", 3, "m2", null, 10, 0, 0, 0, 5, 0)), trace.tokenUsage(), "a copied step's usage is its source's");
         assertEquals(new java.math.BigDecimal("0.75"), trace.sourceMeta().get("step_cost_usd"));
         assertEquals(List.of(3), trace.sourceMeta().get("copied_context_step_ids"));
         assertEquals(List.of(ContentBlock.text("look"), new ContentBlock("image", null, "image/png")), trace.messages().get(1).content());

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs the parser over the real transcripts in {@code ../shared/fixtures/claude_code} against what a naive reading
  * of each file says: one assistant message per API response, whatever lines come between the response's lines;
- * each call's result is a tool message after it, in call order; one usage row per response, from its last line.
+ * each call's result is a tool message after it, in call order; one usage row per response, from its last line, with
+ * its 1-hour cache writes.
  */
 class ClaudeCodeConformanceTest
 {
@@ -102,6 +103,33 @@ class ClaudeCodeConformanceTest
         assertEquals(List.of("First attempt", "First answer"), trace.messages().subList(2, 4).stream().map(Message::text).toList());
     }
 
+    /**
+     * 1-hour cache writes are in two of the real transcripts, both Opus sessions whose prompt cache lived an hour: all
+     * their cache writes are 1-hour ones (usage.cache_creation splits them from the 5-minute ones). No other file has any.
+     */
+    @Test
+    void oneHourCacheWritesAreKeptApartFromTheTotal()
+            throws IOException
+    {
+        Path root = SharedFixtures.path("claude_code");
+        Map<String, List<Long>> oneHourByFile = new LinkedHashMap<>();
+        for (Path file : format.discover(root).stream().sorted().toList()) {
+            for (Trace trace : parse(file).traces()) {
+                List<TokenUsage> oneHour = trace.tokenUsage().stream().filter(usage -> usage.cacheCreation1hInputTokens() > 0).toList();
+                if (!oneHour.isEmpty()) {
+                    oneHourByFile.put(root.relativize(file).toString(), List.of((long) oneHour.size(),
+                            oneHour.stream().mapToLong(TokenUsage::cacheCreation1hInputTokens).sum(),
+                            oneHour.stream().mapToLong(TokenUsage::cacheCreationInputTokens).sum(),
+                            (long) trace.tokenUsage().size()));
+                }
+            }
+        }
+        // per file: responses with 1-hour writes, their 1-hour writes, all their writes, the file's responses
+        assertEquals(Map.of(REWOUND, List.of(9L, 9_036L, 9_036L, 9L), MAIN_2_1_114, List.of(17L, 102_189L, 102_189L, 17L)), oneHourByFile);
+        assertEquals(List.of(26L, 111_225L), List.of(oneHourByFile.values().stream().mapToLong(counts -> counts.get(0)).sum(),
+                oneHourByFile.values().stream().mapToLong(counts -> counts.get(1)).sum()), "responses with 1-hour writes, and their tokens");
+    }
+
     private static List<Integer> offThePath(Trace trace)
     {
         return trace.messages().stream().filter(message -> !message.isActivePath()).map(Message::ordinal).toList();
@@ -158,7 +186,8 @@ class ClaudeCodeConformanceTest
     private static List<Long> sum(List<TokenUsage> usage)
     {
         return List.of(usage.stream().mapToLong(TokenUsage::inputTokens).sum(), usage.stream().mapToLong(TokenUsage::cacheCreationInputTokens).sum(),
-                usage.stream().mapToLong(TokenUsage::cacheReadInputTokens).sum(), usage.stream().mapToLong(TokenUsage::outputTokens).sum());
+                usage.stream().mapToLong(TokenUsage::cacheReadInputTokens).sum(), usage.stream().mapToLong(TokenUsage::outputTokens).sum(),
+                usage.stream().mapToLong(TokenUsage::cacheCreation1hInputTokens).sum());
     }
 
     /**
@@ -196,12 +225,13 @@ class ClaudeCodeConformanceTest
                     }
                 }
             }
-            List<Long> tokens = new ArrayList<>(List.of(0L, 0L, 0L, 0L));
+            List<Long> tokens = new ArrayList<>(List.of(0L, 0L, 0L, 0L, 0L));
             for (JsonNode usage : lastUsage.values()) {
                 List<String> fields = List.of("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens");
                 for (int i = 0; i < fields.size(); i++) {
                     tokens.set(i, tokens.get(i) + usage.path(fields.get(i)).asLong());
                 }
+                tokens.set(4, tokens.get(4) + usage.path("cache_creation").path("ephemeral_1h_input_tokens").asLong());
             }
             return new NaiveReading(hasSession, responses, responseOfCall, tokens, lastUsage.size());
         }

@@ -58,7 +58,7 @@ class ClaudeCodeFormatTest
         assertEquals("Bash", call.name());
         assertEquals("{\"command\":\"ls\"}", call.arguments());
         assertEquals(1, call.messageOrdinal());
-        assertEquals(List.of(new TokenUsage("msg_1", "req_1", 1, "claude-opus-4-6", Instant.parse("2025-07-01T10:00:03Z"), 3, 0, 100, 42, 0)),
+        assertEquals(List.of(new TokenUsage("msg_1", "req_1", 1, "claude-opus-4-6", Instant.parse("2025-07-01T10:00:03Z"), 3, 0, 0, 100, 42, 0)),
                 trace.tokenUsage());
     }
 
@@ -97,8 +97,8 @@ class ClaudeCodeFormatTest
                 trace.toolCalls().stream().map(ToolCall::resultText).toList());
         assertEquals(Arrays.asList(false, true, false), trace.toolCalls().stream().map(ToolCall::isError).toList());
         // one usage row per response, as when its lines came together
-        assertEquals(List.of(new TokenUsage("msg_1", "req_1", 1, "claude-opus-4-7", Instant.parse("2026-04-01T10:00:05Z"), 6, 30, 200, 9, 0),
-                        new TokenUsage("msg_2", "req_2", 5, "claude-opus-4-7", Instant.parse("2026-04-01T10:00:08Z"), 2, 0, 400, 12, 0)),
+        assertEquals(List.of(new TokenUsage("msg_1", "req_1", 1, "claude-opus-4-7", Instant.parse("2026-04-01T10:00:05Z"), 6, 30, 0, 200, 9, 0),
+                        new TokenUsage("msg_2", "req_2", 5, "claude-opus-4-7", Instant.parse("2026-04-01T10:00:08Z"), 2, 0, 0, 400, 12, 0)),
                 trace.tokenUsage());
         assertEquals("The repo is clean; a is missing.", trace.finalAssistantMessage());
     }
@@ -146,7 +146,7 @@ class ClaudeCodeFormatTest
         assertEquals(List.of(Role.ASSISTANT, Role.TOOL, Role.USER, Role.ASSISTANT, Role.TOOL), roles(trace));
         assertEquals(List.of(0, 3), trace.toolCalls().stream().map(ToolCall::messageOrdinal).toList());
         assertEquals(List.of(1, 4), trace.toolCalls().stream().map(ToolCall::resultOrdinal).toList());
-        assertEquals(List.of(new TokenUsage("msg_1", "r", 3, "m", null, 1, 0, 0, 7, 0)), trace.tokenUsage());
+        assertEquals(List.of(new TokenUsage("msg_1", "r", 3, "m", null, 1, 0, 0, 0, 7, 0)), trace.tokenUsage());
     }
 
     @Test
@@ -234,7 +234,41 @@ class ClaudeCodeFormatTest
                 parsed.issues().get(2).message());
         Trace trace = parsed.traces().getFirst();
         assertEquals(9, trace.messageCount(), "every message stays");
-        assertEquals(List.of(new TokenUsage("msg_8", "r8", 7, "m", null, 100_000_000_000L, 0, 0, 2, 0), new TokenUsage("msg_9", "r9", 8, "m", null, 0, 0, 0, 2, 0)),
+        assertEquals(List.of(new TokenUsage("msg_8", "r8", 7, "m", null, 100_000_000_000L, 0, 0, 0, 2, 0), new TokenUsage("msg_9", "r9", 8, "m", null, 0, 0, 0, 0, 2, 0)),
+                trace.tokenUsage());
+    }
+
+    /**
+     * usage.cache_creation splits a response's cache writes by TTL. The 1-hour part is kept (0 without the split); one
+     * larger than all the writes is an issue and counts as all of them; one that is not a count leaves the usage out.
+     * A sub-agent's response its parent replays in an agent_progress line keeps its split too.
+     */
+    @Test
+    void oneHourCacheWritesArePartOfTheCacheWrites()
+            throws IOException
+    {
+        String line = """
+                {"type":"assistant","uuid":"a%1$d","sessionId":"%2$s","requestId":"r%1$d","message":{"id":"msg_%1$d","model":"m","content":[{"type":"text","text":"answer %1$d"}],"usage":{"input_tokens":1,"cache_creation_input_tokens":%3$d,%4$s"output_tokens":2}}}
+                """;
+        String jsonl = line.formatted(1, SESSION, 500, "\"cache_creation\":{\"ephemeral_5m_input_tokens\":200,\"ephemeral_1h_input_tokens\":300},")
+                + line.formatted(2, SESSION, 400, "")
+                + line.formatted(3, SESSION, 100, "\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":900},")
+                + line.formatted(4, SESSION, 100, "\"cache_creation\":{\"ephemeral_1h_input_tokens\":\"100\"},")
+                + line.formatted(5, SESSION, 700, "\"cache_creation\":{\"ephemeral_5m_input_tokens\":700},")
+                + """
+                {"type":"progress","uuid":"p6","parentUuid":"a5","sessionId":"%1$s","timestamp":"2026-04-01T10:00:06.000Z","data":{"type":"agent_progress","agentId":"ab12","message":{"type":"assistant","requestId":"r_sub","timestamp":"2026-04-01T10:00:05.000Z","message":{"id":"msg_sub","model":"claude-haiku-4-5","content":[],"usage":{"input_tokens":3,"cache_creation_input_tokens":80,"cache_creation":{"ephemeral_5m_input_tokens":20,"ephemeral_1h_input_tokens":60},"output_tokens":4}}}}}
+                """.formatted(SESSION);
+        ParsedFile parsed = parse(SESSION + ".jsonl", jsonl);
+
+        assertEquals(List.of("3 out_of_range cache_creation.ephemeral_1h_input_tokens 900 is more than cache_creation_input_tokens 100: counted as 100",
+                        "4 invalid_count ephemeral_1h_input_tokens \"100\" is not a token count (an integer from 0 to 100000000000): the response's usage is left out"),
+                parsed.issues().stream().map(issue -> issue.lineNumber() + " " + issue.errorClass() + " " + issue.message()).toList());
+        Trace trace = parsed.traces().getFirst();
+        assertEquals(List.of(new TokenUsage("msg_1", "r1", 0, "m", null, 1, 500, 300, 0, 2, 0),
+                        new TokenUsage("msg_2", "r2", 1, "m", null, 1, 400, 0, 0, 2, 0),
+                        new TokenUsage("msg_3", "r3", 2, "m", null, 1, 100, 100, 0, 2, 0),
+                        new TokenUsage("msg_5", "r5", 4, "m", null, 1, 700, 0, 0, 2, 0),
+                        new TokenUsage("msg_sub", "r_sub", null, "claude-haiku-4-5", Instant.parse("2026-04-01T10:00:05Z"), 3, 80, 60, 0, 4, 0)),
                 trace.tokenUsage());
     }
 

@@ -294,8 +294,8 @@ class CodexFormatTest
                 {"timestamp":"2026-01-02T10:00:07.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":300,"cached_input_tokens":140,"output_tokens":30,"reasoning_output_tokens":4,"total_tokens":330},"last_token_usage":{"input_tokens":200,"cached_input_tokens":100,"output_tokens":20,"reasoning_output_tokens":0,"total_tokens":220}}}}
                 """);
         assertEquals(List.of(
-                        new TokenUsage("s1:110", "", 0, "gpt-5", Instant.parse("2026-01-02T10:00:03Z"), 60, 0, 40, 10, 4),
-                        new TokenUsage("s1:330", "", 2, "gpt-5.1", Instant.parse("2026-01-02T10:00:07Z"), 100, 0, 100, 20, 0)),
+                        new TokenUsage("s1:110", "", 0, "gpt-5", Instant.parse("2026-01-02T10:00:03Z"), 60, 0, 0, 40, 10, 4),
+                        new TokenUsage("s1:330", "", 2, "gpt-5.1", Instant.parse("2026-01-02T10:00:07Z"), 100, 0, 0, 100, 20, 0)),
                 trace.tokenUsage());
         assertEquals(1L, trace.sourceMeta().get("repeated_token_counts"));
         assertEquals(330, trace.tokenUsage().stream().mapToLong(TokenUsage::totalTokens).sum());
@@ -312,8 +312,8 @@ class CodexFormatTest
                 {"timestamp":"2026-01-02T10:02:00.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":1600,"cached_input_tokens":300,"output_tokens":450,"reasoning_output_tokens":40,"total_tokens":2050}}}}
                 """);
         assertEquals(List.of(
-                        new TokenUsage("s1:1200", "", null, null, Instant.parse("2026-01-02T10:01:00Z"), 900, 0, 100, 200, 20),
-                        new TokenUsage("s1:2050", "", null, null, Instant.parse("2026-01-02T10:02:00Z"), 400, 0, 200, 250, 20)),
+                        new TokenUsage("s1:1200", "", null, null, Instant.parse("2026-01-02T10:01:00Z"), 900, 0, 0, 100, 200, 20),
+                        new TokenUsage("s1:2050", "", null, null, Instant.parse("2026-01-02T10:02:00Z"), 400, 0, 0, 200, 250, 20)),
                 trace.tokenUsage());
     }
 
@@ -332,7 +332,7 @@ class CodexFormatTest
         assertEquals(List.of(2L, 3L, 4L, 5L), parsed.issues().stream().map(ParseIssue::lineNumber).toList());
         assertTrue(parsed.issues().stream().allMatch(issue -> issue.errorClass().equals(LineValues.INVALID_COUNT)), parsed.issues().toString());
         assertTrue(parsed.issues().get(1).message().contains("total_tokens"), parsed.issues().get(1).message());
-        assertEquals(List.of(new TokenUsage("s1:550", "", null, null, Instant.parse("2026-01-02T10:05:00Z"), 100, 0, 0, 10, 0)),
+        assertEquals(List.of(new TokenUsage("s1:550", "", null, null, Instant.parse("2026-01-02T10:05:00Z"), 100, 0, 0, 0, 10, 0)),
                 parsed.traces().getFirst().tokenUsage());
     }
 
@@ -479,7 +479,7 @@ class CodexFormatTest
         // the file name's time is local: the start is the earliest line
         assertEquals(Instant.parse("2026-01-02T10:00:05Z"), trace.startedAt());
         // the usage key carries the file's id, as session_meta's would, so it is no other file's key
-        assertEquals(List.of(new TokenUsage("019b6b08-58f3-7580-9dca-fe3f30a10650:110", "", 0, "gpt-5", Instant.parse("2026-01-02T10:00:07Z"), 60, 0, 40, 10, 0)),
+        assertEquals(List.of(new TokenUsage("019b6b08-58f3-7580-9dca-fe3f30a10650:110", "", 0, "gpt-5", Instant.parse("2026-01-02T10:00:07Z"), 60, 0, 0, 40, 10, 0)),
                 trace.tokenUsage());
 
         ParsedFile metaWithoutId = parse(file, """

@@ -110,7 +110,7 @@ class PiFormatTest
         assertEquals("$ ls\na\n\n[exit code: 0]", messages.get(1).text());
         assertEquals("hmm", messages.get(2).reasoningContent());
         assertTrue(messages.get(3).isCompactSummary());
-        assertEquals(List.of(new TokenUsage("r1", "e2", 2, "m", messages.get(2).createdAt(), 10, 2, 3, 7, 4)), trace.tokenUsage());
+        assertEquals(List.of(new TokenUsage("r1", "e2", 2, "m", messages.get(2).createdAt(), 10, 2, 0, 3, 7, 4)), trace.tokenUsage());
     }
 
     @Test
