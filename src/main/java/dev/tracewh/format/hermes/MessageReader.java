@@ -87,8 +87,9 @@ final class MessageReader
             message.addReasoning(reasoningContent);
         }
         if (JsonFields.isTrue(node, "mirror")) {
-            // a delivery mirrored from another platform, not something the model answered here
+            // a delivery mirrored from another platform, not something the model answered here: never the final answer
             message.isMeta = true;
+            message.isSynthetic = true;
             trace.count("mirror_rows");
         }
         String finishReason = JsonFields.nonEmptyText(node, "finish_reason");

@@ -142,8 +142,9 @@ final class StateDb
         return replacedCharacters;
     }
 
-    /** One trace per session; a store that cannot be read at all is one issue and no trace. */
+    /** One trace per session; a database without Hermes' tables is one issue and no trace. */
     List<Trace> read()
+            throws IOException
     {
         try (Connection connection = open(file)) {
             Set<String> tables = tables(connection);
@@ -168,8 +169,8 @@ final class StateDb
             return traces;
         }
         catch (SQLException e) {
-            issues.add(new ParseIssue(0, UNREADABLE_STORE, "cannot read the database: " + e.getMessage(), null));
-            return List.of();
+            // locked past the busy timeout, or damaged: the file fails as a whole and the next load reads it again
+            throw new IOException("cannot read the Hermes store " + file + ": " + e.getMessage(), e);
         }
     }
 
