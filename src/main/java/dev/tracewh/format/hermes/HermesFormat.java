@@ -131,11 +131,14 @@ public final class HermesFormat
             }
         }
         Path sessions = Files.isDirectory(home.resolve("sessions")) ? home.resolve("sessions") : home;
+        // a folder that is neither a home nor a sessions folder (a --path given without --format) may hold other
+        // agents' .jsonl files: only those whose content is Hermes' are taken
+        boolean hermesFolder = !found.isEmpty() || !sessions.equals(home) || "sessions".equals(String.valueOf(home.getFileName()));
         Map<String, Path> chosen = new TreeMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(sessions, Files::isRegularFile)) {
             for (Path file : files) {
                 String id = sessionIdOf(file);
-                if (id == null || inStore.contains(id)) {
+                if (id == null || inStore.contains(id) || !hermesFolder && !looksLikeHermes(file)) {
                     continue;
                 }
                 Path other = chosen.get(id);
@@ -149,6 +152,16 @@ public final class HermesFormat
         }
         found.addAll(chosen.values());
         return found;
+    }
+
+    private boolean looksLikeHermes(Path file)
+    {
+        try {
+            return recognizes(file, FileHead.read(file, mapper));
+        }
+        catch (IOException unreadable) {
+            return false;
+        }
     }
 
     /** The session a file in {@code sessions/} holds, or null when it holds none. */

@@ -218,6 +218,10 @@ class HermesFormatTest
         assertEquals(List.of(profile.resolve("session_p.json"), sessions.resolve("a.jsonl"), sessions.resolve("session_b_copy.json")),
                 format.discover(home), "a profile is a home of its own");
         assertEquals(List.of(sessions.resolve("a.jsonl"), sessions.resolve("session_b_copy.json")), format.discover(sessions), "a sessions folder itself");
+        Path other = Files.createDirectories(home.resolve("elsewhere"));
+        Files.writeString(other.resolve("history.jsonl"), "{\"session_id\":\"x\",\"ts\":1,\"text\":\"another agent's\"}\n");
+        Files.writeString(other.resolve("h1.jsonl"), "{\"role\":\"user\",\"content\":\"x\"}\n");
+        assertEquals(List.of(other.resolve("h1.jsonl")), format.discover(other), "outside a Hermes folder, only Hermes content");
         assertTrue(format.supersedes(sessions.resolve("a.jsonl"), sessions.resolve("session_a.json")));
         assertFalse(format.supersedes(sessions.resolve("session_a.json"), sessions.resolve("a.jsonl")));
         assertTrue(format.supersedes(home.resolve("state.db"), sessions.resolve("a.jsonl")));
