@@ -51,7 +51,10 @@ from messages m;
 -- separate files that load in any order: the first Task/Agent call of another trace of the same root session whose
 -- result ends "agentId: <id> (...)" (2.1.x; a call that resumes the agent repeats it, hence the first). Its trace is
 -- the parent (a nested sub-agent's is another sub-agent); without a call, the root session's trace, which Claude Code
--- and Codex name as a sub-agent's root_session_id. The new columns come last because PostgreSQL's create or replace
+-- and Codex name as a sub-agent's root_session_id. An ATIF sub-agent's parent is the trace of its root session whose
+-- subagent_trajectory_refs (in source_meta) name it, a continuation perhaps, and the call is the one whose result
+-- named it (source_meta.subagent_call_ids): the sub-agent's file names only its parent's session, and the parent's
+-- refs are in no column. The new columns come last because PostgreSQL's create or replace
 -- view only adds columns at the end; every column here is from V1, so this repeatable migration still runs on old
 -- schemas (V16 indexes sessions.root_session_id for it).
 -- One lateral subquery finds the call for both columns: a scalar subquery per column ran the search twice per row.
@@ -75,9 +78,9 @@ select s.trace_id,
        summary,
        models,
        tool_versions,
-       coalesce(spawn.trace_id,
+       coalesce(spawn.trace_id, ref.trace_id,
                 case when s.is_sidechain and s.root_session_id <> s.trace_id then s.root_session_id end) as parent_trace_id,
-       spawn.tool_call_id as parent_tool_call_id
+       coalesce(spawn.tool_call_id, ref.tool_call_id) as parent_tool_call_id
 from sessions s
 left join lateral (select c.trace_id, c.tool_call_id
         from sessions p
@@ -91,7 +94,23 @@ left join lateral (select c.trace_id, c.tool_call_id
           and c.name in ('Task', 'Agent')
           and coalesce(c.result_text, r.text_content) like '%agentId: ' || s.agent_id || ' %'
         order by c.called_at, c.message_ordinal, c.call_index
-        fetch first 1 rows only) spawn on true;
+        fetch first 1 rows only) spawn on true
+left join lateral (select p.trace_id,
+               (select c.tool_call_id
+                from tool_calls c
+                where c.trace_id = p.trace_id
+                  and p.source_meta like '%"subagent_call_ids":{%"' || s.trace_id || '":"' || c.tool_call_id || '"%'
+                order by c.message_ordinal, c.call_index
+                fetch first 1 rows only) as tool_call_id
+        from sessions p
+        where s.is_sidechain
+          and s.source_kind = 'atif'
+          and p.source_kind = 'atif'
+          and p.root_session_id = s.root_session_id
+          and p.trace_id <> s.trace_id
+          and p.source_meta like '%"subagent_trajectory_refs":%"' || s.trace_id || '"%'
+        order by p.started_at, p.trace_id
+        fetch first 1 rows only) ref on true;
 
 -- One row per tool call with the tool's output: tool_calls stores it only where it differs from the text of the
 -- result message (see V5).

@@ -19,13 +19,13 @@ comment on column v_traces.ended_at is 'The latest line timestamp of the transcr
 comment on column v_traces.source_meta is 'Facts of the source format as a JSON object: counts of line types and of dropped or repaired items, and fields such as Claude Code''s slug or Codex''s cli_version and originator.';
 comment on column v_traces.message_count is 'The number of messages on the active path (rows of v_messages with is_active_path): branches a rewind abandoned are not counted.';
 comment on column v_traces.tool_call_count is 'The number of tool calls (rows of v_tool_calls).';
-comment on column v_traces.final_assistant_message is 'The text of the active path''s last assistant message that has text, skipping synthetic client notices.';
+comment on column v_traces.final_assistant_message is 'The text of the active path''s last assistant message that has text (its text blocks joined by a blank line), skipping synthetic client notices.';
 comment on column v_traces.title is 'Claude Code''s title of the session: the custom title, else the AI title, else the summary; null for Codex.';
 comment on column v_traces.summary is 'Claude Code''s latest summary of the session; null for Codex.';
 comment on column v_traces.models is 'The models that answered, comma-separated, in order of first use.';
 comment on column v_traces.tool_versions is 'The versions of the agent that wrote the transcript, comma-separated, in order of first use.';
-comment on column v_traces.parent_trace_id is 'For a sub-agent, the trace that spawned it: the trace holding its spawning call (another sub-agent''s for a nested one), else the trace of its root session (Claude Code''s parent sessionId, Codex''s parent_thread_id); null for a main session.';
-comment on column v_traces.parent_tool_call_id is 'For a Claude Code sub-agent, the Task or Agent tool call that spawned it, found by the agentId at the end of that call''s result (2.1.x); null when the spawning trace is not loaded or its results name no agent (2.0.x, Warmup agents, Codex).';
+comment on column v_traces.parent_trace_id is 'For a sub-agent, the trace that spawned it: the trace holding its spawning call (another sub-agent''s for a nested one), for ATIF the trace whose sub-agent refs name it (a continuation''s, say), else the trace of its root session (Claude Code''s parent sessionId, Codex''s parent_thread_id, an ATIF sub-agent''s parent_session_id); null for a main session.';
+comment on column v_traces.parent_tool_call_id is 'For a Claude Code sub-agent, the Task or Agent tool call that spawned it, found by the agentId at the end of that call''s result (2.1.x); for an ATIF sub-agent, the call whose observation result refers to it; null when the spawning trace is not loaded or names no call (2.0.x, Warmup agents, Codex, ATIF refs on a system step).';
 
 comment on view v_messages is 'One row per chat message: every column of the messages table, with content always the JSON list of content blocks.';
 comment on column v_messages.trace_id is 'The trace the message belongs to.';
@@ -122,7 +122,7 @@ comment on column v_trace_digest_input.tool_call_count is 'The number of tool ca
 comment on column v_trace_digest_input.source_meta is 'Facts of the source format as a JSON object (see v_traces).';
 comment on column v_trace_digest_input.opening_messages is 'The first four messages of the active path as a JSON array of v_message_json messages.';
 comment on column v_trace_digest_input.closing_messages is 'The last four messages of the active path as a JSON array of v_message_json messages.';
-comment on column v_trace_digest_input.final_assistant_message is 'The text of the active path''s last assistant message that has text, skipping synthetic client notices.';
+comment on column v_trace_digest_input.final_assistant_message is 'The text of the active path''s last assistant message that has text (its text blocks joined by a blank line), skipping synthetic client notices.';
 
 comment on view v_tool_interactions is 'One row per tool call: what was called, with which arguments, what came back, and the user prompt it served.';
 comment on column v_tool_interactions.trace_id is 'The trace the call belongs to.';

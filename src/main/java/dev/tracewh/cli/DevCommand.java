@@ -1,7 +1,5 @@
 package dev.tracewh.cli;
 
-import dev.tracewh.devtools.BenchCommand;
-import dev.tracewh.devtools.GenCorpusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -45,7 +45,13 @@ import java.util.concurrent.Callable;
                 "Claude Code: each of $CLAUDE_CONFIG_DIR/projects (a comma-separated list).",
                 "Without it, both $HOME/.claude/projects and $HOME/.config/claude/projects.",
                 "Codex: $CODEX_HOME/sessions and $CODEX_HOME/archived_sessions.",
-                "Without it, $HOME/.codex/sessions and $HOME/.codex/archived_sessions."})
+                "Without it, $HOME/.codex/sessions and $HOME/.codex/archived_sessions.",
+                "Pi: $PI_CODING_AGENT_DIR/sessions, without it $HOME/.pi/agent/sessions.",
+                "OpenClaw: agents/*/sessions in each of $OPENCLAW_DIR (a comma-separated list).",
+                "Without it, in $HOME/.openclaw and the older $HOME/.clawdbot, $HOME/.moltbot, $HOME/.moldbot.",
+                "Hermes Agent: $HERMES_HOME, without it $HOME/.hermes (state.db, else sessions/).",
+                "ATIF trajectories have no default folder: give them with --path.",
+                "With --path and no --format, each file is read as the format its content shows."})
 final class LoadCommand
         implements Callable<Integer>
 {

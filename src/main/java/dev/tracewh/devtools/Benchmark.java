@@ -51,7 +51,7 @@ import static java.util.Objects.requireNonNull;
  * Every phase runs in this JVM, so its heap limit is the one the numbers are for. Parsing is measured in a JVM that has
  * compiled nothing yet, and again once it has.
  */
-final class Benchmark
+public final class Benchmark
 {
     static final String H2 = "H2";
     static final String POSTGRESQL = "PostgreSQL";
@@ -59,10 +59,10 @@ final class Benchmark
     private static final long APPEND_SEED = 20_260_101;
 
     /** What to run: {@code h2Directory}, {@code postgres} and {@code ccusage} are empty for what is skipped. */
-    record Settings(Path corpus, CorpusFormat format, Optional<Path> h2Directory, Optional<PostgresTarget> postgres,
+    public record Settings(Path corpus, CorpusFormat format, Optional<Path> h2Directory, Optional<PostgresTarget> postgres,
             Optional<Path> ccusage, double appendFraction)
     {
-        Settings
+        public Settings
         {
             requireNonNull(corpus, "corpus is null");
             requireNonNull(format, "format is null");
@@ -79,7 +79,7 @@ final class Benchmark
     }
 
     /** One timed phase against one target; {@code failure} names what ended it early (an OutOfMemoryError, say). */
-    record Phase(String name, String target, ResourceUse use, int files, long bytes, String failure)
+    public record Phase(String name, String target, ResourceUse use, int files, long bytes, String failure)
     {
         double megabytesPerSecond()
         {
@@ -88,10 +88,10 @@ final class Benchmark
     }
 
     /** Everything measured; {@code warehouseBytes} is the size of each warehouse after its loads. */
-    record Report(Settings settings, int files, long bytes, int appendedFiles, long appendedBytes, List<Phase> phases,
+    public record Report(Settings settings, int files, long bytes, int appendedFiles, long appendedBytes, List<Phase> phases,
             Map<String, Long> warehouseBytes, List<CopyBaseline.Result> copies, Optional<CcusageBaseline.Result> ccusage)
     {
-        Report
+        public Report
         {
             phases = List.copyOf(phases);
             warehouseBytes = Collections.unmodifiableMap(new LinkedHashMap<>(warehouseBytes));
@@ -119,14 +119,14 @@ final class Benchmark
     private final TraceFormat format;
     private final PrintWriter log;
 
-    Benchmark(Settings settings, PrintWriter log)
+    public Benchmark(Settings settings, PrintWriter log)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.format = settings.format().traceFormat();
         this.log = requireNonNull(log, "log is null");
     }
 
-    Report run()
+    public Report run()
             throws IOException, SQLException, InterruptedException
     {
         List<Path> files = format.discover(settings.corpus());

@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Renders a benchmark report as a plain-text table for the terminal and as a markdown section. */
-final class BenchmarkTable
+public final class BenchmarkTable
 {
     private BenchmarkTable() {}
 
-    static void print(Benchmark.Report report, Machine machine, PrintWriter out)
+    public static void print(Benchmark.Report report, Machine machine, PrintWriter out)
     {
         out.printf("%s corpus %s: %,d files, %.1f MB%n", report.settings().format().id(), report.settings().corpus(), report.files(), report.bytes() / 1e6);
         out.printf("machine: %s%n%n", machine);
@@ -46,7 +46,7 @@ final class BenchmarkTable
         out.flush();
     }
 
-    static String markdown(Benchmark.Report report, Machine machine, String title)
+    public static String markdown(Benchmark.Report report, Machine machine, String title)
     {
         StringBuilder md = new StringBuilder();
         md.append("\n### ").append(title).append(" (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The machine and JVM a benchmark ran on, for its report. */
-record Machine(String cpu, int cores, long memoryBytes, String jvm, long maxHeapBytes, String jvmArguments)
+public record Machine(String cpu, int cores, long memoryBytes, String jvm, long maxHeapBytes, String jvmArguments)
 {
-    static Machine current()
+    public static Machine current()
     {
         long memory = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os.getTotalMemorySize() : -1;
         List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();

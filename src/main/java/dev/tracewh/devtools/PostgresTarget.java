@@ -17,11 +17,11 @@ import static java.util.Objects.requireNonNull;
  * The PostgreSQL database a benchmark owns, from a URL {@code jdbc:postgresql://HOST[:PORT]/bench_NAME[?user=U&password=P]}.
  * The benchmark drops and recreates it, so its name must start with {@code bench_}.
  */
-record PostgresTarget(String host, int port, String database, Map<String, String> parameters)
+public record PostgresTarget(String host, int port, String database, Map<String, String> parameters)
 {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]+)(?:\\?(.*))?");
 
-    PostgresTarget
+    public PostgresTarget
     {
         requireNonNull(host, "host is null");
         requireNonNull(database, "database is null");
@@ -32,7 +32,7 @@ record PostgresTarget(String host, int port, String database, Map<String, String
         }
     }
 
-    static PostgresTarget parse(String jdbcUrl)
+    public static PostgresTarget parse(String jdbcUrl)
     {
         Matcher matcher = URL.matcher(jdbcUrl);
         if (!matcher.matches()) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -72,13 +73,13 @@ public record Trace(
         return toolCalls.size();
     }
 
-    /** Text of the active path's last assistant message that has text, skipping client-side synthetic notices. */
+    /** Text of the active path's last assistant message that has text (all its text blocks), skipping client-side synthetic notices. */
     public String finalAssistantMessage()
     {
         for (int i = messages.size() - 1; i >= 0; i--) {
             Message message = messages.get(i);
             if (message.role() == Role.ASSISTANT && message.isActivePath() && !message.isSynthetic()) {
-                String text = lastText(message);
+                String text = joinedText(message);
                 if (text != null) {
                     return text;
                 }
@@ -87,14 +88,13 @@ public record Trace(
         return null;
     }
 
-    private static String lastText(Message message)
+    /** Data Designer's rule, the message's text blocks joined by a blank line, leaving out blocks of whitespace only. */
+    private static String joinedText(Message message)
     {
-        for (int i = message.content().size() - 1; i >= 0; i--) {
-            ContentBlock block = message.content().get(i);
-            if (block.isText() && !block.text().isEmpty()) {
-                return block.text();
-            }
-        }
-        return null;
+        String joined = message.content().stream()
+                .filter(block -> block.isText() && !block.text().isBlank())
+                .map(ContentBlock::text)
+                .collect(Collectors.joining("\n\n"));
+        return joined.isEmpty() ? null : joined;
     }
 }

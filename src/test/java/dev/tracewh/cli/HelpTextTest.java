@@ -51,7 +51,8 @@ class HelpTextTest
 
         assertFalse(description.contains("~"), description);
         for (String folder : List.of("$HOME/.claude/projects", "$HOME/.config/claude/projects", "$CLAUDE_CONFIG_DIR/projects",
-                "$CODEX_HOME/sessions", "$HOME/.codex/sessions", "$HOME/.codex/archived_sessions")) {
+                "$CODEX_HOME/sessions", "$HOME/.codex/sessions", "$HOME/.codex/archived_sessions", "$PI_CODING_AGENT_DIR/sessions",
+                "$HOME/.pi/agent/sessions", "$OPENCLAW_DIR", "$HOME/.openclaw", "$HOME/.moldbot", "$HERMES_HOME", "$HOME/.hermes")) {
             assertTrue(usage.contains(folder), folder + " in " + usage);
         }
     }

@@ -64,6 +64,76 @@ public abstract class AtifLoadContract
         assertEquals(1L, count("select count(*) from token_usage where source_kind = 'atif'"));
     }
 
+    @Test
+    void subAgentsInFilesOfTheirOwnJoinTheirParentsSessionWhicheverLoadsFirst()
+            throws IOException
+    {
+        // a Terminus-2 run split at each summarization (linear history): summarization 1's refs are in trajectory.json,
+        // summarization 2's and a delegated helper's (by call c1) in trajectory.cont-1.json; the sub-agents load first
+        Path agent = Files.createDirectories(sources.resolve("job/trial/agent"));
+        Files.writeString(agent.resolve("trajectory.summarization-1-summary.json"), summarization(1));
+        Files.writeString(agent.resolve("trajectory.summarization-2-summary.json"), summarization(2));
+        Files.writeString(agent.resolve("trajectory.helper.json"), """
+                {"schema_version": "ATIF-v1.7", "session_id": "run", "trajectory_id": "run-helper",
+                 "agent": {"name": "helper", "version": "1", "extra": {"parent_session_id": "run"}},
+                 "steps": [{"step_id": 1, "source": "user", "message": "check"}, {"step_id": 2, "source": "agent", "message": "checked"}]}
+                """);
+        load(sources);
+        // before the parents load, each sub-agent's parent is its root session's trace, and no call is known
+        assertEquals(List.of("run-helper:run:null", "run-summarization-1-summary:run:null", "run-summarization-2-summary:run:null"), links());
+
+        Files.writeString(agent.resolve("trajectory.json"), """
+                {"schema_version": "ATIF-v1.5", "session_id": "run", "continued_trajectory_ref": "trajectory.cont-1.json",
+                 "agent": {"name": "terminus-2", "version": "1"},
+                 "steps": [{"step_id": 1, "source": "user", "message": "task"}, {"step_id": 2, "source": "agent", "message": "working"},
+                           %s]}
+                """.formatted(handoff(3, 1)));
+        Files.writeString(agent.resolve("trajectory.cont-1.json"), """
+                {"schema_version": "ATIF-v1.5", "session_id": "run", "agent": {"name": "terminus-2", "version": "1", "extra": {"continuation_index": 1}},
+                 "steps": [{"step_id": 1, "source": "user", "message": "handoff"},
+                           {"step_id": 2, "source": "agent", "message": "delegating",
+                            "tool_calls": [{"tool_call_id": "c1", "function_name": "delegate", "arguments": {"task": "check"}}],
+                            "observation": {"results": [{"source_call_id": "c1", "content": "checked",
+                                                         "subagent_trajectory_ref": [{"trajectory_id": "run-helper", "trajectory_path": "trajectory.helper.json"}]}]}},
+                           %s]}
+                """.formatted(handoff(3, 2)));
+        load(sources);
+        // summarization 2 and the helper hang off the continuation that refers to them; only the helper has a call
+        assertEquals(List.of("run-helper:run-cont-1:c1", "run-summarization-1-summary:run:null", "run-summarization-2-summary:run-cont-1:null"), links());
+        assertEquals(0L, count("select count(*) from v_traces where root_session_id = 'run' and not is_sidechain and parent_trace_id is not null"));
+
+        Record rollup = dsl.fetchOne("select * from v_session_rollup where source_kind = 'atif' and root_session_id = 'run'");
+        assertEquals(5L, number(rollup, "trace_count"), "the run, its continuation and three sub-agents");
+        assertEquals(3L, count("select count(*) from sessions where root_session_id = 'run' and is_sidechain"));
+    }
+
+    /** Each sub-agent as {@code trace_id:parent_trace_id:parent_tool_call_id}. */
+    private List<String> links()
+    {
+        return dsl.fetch("select trace_id, parent_trace_id, parent_tool_call_id from v_traces where source_kind = 'atif' and is_sidechain order by trace_id")
+                .map(row -> row.get(0) + ":" + row.get(1) + ":" + row.get(2));
+    }
+
+    /** Terminus-2's summary sub-agent of summarization {@code n}: its first step a copy of the parent's. */
+    private static String summarization(int n)
+    {
+        return """
+                {"schema_version": "ATIF-v1.5", "session_id": "run-summarization-%d-summary",
+                 "agent": {"name": "terminus-2-summarization-summary", "version": "1", "extra": {"parent_session_id": "run", "summarization_index": %d}},
+                 "steps": [{"step_id": 1, "source": "user", "message": "task", "is_copied_context": true},
+                           {"step_id": 2, "source": "agent", "message": "summary %d"}]}
+                """.formatted(n, n, n);
+    }
+
+    /** The system step Terminus-2 writes after summarization {@code n}: its refs name no call. */
+    private static String handoff(int stepId, int n)
+    {
+        return """
+                {"step_id": %d, "source": "system", "message": "Performed context summarization and handoff to continue task.",
+                 "observation": {"results": [{"subagent_trajectory_ref": [{"session_id": "run-summarization-%d-summary",
+                   "trajectory_path": "trajectory.summarization-%d-summary.json", "extra": {"summary": "Summary"}}]}]}}""".formatted(stepId, n, n);
+    }
+
     /** The main trajectory with an embedded sub-agent; {@code whole} false: the same run rewritten one step shorter on each side. */
     private static String document(boolean whole)
     {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracewh.format.Formats;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
@@ -405,6 +406,39 @@ abstract class LoaderContract
                 new SourceRoot(new CodexFormat(), SharedFixtures.path("synthetic/codex/sessions"))), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
         assertEquals(List.of("claude_code", "codex"), dsl.selectDistinct(V_USAGE_DAILY.SOURCE_KIND).from(V_USAGE_DAILY)
                 .orderBy(V_USAGE_DAILY.SOURCE_KIND).fetch(V_USAGE_DAILY.SOURCE_KIND));
+    }
+
+    /** A --path without --format gives every format the same folder: each file goes to the format its content is. */
+    @Test
+    void formatsFindingTheSameFilesAreToldApartByContent()
+            throws IOException
+    {
+        Map<String, String> copies = Map.of(
+                "synthetic/claude_code/projects/-home-alice-src-billing-api-19/cbd4dfc3-42d1-495d-bd09-06c30cc084bb.jsonl", "claude/session.jsonl",
+                "synthetic/codex/sessions/2026/03/05/rollout-2026-03-05T00-12-23-019cbb56-a373-785d-9bf8-c1b01a2bba72.jsonl",
+                "codex/rollout-2026-03-05T00-12-23-019cbb56-a373-785d-9bf8-c1b01a2bba72.jsonl",
+                "pi_coding_agent/pi-mono/session.jsonl", "pi/session.jsonl",
+                "openclaw/agent-sessions/Resources/Fixtures/stage0/agents/openclaw/small.jsonl", "agents/main/sessions/small.jsonl",
+                "atif/openagents/apps/qa-runner/samples/login-trace/trajectory.json", "atif/trajectory.json");
+        Map<String, String> expectedKinds = new HashMap<>();
+        for (Map.Entry<String, String> copy : copies.entrySet()) {
+            Path target = projects.resolve(copy.getValue());
+            Files.createDirectories(target.getParent());
+            Files.copy(SharedFixtures.path(copy.getKey()), target);
+            expectedKinds.put(target.toRealPath().toString(), copy.getValue().startsWith("agents/") ? "openclaw" : copy.getValue().substring(0, copy.getValue().indexOf('/')));
+        }
+        expectedKinds.replaceAll((path, kind) -> switch (kind) {
+            case "claude" -> "claude_code";
+            case "pi" -> "pi_coding_agent";
+            default -> kind;
+        });
+
+        LoadReport report = new Loader(warehouse, "test").load(Formats.all().stream().map(format -> new SourceRoot(format, projects)).toList(),
+                LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+
+        assertEquals(copies.size(), report.files().loaded());
+        assertEquals(expectedKinds, dsl.select(SOURCE_FILES.PATH, SOURCE_FILES.SOURCE_KIND).from(SOURCE_FILES).fetchMap(SOURCE_FILES.PATH, SOURCE_FILES.SOURCE_KIND));
+        assertEquals(0, dsl.fetchCount(LOAD_ERRORS, LOAD_ERRORS.ERROR_CLASS.eq("duplicate_session")));
     }
 
     @Test

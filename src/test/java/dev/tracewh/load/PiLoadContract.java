@@ -37,6 +37,18 @@ public abstract class PiLoadContract
             {"type":"message","id":"a1","parentId":"u1","timestamp":"2026-02-01T00:00:02Z","message":{"role":"assistant","model":"gpt-x","content":[{"type":"text","text":"hi"}],"usage":{"input":3,"output":4,"cacheRead":0,"cacheWrite":0}}}
             """;
 
+    /** Two forks below the first prompt (a1 with a nested fork a2/a2x, then b1) and the path's answer c1. */
+    private static final String FORKED_SESSION = """
+            {"type":"session","version":3,"id":"pi-forks","timestamp":"2026-01-02T00:00:00Z","cwd":"/p"}
+            {"type":"message","id":"e1","parentId":null,"timestamp":"2026-01-02T00:00:01Z","message":{"role":"user","content":"hi"}}
+            {"type":"message","id":"a1","parentId":"e1","timestamp":"2026-01-02T00:00:02Z","message":{"role":"assistant","content":"A"}}
+            {"type":"message","id":"u2","parentId":"a1","timestamp":"2026-01-02T00:00:03Z","message":{"role":"user","content":"more"}}
+            {"type":"message","id":"a2","parentId":"u2","timestamp":"2026-01-02T00:00:04Z","message":{"role":"assistant","content":"A2"}}
+            {"type":"message","id":"a2x","parentId":"u2","timestamp":"2026-01-02T00:00:05Z","message":{"role":"assistant","content":"A2x"}}
+            {"type":"message","id":"b1","parentId":"e1","timestamp":"2026-01-02T00:00:06Z","message":{"role":"assistant","content":"B"}}
+            {"type":"message","id":"c1","parentId":"e1","timestamp":"2026-01-02T00:00:07Z","message":{"role":"assistant","content":"C"}}
+            """;
+
     @TempDir
     Path sources;
 
@@ -74,5 +86,25 @@ public abstract class PiLoadContract
         assertEquals(2, ((Number) dsl.fetchOne("select message_count from sessions where trace_id = 'oc-s1'").get(0)).intValue());
         assertTrue(dsl.fetchOne("select source_meta from sessions where trace_id = 'oc-s1'").get(0, String.class).contains("\"openclaw_agent_id\":\"main\""));
         assertEquals(1, ((Number) dsl.fetchOne("select count(*) from token_usage where source_kind = 'openclaw'").get(0)).intValue());
+    }
+
+    @Test
+    void eachAbandonedForkIsABranchOfItsOwn()
+            throws IOException
+    {
+        Path pi = Files.createDirectories(sources.resolve("pi/sessions/--p--"));
+        Files.writeString(pi.resolve("2026-01-02T00-00-00-000Z_pi-forks.jsonl"), FORKED_SESSION);
+        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new PiFormat(), sources.resolve("pi"))),
+                LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        assertEquals(0, report.files().errors());
+
+        // a1's branch holds its nested fork (u2, a2, a2x); b1 left the path later in the file
+        assertEquals(List.of("e1:0", "a1:1", "u2:1", "a2:1", "a2x:1", "b1:2", "c1:0"),
+                dsl.fetch("select line_uuid, branch from messages where trace_id = 'pi-forks' order by ordinal")
+                        .map(row -> row.get(0, String.class) + ":" + row.get(1, Integer.class)));
+        assertEquals(List.of("e1", "c1"), dsl.fetch("select line_uuid from messages where trace_id = 'pi-forks' and is_active_path order by ordinal")
+                .getValues(0, String.class));
+        assertEquals(2, ((Number) dsl.fetchOne("select message_count from sessions where trace_id = 'pi-forks'").get(0)).intValue());
+        assertEquals("C", dsl.fetchOne("select final_assistant_message from sessions where trace_id = 'pi-forks'").get(0, String.class));
     }
 }

@@ -187,20 +187,27 @@ final class TrajectoryParser
     /**
      * Adds the trace of one trajectory, then those of its embedded sub-agents. {@code steps} is null when the
      * document has no steps array; the top document's steps and sub-agents are located, and those of an embedded
-     * trajectory take the line it starts on.
+     * trajectory take the line it starts on. {@code embeddedRoot} is null for the top document, else the root session of
+     * the document an embedded trajectory is in.
      */
-    private void trajectory(JsonNode document, List<Located> steps, List<Located> children, long line, String rootTraceId, List<Trace> traces)
+    private void trajectory(JsonNode document, List<Located> steps, List<Located> children, long line, String embeddedRoot, List<Trace> traces)
     {
         String sessionId = JsonFields.nonEmptyText(document, "session_id");
         String trajectoryId = JsonFields.nonEmptyText(document, "trajectory_id");
+        boolean embedded = embeddedRoot != null;
+        // a sub-agent in a file of its own names its parent's session (Terminus-2 summarization sub-agents write
+        // agent.extra.parent_session_id); only the child says so, so the link holds whichever file loads first
+        String parentSession = embedded ? null : parentSessionId(document, sessionId, trajectoryId);
         // a document is its session, as in Data Designer, but a continuation shares its run's session_id; embedded
-        // sub-agents share it too (v1.7), and their trajectory_id is required
-        String continuation = rootTraceId == null && sessionId != null ? continuationId(sessionId) : null;
-        String traceId = rootTraceId != null ? firstNonNull(trajectoryId, sessionId) : firstNonNull(continuation, firstNonNull(sessionId, trajectoryId));
+        // sub-agents share it too (v1.7), and their trajectory_id is required, as is a file sub-agent's that does
+        String continuation = !embedded && parentSession == null && sessionId != null ? continuationId(sessionId) : null;
+        String traceId = embedded || sessionId != null && sessionId.equals(parentSession) ? firstNonNull(trajectoryId, sessionId)
+                : firstNonNull(continuation, firstNonNull(sessionId, trajectoryId));
         if (traceId == null) {
             issue(line, NOT_A_TRAJECTORY, "the trajectory has neither session_id nor trajectory_id: no trace can be formed", document);
             return;
         }
+        String root = embedded ? embeddedRoot : parentSession != null ? parentSession : sessionId != null ? sessionId : traceId;
         if (steps == null) {
             JsonNode array = document.get("steps");
             if (array == null || !array.isArray()) {
@@ -217,15 +224,30 @@ final class TrajectoryParser
         for (int i = 0; i < steps.size(); i++) {
             reader.step(steps.get(i).node(), steps.get(i).line(), i + 1);
         }
-        traces.add(reader.build(document, sessionId, continuation != null, rootTraceId, steps.size()));
+        traces.add(reader.build(document, sessionId, continuation != null, parentSession, root, embedded || parentSession != null, steps.size()));
         for (Located child : children != null ? children : locatedAt(document.get("subagent_trajectories"), line)) {
             if (child.node().isObject()) {
-                trajectory(child.node(), null, null, child.line(), rootTraceId != null ? rootTraceId : traceId, traces);
+                trajectory(child.node(), null, null, child.line(), root, traces);
             }
             else {
                 issue(child.line(), NOT_A_TRAJECTORY, "an embedded sub-agent trajectory of " + traceId + " is not an object: skipped", child.node());
             }
         }
+    }
+
+    /**
+     * The session a document in a file of its own names as its parent ({@code agent.extra.parent_session_id}), or
+     * null; a document naming itself is no sub-agent, nor is one sharing its parent's session_id without a
+     * trajectory_id of its own (its trace would be its parent's).
+     */
+    private static String parentSessionId(JsonNode document, String sessionId, String trajectoryId)
+    {
+        JsonNode extra = JsonFields.object(JsonFields.object(document, "agent"), "extra");
+        String parent = extra == null ? null : JsonFields.nonEmptyText(extra, "parent_session_id");
+        if (parent == null || parent.equals(trajectoryId) || parent.equals(sessionId) && trajectoryId == null) {
+            return null;
+        }
+        return parent;
     }
 
     /** The elements of an array that was not located, all on {@code line}; none when it is not an array. */
@@ -263,6 +285,8 @@ final class TrajectoryParser
         private final List<PendingResult> results = new ArrayList<>();
         private final List<Object> copiedStepIds = new ArrayList<>();
         private final List<Object> subagentRefs = new ArrayList<>();
+        /** The call whose result names each sub-agent (by trajectory_id and session_id), for v_traces.parent_tool_call_id. */
+        private final Map<String, String> subagentCallIds = new LinkedHashMap<>();
         private BigDecimal costUsd;
 
         StepReader(String traceId, JsonNode agent)
@@ -396,6 +420,14 @@ final class TrajectoryParser
                 entry.put("step_id", position);
                 entry.put("refs", mapper.convertValue(refs, Object.class));
                 subagentRefs.add(entry);
+                for (JsonNode ref : callId == null ? List.<JsonNode>of() : refs) {
+                    for (String key : List.of("trajectory_id", "session_id")) {
+                        String child = JsonFields.nonEmptyText(ref, key);
+                        if (child != null) {
+                            subagentCallIds.putIfAbsent(child, callId);
+                        }
+                    }
+                }
             }
             JsonNode content = result.get("content");
             if (content == null || content.isNull()) {
@@ -455,7 +487,7 @@ final class TrajectoryParser
                     Math.max(0, prompt - cached), 0, cached, completion, 0));
         }
 
-        Trace build(JsonNode document, String sessionId, boolean isContinuation, String rootTraceId, int stepCount)
+        Trace build(JsonNode document, String sessionId, boolean isContinuation, String parentSession, String root, boolean isSidechain, int stepCount)
         {
             for (PendingResult result : results) {
                 trace.addToolResult(result.callId(), result.ordinal(), result.text(), result.isError(), null, null);
@@ -468,6 +500,7 @@ final class TrajectoryParser
             if (isContinuation) {
                 meta.put("continuation_of", sessionId);
             }
+            putText(meta, "parent_session_id", parentSession);
             if (agent != null) {
                 putText(meta, "agent_name", JsonFields.nonEmptyText(agent, "name"));
                 putText(meta, "agent_version", JsonFields.nonEmptyText(agent, "version"));
@@ -486,6 +519,9 @@ final class TrajectoryParser
             if (!subagentRefs.isEmpty()) {
                 meta.put("subagent_trajectory_refs", List.copyOf(subagentRefs));
             }
+            if (!subagentCallIds.isEmpty()) {
+                meta.put("subagent_call_ids", new LinkedHashMap<>(subagentCallIds));
+            }
             if (costUsd != null) {
                 meta.put("step_cost_usd", costUsd);
             }
@@ -493,8 +529,6 @@ final class TrajectoryParser
             String cwd = extra == null ? null : JsonFields.nonEmptyText(extra, "cwd");
             String projectPath = extra == null ? null : JsonFields.nonEmptyText(extra, "project_path");
             String gitBranch = extra == null ? null : JsonFields.nonEmptyText(extra, "git_branch");
-            boolean isSidechain = rootTraceId != null;
-            String root = isSidechain ? rootTraceId : sessionId != null ? sessionId : traceId;
             return new Trace(traceId, AtifFormat.ID, file.toString(), root, isSidechain ? traceId : null, isSidechain,
                     cwd, projectPath != null ? projectPath : cwd, gitBranch, trace.startedAt(), trace.endedAt(),
                     trace.messages(), trace.toolCalls(), trace.tokenUsage(), meta, null, null, trace.versions(), trace.models());

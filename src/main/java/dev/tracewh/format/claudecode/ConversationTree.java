@@ -1,5 +1,6 @@
 package dev.tracewh.format.claudecode;
 
+import dev.tracewh.format.ParentTree;
 import dev.tracewh.model.ToolCall;
 
 import java.util.ArrayList;
@@ -33,8 +34,7 @@ import java.util.Set;
  */
 final class ConversationTree
 {
-    /** Parent of each line with a uuid; the first line wins when a uuid repeats. */
-    private final Map<String, String> parents = new HashMap<>();
+    private final ParentTree tree = new ParentTree();
     /** Lines that hold messages, in file order, with their messages' ordinals. */
     private final Map<String, List<Integer>> messagesOfLine = new LinkedHashMap<>();
     private final Set<String> sideLines = new HashSet<>();
@@ -51,7 +51,7 @@ final class ConversationTree
     void line(String uuid, String parentUuid)
     {
         if (uuid != null) {
-            parents.putIfAbsent(uuid, parentUuid);
+            tree.link(uuid, parentUuid);
             linked |= parentUuid != null;
         }
     }
@@ -97,22 +97,19 @@ final class ConversationTree
             return branches;
         }
         boundaryOfPreservedHead.forEach((head, boundary) -> {
-            if (parents.containsKey(head)) {
-                parents.put(boundary, parents.get(head));
+            if (tree.contains(head)) {
+                tree.relink(boundary, tree.parent(head));
             }
         });
-        Set<String> path = new HashSet<>();
-        for (String line = leaf; line != null && path.add(line); line = parents.get(line)) {
-            // up to the root, or to a parent the file does not hold (a resumed or sliced transcript)
-        }
+        tree.activePathFrom(leaf);
         preservedByAnchor.forEach((anchor, preserved) -> {
-            if (path.contains(anchor)) {
-                path.addAll(preserved);
+            if (tree.onPath(anchor)) {
+                tree.addToPath(preserved);
             }
         });
         boolean[] active = new boolean[messageCount];
         messagesOfLine.forEach((line, ordinals) -> {
-            if (path.contains(line) || sideLines.contains(line) && hangsOffPathOrRoot(line, path)) {
+            if (tree.onPath(line) || sideLines.contains(line) && hangsOffPathOrRoot(line)) {
                 ordinals.forEach(ordinal -> active[ordinal] = true);
             }
         });
@@ -126,7 +123,7 @@ final class ConversationTree
                 active[call.resultOrdinal()] = true;
             }
         }
-        numberAbandoned(branches, active, path);
+        numberAbandoned(branches, active);
         return branches;
     }
 
@@ -143,11 +140,11 @@ final class ConversationTree
     }
 
     /** Whether the side line's own chain of side and non-message lines leads to the path or to a root. */
-    private boolean hangsOffPathOrRoot(String sideLine, Set<String> path)
+    private boolean hangsOffPathOrRoot(String sideLine)
     {
         Set<String> seen = new HashSet<>();
-        for (String line = parents.get(sideLine); line != null && seen.add(line); line = parents.get(line)) {
-            if (path.contains(line)) {
+        for (String line = tree.parent(sideLine); line != null && seen.add(line); line = tree.parent(line)) {
+            if (tree.onPath(line)) {
                 return true;
             }
             if (messagesOfLine.containsKey(line) && !sideLines.contains(line)) {
@@ -157,11 +154,8 @@ final class ConversationTree
         return true;
     }
 
-    /**
-     * Numbers the messages off the path: a message's branch is named by the line just below where its chain of
-     * ancestors meets the path (or by its root), numbered in the order of those branches' first messages.
-     */
-    private void numberAbandoned(int[] branches, boolean[] active, Set<String> path)
+    /** Numbers the messages off the path, in ordinal order; a message's line names its branch. */
+    private void numberAbandoned(int[] branches, boolean[] active)
     {
         String[] lineOfMessage = new String[branches.length];
         messagesOfLine.forEach((line, ordinals) -> ordinals.forEach(ordinal -> {
@@ -169,33 +163,10 @@ final class ConversationTree
                 lineOfMessage[ordinal] = line;
             }
         }));
-        Map<String, String> branchStart = new HashMap<>();
-        Map<String, Integer> numbers = new HashMap<>();
         for (int ordinal = 0; ordinal < branches.length; ordinal++) {
             if (!active[ordinal] && lineOfMessage[ordinal] != null) {
-                branches[ordinal] = numbers.computeIfAbsent(branchStart(lineOfMessage[ordinal], path, branchStart), ignored -> numbers.size() + 1);
+                branches[ordinal] = tree.branch(lineOfMessage[ordinal]);
             }
         }
-    }
-
-    /** The first line of {@code line}'s branch: its highest ancestor off the path, memoized for the lines passed. */
-    private String branchStart(String line, Set<String> path, Map<String, String> branchStart)
-    {
-        List<String> walked = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        String start = line;
-        for (String current = line; current != null && !path.contains(current) && seen.add(current); current = parents.get(current)) {
-            String known = branchStart.get(current);
-            if (known != null) {
-                start = known;
-                break;
-            }
-            walked.add(current);
-            start = current;
-        }
-        for (String each : walked) {
-            branchStart.put(each, start);
-        }
-        return start;
     }
 }

@@ -6,6 +6,7 @@ import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.LineValues;
 import dev.tracewh.format.MessageDraft;
+import dev.tracewh.format.ParentTree;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.jsonl.Line;
@@ -35,7 +36,8 @@ import static java.util.Objects.requireNonNull;
  * Turns one Pi session file (v1, v2 or v3; also OpenClaw's transcripts, which are Pi v3) into one trace.
  * Entries form a tree by {@code id}/{@code parentId}; v1 files have no ids, and their entries are chained in file
  * order, as Pi's own migration does. The active path runs from the last entry back to a root (a null, unknown or
- * repeated parent ends it); every message is stored, those off the path on branch 1.
+ * repeated parent ends it); every message is stored, those off the path on abandoned branches numbered from 1 in file
+ * order, one number for everything below the entry where the conversation left the path.
  */
 public final class PiSessionParser
 {
@@ -51,6 +53,7 @@ public final class PiSessionParser
     private final LineValues values;
     private final TraceAssembler trace = new TraceAssembler();
     private final List<Entry> entries = new ArrayList<>();
+    private final ParentTree tree = new ParentTree();
     /** The key each tool-call id was last stored under: ids repeat within a file (a fake model's "call_1"). */
     private final Map<String, String> toolCallKeys = new HashMap<>();
     private final Set<String> usedToolCallKeys = new HashSet<>();
@@ -77,9 +80,9 @@ public final class PiSessionParser
         List<Trace> traces = List.of();
         String sessionId = header == null ? null : nonEmptyText(header, "id");
         if (sessionId != null) {
-            Set<String> activePath = activePath();
+            linkEntries();
             for (Entry entry : entries) {
-                entry(entry, activePath.contains(entry.id()) ? 0 : 1);
+                entry(entry);
             }
             traces = List.of(buildTrace(sessionId));
         }
@@ -130,33 +133,34 @@ public final class PiSessionParser
     }
 
     /**
-     * The ids from the last entry back to its root. A parent that names no entry but a tool call (as some
-     * OpenClaw-style writers link a tool result) stands for the assistant entry that made the call.
+     * Links the entries into the tree and marks the path from the last entry back to its root. A parent that names
+     * no entry but a tool call (as some OpenClaw-style writers link a tool result) stands for the assistant entry that
+     * made the call.
      */
-    private Set<String> activePath()
+    private void linkEntries()
     {
-        Map<String, Entry> byId = new HashMap<>();
-        Map<String, Entry> byToolCallId = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        Map<String, String> entryOfToolCall = new HashMap<>();
         for (Entry entry : entries) {
-            byId.putIfAbsent(entry.id(), entry);
+            ids.add(entry.id());
             JsonNode content = entry.node().path("message").path("content");
             for (JsonNode block : content.isArray() ? content : List.<JsonNode>of()) {
                 String callId = "toolCall".equals(text(block, "type")) ? nonEmptyText(block, "id") : null;
                 if (callId != null) {
-                    byToolCallId.putIfAbsent(callId, entry);
+                    entryOfToolCall.putIfAbsent(callId, entry.id());
                 }
             }
         }
-        Set<String> path = new HashSet<>();
-        Entry current = entries.isEmpty() ? null : entries.getLast();
-        while (current != null && path.add(current.id())) {
-            String parentId = current.parentId();
-            current = parentId == null ? null : byId.getOrDefault(parentId, byToolCallId.get(parentId));
+        for (Entry entry : entries) {
+            String parentId = entry.parentId();
+            tree.link(entry.id(), parentId == null || ids.contains(parentId) ? parentId : entryOfToolCall.getOrDefault(parentId, parentId));
         }
-        return path;
+        if (!entries.isEmpty()) {
+            tree.activePathFrom(entries.getLast().id());
+        }
     }
 
-    private void entry(Entry entry, int branch)
+    private void entry(Entry entry)
     {
         JsonNode node = entry.node();
         switch (entry.type()) {
@@ -166,19 +170,19 @@ public final class PiSessionParser
                     lines.issue(entry.line(), JsonLines.UNEXPECTED_SHAPE, "message entry without a message object");
                     return;
                 }
-                message(entry, message, branch);
+                message(entry, message);
             }
             case "model_change" -> trace.addModel(text(node, "modelId"));
             case "compaction", "branch_summary" -> {
                 trace.count(entry.type() + "_entries");
-                MessageDraft draft = draft(Role.USER, entry, branch);
+                MessageDraft draft = draft(Role.USER, entry);
                 draft.isCompactSummary = true;
                 addText(draft, text(node, "summary"));
                 trace.add(draft);
             }
             case "custom_message" -> {
                 // the model sees it whatever "display" says (display only affects Pi's terminal view)
-                MessageDraft draft = draft(Role.USER, entry, branch);
+                MessageDraft draft = draft(Role.USER, entry);
                 draft.isMeta = true;
                 addContent(draft, node.get("content"));
                 trace.add(draft);
@@ -201,20 +205,20 @@ public final class PiSessionParser
         }
     }
 
-    private void message(Entry entry, JsonNode message, int branch)
+    private void message(Entry entry, JsonNode message)
     {
         String role = text(message, "role");
         switch (role == null ? "" : role) {
             case "user" -> {
-                MessageDraft draft = draft(Role.USER, entry, branch);
+                MessageDraft draft = draft(Role.USER, entry);
                 addContent(draft, message.get("content"));
                 trace.add(draft);
             }
-            case "assistant" -> assistant(entry, message, branch);
-            case "toolResult" -> toolResult(entry, message, branch);
+            case "assistant" -> assistant(entry, message);
+            case "toolResult" -> toolResult(entry, message);
             case "system" -> {
                 // pi 0.8x persists its system prompt: empty content, the prompt in named sections
-                MessageDraft draft = draft(Role.SYSTEM, entry, branch);
+                MessageDraft draft = draft(Role.SYSTEM, entry);
                 addContent(draft, message.get("content"));
                 JsonNode sections = JsonFields.object(message, "sections");
                 if (sections != null) {
@@ -228,15 +232,15 @@ public final class PiSessionParser
                 }
                 trace.add(draft);
             }
-            case "bashExecution" -> bashExecution(entry, message, branch);
+            case "bashExecution" -> bashExecution(entry, message);
             case "custom", "hookMessage" -> {
-                MessageDraft draft = draft(Role.USER, entry, branch);
+                MessageDraft draft = draft(Role.USER, entry);
                 draft.isMeta = true;
                 addContent(draft, message.get("content"));
                 trace.add(draft);
             }
             case "branchSummary", "compactionSummary" -> {
-                MessageDraft draft = draft(Role.USER, entry, branch);
+                MessageDraft draft = draft(Role.USER, entry);
                 draft.isCompactSummary = true;
                 addText(draft, text(message, "summary"));
                 trace.add(draft);
@@ -245,9 +249,9 @@ public final class PiSessionParser
         }
     }
 
-    private void assistant(Entry entry, JsonNode message, int branch)
+    private void assistant(Entry entry, JsonNode message)
     {
-        MessageDraft draft = draft(Role.ASSISTANT, entry, branch);
+        MessageDraft draft = draft(Role.ASSISTANT, entry);
         draft.model = nonEmptyText(message, "model");
         draft.apiMessageId = nonEmptyText(message, "responseId");
         trace.addModel(draft.model);
@@ -295,10 +299,10 @@ public final class PiSessionParser
                 : arguments.isTextual() ? arguments.asText() : arguments.toString(), entry.timestamp());
     }
 
-    private void toolResult(Entry entry, JsonNode message, int branch)
+    private void toolResult(Entry entry, JsonNode message)
     {
         String callId = nonEmptyText(message, "toolCallId");
-        MessageDraft draft = draft(Role.TOOL, entry, branch);
+        MessageDraft draft = draft(Role.TOOL, entry);
         draft.toolCallId = callId;
         addContent(draft, message.get("content"));
         int ordinal = trace.add(draft);
@@ -312,10 +316,10 @@ public final class PiSessionParser
     }
 
     /** A user's {@code !command}: Pi sends the command and its output to the model as a user message. */
-    private void bashExecution(Entry entry, JsonNode message, int branch)
+    private void bashExecution(Entry entry, JsonNode message)
     {
         trace.count("bash_executions");
-        MessageDraft draft = draft(Role.USER, entry, branch);
+        MessageDraft draft = draft(Role.USER, entry);
         // "!!command" is kept out of the model's context
         draft.isMeta = JsonFields.isTrue(message, "excludeFromContext");
         StringBuilder text = new StringBuilder("$ ").append(text(message, "command") == null ? "" : text(message, "command"));
@@ -331,14 +335,15 @@ public final class PiSessionParser
         trace.add(draft);
     }
 
-    private MessageDraft draft(Role role, Entry entry, int branch)
+    /** A message of {@code entry}, numbered in file order when it is off the active path. */
+    private MessageDraft draft(Role role, Entry entry)
     {
         MessageDraft draft = new MessageDraft(role);
         draft.lineNumber = entry.line().number();
         draft.lineUuid = entry.id();
         draft.parentUuid = entry.parentId();
         draft.createdAt = entry.timestamp();
-        draft.branch = branch;
+        draft.branch = tree.branch(entry.id());
         return draft;
     }
 

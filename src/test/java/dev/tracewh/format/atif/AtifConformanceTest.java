@@ -135,6 +135,24 @@ class AtifConformanceTest
         assertTrue(trace.finalAssistantMessage().startsWith("The regex has been saved to"));
     }
 
+    @Test
+    void noFixtureIsASubAgentOrRefersToOne()
+            throws IOException
+    {
+        // none of the three names a parent session (agent.extra.parent_session_id) or holds a subagent_trajectory_ref
+        for (String fixture : List.of(LOGIN, ORCHESTRATOR, CONVERTER)) {
+            List<Trace> traces = parse(fixture).traces();
+            assertEquals(1, traces.size(), fixture);
+            Trace trace = traces.getFirst();
+            assertFalse(trace.isSidechain(), fixture);
+            assertEquals(trace.traceId(), trace.rootSessionId(), fixture);
+            assertNull(trace.agentId(), fixture);
+            for (String key : List.of("parent_session_id", "subagent_trajectory_refs", "subagent_call_ids")) {
+                assertFalse(trace.sourceMeta().containsKey(key), fixture + " " + key);
+            }
+        }
+    }
+
     private ParsedFile parse(String relative)
             throws IOException
     {

@@ -96,6 +96,60 @@ class AtifFormatTest
     }
 
     @Test
+    void aSubAgentInAFileOfItsOwnIsASidechainOfTheSessionItNames()
+            throws IOException
+    {
+        // Terminus-2's summarization sub-agent: its session_id extends the run's, agent.extra names the parent session
+        Trace summary = parse("trajectory.summarization-1-summary.json", """
+                {"schema_version": "ATIF-v1.5", "session_id": "run-summarization-1-summary",
+                 "agent": {"name": "terminus-2-summarization-summary", "version": "1", "extra": {"parent_session_id": "run", "summarization_index": 1}},
+                 "steps": [{"step_id": 1, "source": "user", "message": "copied", "is_copied_context": true},
+                           {"step_id": 2, "source": "user", "message": "Summarize"}, {"step_id": 3, "source": "agent", "message": "Summary"}]}
+                """).traces().getFirst();
+        assertEquals("run-summarization-1-summary", summary.traceId());
+        assertEquals("run", summary.rootSessionId());
+        assertTrue(summary.isSidechain());
+        assertEquals("run-summarization-1-summary", summary.agentId());
+        assertEquals("run", summary.sourceMeta().get("parent_session_id"));
+
+        // v1.7: a sub-agent file may share its run's session_id; its trajectory_id tells it from its parent
+        Trace shared = parse("trajectory.helper.json", """
+                {"schema_version": "ATIF-v1.7", "session_id": "run", "trajectory_id": "run-helper",
+                 "agent": {"name": "a", "version": "1", "extra": {"parent_session_id": "run"}},
+                 "steps": [{"step_id": 1, "source": "agent", "message": "helped"}]}
+                """).traces().getFirst();
+        assertEquals(List.of("run-helper", "run", true), List.of(shared.traceId(), shared.rootSessionId(), shared.isSidechain()));
+
+        // without a trajectory_id of its own, a document sharing its parent's session would be its parent's trace: no sub-agent
+        Trace itself = parse("trajectory.json", """
+                {"schema_version": "ATIF-v1.6", "session_id": "run", "agent": {"name": "a", "version": "1", "extra": {"parent_session_id": "run"}},
+                 "steps": [{"step_id": 1, "source": "agent", "message": "main"}]}
+                """).traces().getFirst();
+        assertEquals(List.of("run", "run", false), List.of(itself.traceId(), itself.rootSessionId(), itself.isSidechain()));
+    }
+
+    @Test
+    void theCallWhoseResultRefersToASubAgentIsKeptForItsLink()
+            throws IOException
+    {
+        Trace parent = parse("trajectory.json", """
+                {"schema_version": "ATIF-v1.7", "session_id": "run", "agent": {"name": "a", "version": "1"},
+                 "steps": [{"step_id": 1, "source": "agent", "message": "delegating",
+                            "tool_calls": [{"tool_call_id": "c1", "function_name": "delegate", "arguments": {}}],
+                            "observation": {"results": [{"source_call_id": "c1", "content": "done",
+                                                         "subagent_trajectory_ref": [{"trajectory_id": "run-helper", "trajectory_path": "trajectory.helper.json"}]}]}},
+                           {"step_id": 2, "source": "system", "message": "Performed context summarization and handoff to continue task.",
+                            "observation": {"results": [{"subagent_trajectory_ref": [{"session_id": "run-summarization-1-summary",
+                                                                                      "trajectory_path": "trajectory.summarization-1-summary.json"}]}]}}]}
+                """).traces().getFirst();
+        // the system step's ref names no call: it is in the refs only
+        assertEquals(Map.of("run-helper", "c1"), parent.sourceMeta().get("subagent_call_ids"));
+        assertEquals(2, ((List<?>) parent.sourceMeta().get("subagent_trajectory_refs")).size());
+        assertNull(parent.sourceMeta().get("parent_session_id"));
+        assertFalse(parent.isSidechain());
+    }
+
+    @Test
     void aBrokenStepIsAnIssueOnItsLineAndTheRestLoads()
             throws IOException
     {

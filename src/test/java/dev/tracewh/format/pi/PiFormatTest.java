@@ -53,6 +53,48 @@ class PiFormatTest
     }
 
     @Test
+    void eachAbandonedForkHasABranchNumberOfItsOwn()
+            throws IOException
+    {
+        // e1 is answered three times: a1 (then a1 -> u2 -> a2, and a fork under u2: a2x), b1, and c1 the last answer.
+        // The conversation leaves the path twice, below e1 to a1 and below e1 to b1: two branches; the fork a2x
+        // hangs below a1, off the path, so it is part of a1's branch, numbered in file order before b1's
+        Trace trace = parse(HEADER + """
+                {"type":"message","id":"e1","parentId":null,"timestamp":"2026-01-01T00:00:01Z","message":{"role":"user","content":"hi"}}
+                {"type":"message","id":"a1","parentId":"e1","timestamp":"2026-01-01T00:00:02Z","message":{"role":"assistant","content":"A"}}
+                {"type":"message","id":"u2","parentId":"a1","timestamp":"2026-01-01T00:00:03Z","message":{"role":"user","content":"more"}}
+                {"type":"message","id":"a2","parentId":"u2","timestamp":"2026-01-01T00:00:04Z","message":{"role":"assistant","content":"A2"}}
+                {"type":"message","id":"b1","parentId":"e1","timestamp":"2026-01-01T00:00:05Z","message":{"role":"assistant","content":"B"}}
+                {"type":"message","id":"a2x","parentId":"u2","timestamp":"2026-01-01T00:00:06Z","message":{"role":"assistant","content":"A2x"}}
+                {"type":"model_change","id":"m1","parentId":"e1","provider":"p","modelId":"m","timestamp":"2026-01-01T00:00:07Z"}
+                {"type":"message","id":"c1","parentId":"m1","timestamp":"2026-01-01T00:00:08Z","message":{"role":"assistant","content":"C"}}
+                """).traces().getFirst();
+        assertEquals(List.of("e1:0", "a1:1", "u2:1", "a2:1", "b1:2", "a2x:1", "c1:0"),
+                trace.messages().stream().map(message -> message.lineUuid() + ":" + message.branch()).toList());
+        assertEquals("C", trace.finalAssistantMessage());
+    }
+
+    @Test
+    void branchesAreNumberedInFileOrderWhateverTheDepthOfTheirFork()
+            throws IOException
+    {
+        // the path is e1 -> e2 -> e3b; e3a (with its own fork e4a/e4b) left it below e2, x2 below e1 earlier in the
+        // file: numbers follow the file order of each branch's first message, not the depth of the fork
+        Trace trace = parse(HEADER + """
+                {"type":"message","id":"e1","parentId":null,"timestamp":"2026-01-01T00:00:01Z","message":{"role":"user","content":"q"}}
+                {"type":"message","id":"x2","parentId":"e1","timestamp":"2026-01-01T00:00:02Z","message":{"role":"assistant","content":"X"}}
+                {"type":"message","id":"e2","parentId":"e1","timestamp":"2026-01-01T00:00:03Z","message":{"role":"assistant","content":"Y"}}
+                {"type":"message","id":"e3a","parentId":"e2","timestamp":"2026-01-01T00:00:04Z","message":{"role":"user","content":"then a"}}
+                {"type":"message","id":"e4a","parentId":"e3a","timestamp":"2026-01-01T00:00:05Z","message":{"role":"assistant","content":"4a"}}
+                {"type":"message","id":"e4b","parentId":"e3a","timestamp":"2026-01-01T00:00:06Z","message":{"role":"assistant","content":"4b"}}
+                {"type":"message","id":"e3b","parentId":"e2","timestamp":"2026-01-01T00:00:07Z","message":{"role":"user","content":"then b"}}
+                """).traces().getFirst();
+        assertEquals(List.of("e1:0", "x2:1", "e2:0", "e3a:2", "e4a:2", "e4b:2", "e3b:0"),
+                trace.messages().stream().map(message -> message.lineUuid() + ":" + message.branch()).toList());
+        assertEquals(3, trace.activePathMessageCount());
+    }
+
+    @Test
     void usageThinkingHiddenContextAndBash()
             throws IOException
     {

@@ -1,6 +1,9 @@
-package dev.tracewh.devtools;
+package dev.tracewh.cli;
 
-import dev.tracewh.cli.ExitCodes;
+import dev.tracewh.devtools.CorpusFormat;
+import dev.tracewh.devtools.CorpusGenerator;
+import dev.tracewh.devtools.DataSize;
+
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -19,7 +22,7 @@ import java.util.concurrent.Callable;
                 "Writes realistic sessions in the format's directory layout (Claude Code: DIR/projects/..., Codex: DIR/sessions/YYYY/MM/DD/...), "
                         + "byte for byte the same for the same seed, plus DIR/" + CorpusGenerator.MANIFEST + ".",
                 "Sizes: KB, MB, GB (decimal) or KiB, MiB, GiB."})
-public final class GenCorpusCommand
+final class GenCorpusCommand
         implements Callable<Integer>
 {
     @Option(names = "--format", required = true, paramLabel = "FORMAT", converter = FormatConverter.class,

@@ -1,6 +1,11 @@
-package dev.tracewh.devtools;
+package dev.tracewh.cli;
 
-import dev.tracewh.cli.ExitCodes;
+import dev.tracewh.devtools.Benchmark;
+import dev.tracewh.devtools.BenchmarkTable;
+import dev.tracewh.devtools.CorpusFormat;
+import dev.tracewh.devtools.Machine;
+import dev.tracewh.devtools.PostgresTarget;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +31,7 @@ import java.util.concurrent.Callable;
                 "The PostgreSQL database is dropped and recreated; its name must start with bench_. "
                         + "Run the JVM with the heap limit you want numbers for (-Xmx). "
                         + "Exits with 1 when a phase failed (out of memory, say); the table shows which."})
-public final class BenchCommand
+final class BenchCommand
         implements Callable<Integer>
 {
     @Option(names = "--corpus", required = true, paramLabel = "DIR", description = "Corpus root (as written by gen-corpus).")
