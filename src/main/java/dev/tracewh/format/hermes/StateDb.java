@@ -310,7 +310,13 @@ final class StateDb
         Instant endedAt = Timestamps.epochSeconds(session.real("ended_at"));
         trace.seeTimestamp(endedAt);
         trace.seeTimestamp(Timestamps.epochSeconds(session.real("last_activity_at")));
-        List<TokenUsage> usage = new ArrayList<>(modelUsage);
+        List<TokenUsage> usage = new ArrayList<>();
+        for (TokenUsage row : modelUsage) {
+            // a row without first_seen or last_seen is dated by its session, so v_usage_daily counts it on a day
+            usage.add(row.createdAt() != null ? row : new TokenUsage(row.responseId(), row.requestId(), null, row.model(),
+                    endedAt != null ? endedAt : trace.endedAt(), row.inputTokens(), row.cacheCreationInputTokens(), row.cacheReadInputTokens(),
+                    row.outputTokens(), row.reasoningOutputTokens()));
+        }
         long input = session.count("input_tokens");
         long output = session.count("output_tokens");
         long cacheRead = session.count("cache_read_tokens");

@@ -67,10 +67,12 @@ class HermesFormatTest
                 {"role":"tool","tool_call_id":"c1","content":"{\\"output\\": \\"ls: cannot access\\", \\"exit_code\\": 2, \\"error\\": null}","timestamp":"2026-05-01T09:00:01"}
                 {"role":"assistant","content":"It failed.","finish_reason":"stop","timestamp":"2026-05-01T09:00:01"}
                 {"role":"assistant","content":"Reminder from Slack","mirror":true,"mirror_source":"slack","timestamp":"2026-05-01T09:05:00"}
+                {"role":"developer","content":"a late instruction","timestamp":"2026-05-01T09:04:00"}
                 """);
         Trace trace = parse(transcript).traces().getFirst();
         assertEquals("g1", trace.traceId());
-        assertEquals(List.of(Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT, Role.ASSISTANT), trace.messages().stream().map(Message::role).toList());
+        assertEquals(List.of(Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT, Role.ASSISTANT, Role.SYSTEM), trace.messages().stream().map(Message::role).toList(),
+                "developer is system");
         assertEquals(List.of(new ToolCall("c1", 1, 0, "terminal", "{\"command\":\"ls\"}", Instant.parse("2026-05-01T00:00:01Z"), 2, "ls: cannot access",
                 true, 2L, null)), trace.toolCalls(), "call_id for id, the terminal JSON's output and exit code");
         assertEquals("ls: cannot access", trace.messages().get(2).text());
@@ -88,7 +90,7 @@ class HermesFormatTest
         assertEquals(List.of("terminal"), trace.sourceMeta().get("available_tool_names"));
         assertEquals(List.of("tool_calls", "stop"), trace.sourceMeta().get("finish_reasons"));
         assertEquals("gateway_transcript", trace.sourceMeta().get("session_format"));
-        assertEquals(6, trace.sourceMeta().get("record_count"));
+        assertEquals(7, trace.sourceMeta().get("record_count"));
     }
 
     @Test
@@ -358,6 +360,11 @@ class HermesFormatTest
                     .execute("DROP TABLE session_model_usage");
         }
         assertFalse(Files.exists(home.resolve("state.db-wal")), "the last close checkpoints and removes the -wal");
+        Path notHermes = home.resolve("other.db");
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + notHermes)) {
+            other.createStatement().execute("CREATE TABLE notes (text TEXT)");
+        }
+        assertEquals(List.of(StateDb.UNREADABLE_STORE), parse(notHermes).issues().stream().map(ParseIssue::errorClass).toList(), "another SQLite file");
         FileTime modified = Files.getLastModifiedTime(db);
         ParsedFile parsed = parse(db);
         assertEquals(List.of(), parsed.issues());
