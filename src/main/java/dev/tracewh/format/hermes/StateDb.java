@@ -174,6 +174,16 @@ final class StateDb
         }
     }
 
+    private static List<String> labels(ResultSet rows)
+            throws SQLException
+    {
+        List<String> labels = new ArrayList<>();
+        for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+            labels.add(rows.getMetaData().getColumnLabel(i));
+        }
+        return labels;
+    }
+
     private static Set<String> tables(Connection connection)
             throws SQLException
     {
@@ -234,12 +244,12 @@ final class StateDb
         List<Row> sessions = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT " + String.join(", ", parts) + " FROM sessions s ORDER BY s.started_at, s.id")) {
-            int count = rows.getMetaData().getColumnCount();
+            List<String> labels = labels(rows);
             while (rows.next()) {
                 Map<String, Object> values = new LinkedHashMap<>();
-                for (int i = 1; i <= count; i++) {
-                    Object value = rows.getObject(i);
-                    values.put(rows.getMetaData().getColumnLabel(i), value instanceof String text ? storable(text) : value);
+                for (int i = 0; i < labels.size(); i++) {
+                    Object value = rows.getObject(i + 1);
+                    values.put(labels.get(i), value instanceof String text ? storable(text) : value);
                 }
                 if (values.get("id") == null) {
                     issues.add(new ParseIssue(0, INVALID_ROW, "a sessions row has no id: skipped", null));
@@ -294,11 +304,11 @@ final class StateDb
         messages.setString(1, id);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (ResultSet result = messages.executeQuery()) {
-            int count = result.getMetaData().getColumnCount();
+            List<String> labels = labels(result);
             while (result.next()) {
                 Map<String, Object> values = new HashMap<>();
-                for (int i = 1; i <= count; i++) {
-                    values.put(result.getMetaData().getColumnLabel(i), result.getObject(i));
+                for (int i = 0; i < labels.size(); i++) {
+                    values.put(labels.get(i), result.getObject(i + 1));
                 }
                 rows.add(values);
             }

@@ -381,7 +381,7 @@ class HermesFormatTest
             Path db = Files.createDirectories(home.resolve(wal ? "wal" : "rollback")).resolve("state.db");
             try (HermesStore store = HermesStore.create(db, wal)) {
                 store.connection().setAutoCommit(false);
-                for (int session = 0; session < 20; session++) {
+                for (int session = 0; session < 200; session++) {
                     store.session("s" + session, "cli", null, null, 1_777_000_000.0 + session, null, null);
                     for (int i = 0; i < 100; i++) {
                         store.message("s" + session, "user", "message " + i + " ".repeat(200), 1_777_000_001.0 + i);
@@ -409,7 +409,7 @@ class HermesFormatTest
                     // as an agent streams a turn's messages, must get through
                     List<Integer> committed = new ArrayList<>();
                     for (int i = 0; !reads.isDone(); i++) {
-                        store.message("s" + i % 20, "assistant", "written while read " + i, 1_777_001_000.0 + i);
+                        store.message("s" + i % 200, "assistant", "written while read " + i, 1_777_001_000.0 + i);
                         committed.add(i);
                         Thread.sleep(3);
                     }

@@ -40,6 +40,7 @@ public final class HermesStore
                 cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
                 reasoning_tokens INTEGER NOT NULL DEFAULT 0, estimated_cost_usd REAL NOT NULL DEFAULT 0, first_seen REAL, last_seen REAL,
                 PRIMARY KEY (session_id, model, billing_provider, billing_base_url, billing_mode, task));
+            CREATE INDEX idx_messages_session_id ON messages(session_id, id);
             INSERT INTO schema_version VALUES (30);
             """;
 
