@@ -55,6 +55,35 @@ public interface TraceFormat
             throws IOException;
 
     /**
+     * Files beside {@code file} whose changes change what it yields though {@code file} itself does not change: a
+     * SQLite database in WAL mode commits to its {@code -wal} file until a checkpoint. The load folds their sizes and
+     * modification times into the file's, so a write to them is noticed. None by default.
+     */
+    default List<Path> companions(Path file)
+    {
+        return List.of();
+    }
+
+    /**
+     * True when a stored session that a rewritten file no longer yields lives on (its file moved on to a continuation
+     * of it, say): the load then keeps its rows rather than deleting them. False by default: the rows follow the file.
+     */
+    default boolean keepsDroppedSessions()
+    {
+        return false;
+    }
+
+    /**
+     * True when {@code file} now holds the sessions that {@code owner}, another existing file of this format, was
+     * loaded from, so a session may move to it (the agent began keeping the session in a richer artifact). False by
+     * default: a session stays with the file that first held it while that file exists.
+     */
+    default boolean supersedes(Path file, Path owner)
+    {
+        return false;
+    }
+
+    /**
      * True when the agent only ever appends to a session file, so a file that no longer starts with what an
      * earlier load read was damaged (truncated, zeroed, restored from an old backup), not legitimately rewritten:
      * the load then keeps the stored sessions and reports the file. A format whose files are rewritten whole

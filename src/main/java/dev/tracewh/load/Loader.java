@@ -131,8 +131,17 @@ public final class Loader
                 Path path = file.getKey();
                 planned.add(path);
                 long size = file.getValue().size();
+                Instant modified = file.getValue().lastModifiedTime().toInstant();
+                for (Path companion : root.format().companions(path)) {
+                    // a write to a companion (a SQLite -wal) changes what the file yields: it counts as a change of the file
+                    BasicFileAttributes attributes = companionAttributes(companion);
+                    if (attributes != null) {
+                        size += attributes.size();
+                        modified = attributes.lastModifiedTime().toInstant().isAfter(modified) ? attributes.lastModifiedTime().toInstant() : modified;
+                    }
+                }
                 // the warehouse keeps microseconds; compare at that precision
-                Instant modifiedAt = file.getValue().lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
+                Instant modifiedAt = modified.truncatedTo(ChronoUnit.MICROS);
                 if (options.modifiedSince() != null && modifiedAt.isBefore(options.modifiedSince())) {
                     continue;
                 }
@@ -160,6 +169,17 @@ public final class Loader
             }
         }
         return new LoadPlan(plan, unreadable);
+    }
+
+    /** A companion's attributes, or null when it does not exist (a -wal comes and goes with checkpoints). */
+    private static BasicFileAttributes companionAttributes(Path companion)
+    {
+        try {
+            return Files.readAttributes(companion, BasicFileAttributes.class);
+        }
+        catch (IOException goneOrUnreadable) {
+            return null;
+        }
     }
 
     /** A root's files by real path, with their attributes, and what below it could not be read. */
@@ -709,7 +729,8 @@ public final class Loader
     /**
      * A session already stored from another file that still exists stays with that file: this copy (a backup, a
      * copied folder) is refused, whatever the load order. When the owning file is gone (Codex moves a rollout to
-     * archived_sessions, a folder was moved), the session moves to this file. A session loaded on another host
+     * archived_sessions, a folder was moved), or when its format says this file supersedes it (Hermes keeps a session in
+     * state.db once it exists, not in its JSON files), the session moves to this file. A session loaded on another host
      * stays with that host's file: its disk cannot be looked at from here.
      */
     private static RejectedFileException heldElsewhere(Parsed parsed, String sourceHost, Map<String, TraceWriter.Source> owners)
@@ -727,7 +748,8 @@ public final class Loader
                         + owner.host() + "; this file (" + path + " on " + sourceHost + ") holds another copy of it and is not loaded. "
                         + "The session stays with the file that first held it.");
             }
-            if (Files.exists(file.path().getFileSystem().getPath(owner.path()))) {
+            Path ownerPath = file.path().getFileSystem().getPath(owner.path());
+            if (Files.exists(ownerPath) && !file.format().supersedes(file.path(), ownerPath)) {
                 return new RejectedFileException("duplicate_session", "session " + rows.traceId() + " is already loaded from " + owner.path()
                         + ", which still exists; this file (" + path + ") holds another copy of it and is not loaded. "
                         + "The session stays with the file that first held it.");
@@ -747,7 +769,7 @@ public final class Loader
             PlannedFile file = parsed.file();
             String path = file.path().toString();
             ParsedFile result = parsed.result();
-            if (file.action() != FileAction.NEW) {
+            if (file.action() != FileAction.NEW && !file.format().keepsDroppedSessions()) {
                 // a replaced or snapshot file may no longer hold every trace it held before
                 written = written.plus(writer.deleteOtherTraces(options.sourceHost(), path, result.traces().stream().map(Trace::traceId).toList()));
             }

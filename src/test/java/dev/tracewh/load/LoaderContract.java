@@ -420,7 +420,8 @@ abstract class LoaderContract
                 "codex/rollout-2026-03-05T00-12-23-019cbb56-a373-785d-9bf8-c1b01a2bba72.jsonl",
                 "pi_coding_agent/pi-mono/session.jsonl", "pi/session.jsonl",
                 "openclaw/agent-sessions/Resources/Fixtures/stage0/agents/openclaw/small.jsonl", "agents/main/sessions/small.jsonl",
-                "atif/openagents/apps/qa-runner/samples/login-trace/trajectory.json", "atif/trajectory.json");
+                "atif/openagents/apps/qa-runner/samples/login-trace/trajectory.json", "atif/trajectory.json",
+                "hermes_agent/agent-sessions/Resources/Fixtures/stage0/agents/hermes/small.json", "sessions/session_small.json");
         Map<String, String> expectedKinds = new HashMap<>();
         for (Map.Entry<String, String> copy : copies.entrySet()) {
             Path target = projects.resolve(copy.getValue());
@@ -431,6 +432,8 @@ abstract class LoaderContract
         expectedKinds.replaceAll((path, kind) -> switch (kind) {
             case "claude" -> "claude_code";
             case "pi" -> "pi_coding_agent";
+            // the folder given is a Hermes home: Hermes reads its sessions/ folder
+            case "sessions" -> "hermes_agent";
             default -> kind;
         });
 
