@@ -71,7 +71,6 @@ public abstract class CostViewsContract
             throws IOException
     {
         LoadReport report = load();
-        System.err.println("DEBUG " + report + dsl.fetch("select * from token_usage") + dsl.fetch("select * from load_errors")+ dsl.fetch("select * from model_price_matches"));
         assertEquals(List.of("mystery-model"), report.unpricedModels());
 
         Map<String, Record> responses = dsl.fetch("select * from v_cost_responses").intoMap(row -> row.get("response_id", String.class));
@@ -79,6 +78,9 @@ public abstract class CostViewsContract
         assertCost("0.06378", responses.get("msg_base"));
         // above 200k: 10 x 6 + 5,000 x 7.5 + 250,000 x 0.6 + 1,000 x 22.5
         assertCost("0.21006", responses.get("msg_long"));
+        // 1-hour cache writes at their own price: 3,000 x 3.75 + 1,000 x 6
+        assertCost("0.01725", responses.get("msg_1h"));
+        assertEquals(new BigDecimal("0.006"), responses.get("msg_1h").get("cache_write_1h_cost_usd", BigDecimal.class).stripTrailingZeros());
         // before and after the price change: 100 x 5 + 10 x 25, then 100 x 7 + 10 x 30
         assertCost("0.00075", responses.get("msg_old_price"));
         assertCost("0.001", responses.get("msg_new_price"));
@@ -104,9 +106,9 @@ public abstract class CostViewsContract
         assertNull(unpricedDay.get("cost_usd"));
 
         Record session = dsl.fetchOne("select * from v_cost_sessions where root_session_id = ?", SESSION);
-        // every Claude Code response but the unpriced one: 0.06378 + 0.21006 + 0.00075 + 0.001
-        assertEquals(new BigDecimal("0.27559"), session.get("cost_usd", BigDecimal.class).stripTrailingZeros());
-        assertEquals(5L, session.get("responses", Long.class));
+        // every Claude Code response but the unpriced one: 0.06378 + 0.21006 + 0.01725 + 0.00075 + 0.001
+        assertEquals(new BigDecimal("0.29284"), session.get("cost_usd", BigDecimal.class).stripTrailingZeros());
+        assertEquals(6L, session.get("responses", Long.class));
         assertEquals(1L, session.get("unpriced_responses", Long.class));
     }
 
@@ -135,6 +137,8 @@ public abstract class CostViewsContract
         Files.writeString(project.resolve(SESSION + ".jsonl"), String.join("\n",
                 claudeResponse("msg_base", "claude-sonnet-4-5-20250929", "2026-01-01T10:00:00Z", 10, 5_000, 100_000, 1_000),
                 claudeResponse("msg_long", "claude-sonnet-4-5-20250929", "2026-01-01T11:00:00Z", 10, 5_000, 250_000, 1_000),
+                claudeResponse("msg_1h", "claude-sonnet-4-5-20250929", "2026-01-03T10:00:00Z", 0, 4_000, 0, 0)
+                        .replace("\"cache_creation_input_tokens\":4000,", "\"cache_creation_input_tokens\":4000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":3000,\"ephemeral_1h_input_tokens\":1000},"),
                 claudeResponse("msg_old_price", "claude-opus-4-6", "2026-02-01T10:00:00Z", 100, 0, 0, 10),
                 claudeResponse("msg_new_price", "claude-opus-4-6", "2026-04-01T10:00:00Z", 100, 0, 0, 10),
                 claudeResponse("msg_unknown", "mystery-model", "2026-04-01T11:00:00Z", 100, 0, 0, 10)) + "\n");

@@ -277,7 +277,7 @@ final class StateDb
                 Instant seen = Timestamps.epochSeconds(real(rows, "last_seen"));
                 usage.computeIfAbsent(sessionId, ignored -> new ArrayList<>()).add(new TokenUsage(storable(key), "", null, model,
                         seen != null ? seen : Timestamps.epochSeconds(real(rows, "first_seen")),
-                        count(rows, "input_tokens"), count(rows, "cache_write_tokens"), count(rows, "cache_read_tokens"), count(rows, "output_tokens"),
+                        count(rows, "input_tokens"), count(rows, "cache_write_tokens"), 0, count(rows, "cache_read_tokens"), count(rows, "output_tokens"),
                         count(rows, "reasoning_tokens")));
             }
         }
@@ -324,7 +324,7 @@ final class StateDb
         for (TokenUsage row : modelUsage) {
             // a row without first_seen or last_seen is dated by its session, so v_usage_daily counts it on a day
             usage.add(row.createdAt() != null ? row : new TokenUsage(row.responseId(), row.requestId(), null, row.model(),
-                    endedAt != null ? endedAt : trace.endedAt(), row.inputTokens(), row.cacheCreationInputTokens(), row.cacheReadInputTokens(),
+                    endedAt != null ? endedAt : trace.endedAt(), row.inputTokens(), row.cacheCreationInputTokens(), row.cacheCreation1hInputTokens(), row.cacheReadInputTokens(),
                     row.outputTokens(), row.reasoningOutputTokens()));
         }
         long input = session.count("input_tokens");
@@ -334,7 +334,7 @@ final class StateDb
         if (usage.isEmpty() && input + output + cacheRead + cacheWrite > 0) {
             // an older schema has only the session's totals
             usage.add(new TokenUsage("hermes-session-total:" + id, "", null, model, endedAt != null ? endedAt : trace.endedAt(),
-                    input, cacheWrite, cacheRead, output, session.count("reasoning_tokens")));
+                    input, cacheWrite, 0, cacheRead, output, session.count("reasoning_tokens")));
         }
         usage.forEach(row -> trace.addModel(row.model()));
         SortedMap<String, Object> meta = trace.sourceMeta();

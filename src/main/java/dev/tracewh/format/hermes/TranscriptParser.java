@@ -121,7 +121,7 @@ final class TranscriptParser
             if (input + output + cacheRead + cacheWrite > 0) {
                 // session totals: the index keeps no per-response counts
                 Instant at = updated != null ? updated : trace.endedAt();
-                usage.add(new TokenUsage("hermes-session-total:" + sessionId, "", null, model, at, input, cacheWrite, cacheRead, output, 0));
+                usage.add(new TokenUsage("hermes-session-total:" + sessionId, "", null, model, at, input, cacheWrite, 0, cacheRead, output, 0));
                 meta.put("token_usage_source", "sessions_json");
             }
         }

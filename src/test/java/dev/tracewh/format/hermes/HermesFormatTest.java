@@ -123,7 +123,7 @@ class HermesFormatTest
         // no times in the lines: the index's, read as Tokyo time
         assertEquals(Instant.parse("2026-05-02T01:00:00Z"), trace.startedAt());
         assertEquals(Instant.parse("2026-05-02T01:30:00Z"), trace.endedAt());
-        assertEquals(List.of(new TokenUsage("hermes-session-total:g2", "", null, "hermes-4", Instant.parse("2026-05-02T01:30:00Z"), 1200, 40, 5000, 300, 0)),
+        assertEquals(List.of(new TokenUsage("hermes-session-total:g2", "", null, "hermes-4", Instant.parse("2026-05-02T01:30:00Z"), 1200, 40, 0, 5000, 300, 0)),
                 trace.tokenUsage());
         assertEquals("dm", trace.sourceMeta().get("chat_type"));
         String everything = trace.toString();
@@ -307,8 +307,8 @@ class HermesFormatTest
             assertNull(root.sourceMeta().get("lineage"));
             assertEquals("compression", root.sourceMeta().get("end_reason"));
             assertEquals(List.of(
-                    new TokenUsage("hermes-usage:root|model-a|openrouter|||", "", null, "model-a", Instant.parse("2026-04-24T03:08:10Z"), 1000, 50, 3000, 200, 80),
-                    new TokenUsage("hermes-usage:root|model-b||||compression", "", null, "model-b", Instant.parse("2026-04-24T03:08:19Z"), 400, 0, 0, 60, 0)),
+                    new TokenUsage("hermes-usage:root|model-a|openrouter|||", "", null, "model-a", Instant.parse("2026-04-24T03:08:10Z"), 1000, 50, 0, 3000, 200, 80),
+                    new TokenUsage("hermes-usage:root|model-b||||compression", "", null, "model-b", Instant.parse("2026-04-24T03:08:19Z"), 400, 0, 0, 0, 60, 0)),
                     root.tokenUsage().stream().sorted(java.util.Comparator.comparing(TokenUsage::responseId)).toList(),
                     "per-model rows, not the session's own totals");
 
@@ -335,7 +335,7 @@ class HermesFormatTest
 
             Trace legacy = traces.get("legacy");
             assertEquals("legacy inline prompt", legacy.messages().getFirst().text());
-            assertEquals(List.of(new TokenUsage("hermes-session-total:legacy", "", null, "model-old", Instant.parse("2026-04-24T03:11:41Z"), 100, 3, 7, 20, 5)),
+            assertEquals(List.of(new TokenUsage("hermes-session-total:legacy", "", null, "model-old", Instant.parse("2026-04-24T03:11:41Z"), 100, 3, 0, 7, 20, 5)),
                     legacy.tokenUsage(), "without per-model rows, the session's totals");
             // the row whose tool_calls are not JSON is an issue naming it; the message is kept
             assertEquals(1, parsed.issues().size());
