@@ -110,8 +110,8 @@ public final class GenaiPricesReader
             // every price was time-of-day, counted as such
             return;
         }
+        entries.add(path, provider, providerRank, modelId, modelRank, rules, dated);
         others.forEach(other -> entries.skip(SkipReason.OTHER_PRICE, other, other.substring(other.lastIndexOf('/') + 1)));
-        entries.add(provider, providerRank, modelId, modelRank, rules, dated);
     }
 
     private static boolean contains(JsonNode clause, String operator)

@@ -60,7 +60,7 @@ public final class LiteLlmReader
                 PriceSet prices = priceSet(entry, path, entries);
                 String provider = entry.path("litellm_provider").isTextual() ? entry.get("litellm_provider").asText() : "unknown";
                 int providerRank = providerRanks.computeIfAbsent(provider, name -> providerRanks.size());
-                entries.add(provider, providerRank, key, modelRank++, List.of(new MatchRule(MatchKind.EQUALS, key)),
+                entries.add(path, provider, providerRank, key, modelRank++, List.of(new MatchRule(MatchKind.EQUALS, key)),
                         List.of(new DatedPriceSet(Optional.empty(), Optional.empty(), prices)));
             }
             catch (InvalidEntryException e) {

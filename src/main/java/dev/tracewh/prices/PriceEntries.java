@@ -10,9 +10,20 @@ final class PriceEntries
     private final List<PriceSkip> skipped = new ArrayList<>();
     private int models;
 
+    /** The longest provider, model id and rule value {@code model_prices} holds. */
+    static final int PROVIDER_LENGTH = 64;
+    static final int MODEL_ID_LENGTH = 200;
+    static final int MATCH_VALUE_LENGTH = 400;
+
     /** Adds an entry's rows: per date range, per tier, per alternative of its rule. */
-    void add(String provider, int providerRank, String modelId, int modelRank, List<MatchRule> rules, List<DatedPriceSet> dated)
+    void add(String path, String provider, int providerRank, String modelId, int modelRank, List<MatchRule> rules, List<DatedPriceSet> dated)
+            throws InvalidEntryException
     {
+        if (provider.length() > PROVIDER_LENGTH || modelId.length() > MODEL_ID_LENGTH
+                || rules.stream().anyMatch(rule -> rule.value().length() > MATCH_VALUE_LENGTH)) {
+            throw new InvalidEntryException(path, "a provider is at most " + PROVIDER_LENGTH + " characters, a model id " + MODEL_ID_LENGTH
+                    + " and a rule's value " + MATCH_VALUE_LENGTH + ": " + provider + "/" + modelId);
+        }
         models++;
         for (DatedPriceSet range : dated) {
             for (PriceSet.Tier tier : range.prices().tiers()) {

@@ -75,4 +75,17 @@ class PricesCliTest
         assertTrue(imported.err().startsWith("tracewh: the price file " + file + " is neither"), imported.err());
         assertEquals(ExitCodes.USAGE, run("prices", "import", "--db", temp.resolve("warehouse").toString(), temp.resolve("missing.json").toString()).exitCode());
     }
+
+    @Test
+    void devPriceDefaultsWritesTheShippedMigration()
+            throws IOException
+    {
+        Path out = temp.resolve("R__model_prices_default.sql");
+
+        Run written = run("dev", "price-defaults", "--out", out.toString());
+
+        assertEquals(ExitCodes.SUCCESS, written.exitCode(), written.all());
+        assertTrue(written.err().startsWith("wrote " + out + ": 309 entries, 680 rows\n"), written.err());
+        assertEquals(Files.readString(Path.of("db/migration/common/R__model_prices_default.sql")), Files.readString(out));
+    }
 }

@@ -94,4 +94,21 @@ class LiteLlmReaderTest
     {
         return PriceFiles.read(Files.writeString(folder.resolve("model_prices_and_context_window.json"), DOCUMENT), Optional.empty());
     }
+
+    @Test
+    void aNameLongerThanTheWarehouseHoldsIsAnInvalidEntry()
+            throws IOException
+    {
+        String name = "m".repeat(201);
+        Path file = Files.writeString(folder.resolve("long.json"), """
+                {"%s": {"litellm_provider": "p", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},
+                 "short": {"litellm_provider": "p", "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}}
+                """.formatted(name));
+
+        PriceList list = PriceFiles.read(file, Optional.empty());
+
+        assertEquals(List.of("short"), list.rows().stream().map(PriceRow::modelId).toList());
+        assertEquals(List.of("/" + name), list.skipped().stream().map(PriceSkip::path).toList());
+        assertTrue(list.skipped().get(0).detail().startsWith("a provider is at most 64 characters, a model id 200"), list.skipped().get(0).detail());
+    }
 }
