@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        header = "Developer tools: synthetic corpora and load benchmarks.",
-        subcommands = {GenCorpusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        header = "Developer tools: synthetic corpora, load benchmarks and the shipped price list.",
+        subcommands = {GenCorpusCommand.class, BenchCommand.class, PriceDefaultsCommand.class, CommandLine.HelpCommand.class})
 final class DevCommand
         implements Callable<Integer>
 {

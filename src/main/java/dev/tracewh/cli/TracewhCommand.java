@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         versionProvider = TracewhCommand.Version.class,
         description = "Loads coding-agent session traces into a SQL warehouse (embedded H2 or PostgreSQL).",
         subcommands = {LoadCommand.class, MigrateCommand.class, CompactCommand.class, SqlCommand.class, ExportCommand.class, ScoresCommand.class, JudgeCommand.class,
-                GrantReadCommand.class, RunsCommand.class, ErrorsCommand.class, SecretsCommand.class, CheckCommand.class, PurgeCommand.class, DevCommand.class, CommandLine.HelpCommand.class},
+                GrantReadCommand.class, RunsCommand.class, ErrorsCommand.class, SecretsCommand.class, CheckCommand.class, PricesCommand.class, PurgeCommand.class, DevCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

@@ -285,11 +285,16 @@ public final class Warehouse
         }
     }
 
-    /** Applies pending migrations on this connection and returns the schema version; no copy is taken aside. */
+    /**
+     * Applies pending migrations on this connection and returns the schema version; no copy is taken aside. Then
+     * matches model names to prices: a new shipped price list (R__model_prices_default.sql) forgets every match, and
+     * the views price a response only once its model name is matched.
+     */
     public String migrate()
     {
         try {
             flyway().load().migrate();
+            new PriceMatches(dsl).matchNewModels();
             return schemaVersion();
         }
         catch (RuntimeException e) {
