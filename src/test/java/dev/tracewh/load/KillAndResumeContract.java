@@ -70,8 +70,10 @@ abstract class KillAndResumeContract
                 assertTrue(process.waitFor(1, TimeUnit.MINUTES), "the killed load did not end");
                 try (Warehouse warehouse = Warehouse.open(killed.url())) {
                     int loaded = warehouse.dsl().fetchCount(SOURCE_FILES);
-                    assertTrue(loaded > 0, "a file was seen committed before the kill");
-                    if (loaded == files) {
+                    // H2 writes a commit to its file up to a second after other connections see it, so a kill right
+                    // after the first commit may leave none on disk: like a load killed after its last, a try that
+                    // proves nothing
+                    if (loaded == 0 || loaded == files) {
                         continue;
                     }
                     System.out.printf("%s: killed with %d of %d files committed, try %d%n", kind(), loaded, files, attempt + 1);
@@ -84,7 +86,7 @@ abstract class KillAndResumeContract
                 }
             }
         }
-        fail("each of " + ATTEMPTS + " loads of " + files + " files had committed them all before it was killed");
+        fail("each of " + ATTEMPTS + " loads of " + files + " files was killed with none or all of them committed to disk");
     }
 
     /**
