@@ -17,3 +17,6 @@ comment on view v_scores_latest is 'The latest score per target and score name: 
 comment on view v_judge_trace_scores is 'One row per judge run and trace it scored on Data Designer''s rubrics, one column per rubric, with Data Designer''s recommendation.';
 comment on view v_trace_scores is 'One row per trace with the rubric scores of the latest judge run that scored it (all columns from that one run); null scores and recommended_for_sft false for a trace no judge scored.';
 comment on view v_sft_candidates is 'One row per trace with what decides whether it becomes an SFT example: its rubric scores (v_trace_scores), the latest results of the shipped heuristic judges, and Data Designer''s recommendation.';
+comment on view v_cost_responses is 'One row per model response of token_usage with the price row it takes (model_prices) and the cost of each kind of token, in USD; an unpriced response has null costs and priced false, never 0.';
+comment on view v_cost_daily is 'Cost per UTC day, source, model and project, summed over v_cost_responses; cost_usd sums the priced responses only, so it is a lower bound where unpriced_responses is not 0.';
+comment on view v_cost_sessions is 'Cost per root session, its sub-agents included (a fork is a session of its own, as in v_session_rollup); a response counts once, with the trace that owns it.';
