@@ -333,6 +333,11 @@ final class LoadCommand
             if (report.replacedCharacters() > 0) {
                 err.printf("  replaced  %,d NUL or lone-surrogate characters by U+FFFD%n", report.replacedCharacters());
             }
+            if (!report.unpricedModels().isEmpty()) {
+                // said once: the next load knows these names
+                err.printf("  prices    no price for %d model%s seen for the first time: %s (their cost is null; see tracewh prices)%n",
+                        report.unpricedModels().size(), report.unpricedModels().size() == 1 ? "" : "s", String.join(", ", report.unpricedModels()));
+            }
             report.warnings().forEach(warning -> err.println("  warning   " + warning));
             if (files.errors() > 0) {
                 err.printf("  see the errors with: tracewh errors --run %d%n", report.runId());

@@ -65,6 +65,7 @@ final class LoadSummaryJson
         node.put("secret_findings_written", rows.secretFindingsWritten());
         node.put("replaced_characters", report.replacedCharacters());
         report.warnings().forEach(node.putArray("warnings")::add);
+        report.unpricedModels().forEach(node.putArray("unpriced_models")::add);
         if (problem != null) {
             node.put("error", problem);
         }

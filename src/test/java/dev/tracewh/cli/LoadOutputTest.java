@@ -60,6 +60,30 @@ class LoadOutputTest
     }
 
     @Test
+    void aModelWithoutAPriceIsNamedByTheLoadThatSeesItFirstAndOnlyThen()
+            throws Exception
+    {
+        Path sessions = Files.createDirectories(temp.resolve("pi/--p--"));
+        Path file = sessions.resolve("2026-01-01T00-00-00-000Z_pi-unpriced.jsonl");
+        Files.writeString(file, """
+                {"type":"session","version":3,"id":"pi-unpriced","timestamp":"2026-01-01T00:00:00Z","cwd":"/p"}
+                {"type":"message","id":"e1","parentId":null,"timestamp":"2026-01-01T00:00:01Z","message":{"role":"user","content":"hi"}}
+                {"type":"message","id":"e2","parentId":"e1","timestamp":"2026-01-01T00:00:02Z","message":{"role":"assistant","model":"in-house-model-7","content":[{"type":"text","text":"hello"}],"usage":{"input":5,"output":2,"cacheRead":0,"cacheWrite":0}}}
+                """);
+        String database = temp.resolve("warehouse").toString();
+
+        Cli.Run first = Cli.run("load", "--db", database, "--format", "pi_coding_agent", "--path", sessions.toString());
+        assertEquals(ExitCodes.SUCCESS, first.exitCode(), first.err());
+        assertTrue(first.err().contains("no price for 1 model seen for the first time: in-house-model-7"), first.err());
+
+        Files.writeString(file, Files.readString(file).replace("\"hello\"", "\"hello again\""));
+        Cli.Run second = Cli.run("load", "--db", database, "--format", "pi_coding_agent", "--path", sessions.toString(), "--json");
+        assertEquals(ExitCodes.SUCCESS, second.exitCode(), second.err());
+        assertEquals(1, JSON.readTree(second.out()).get("files_loaded").asInt(), second.out());
+        assertEquals(0, JSON.readTree(second.out()).get("unpriced_models").size(), second.out());
+    }
+
+    @Test
     void aFormatThatMatchesNothingUnderThePathSaysSoAndExits1()
             throws Exception
     {

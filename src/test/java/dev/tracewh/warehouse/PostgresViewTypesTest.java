@@ -51,7 +51,7 @@ class PostgresViewTypesTest
     }
 
     @Test
-    void jsonColumnsAreJsonbAndTokenSumsBigint()
+    void jsonColumnsAreJsonbTokenSumsBigintAndCostsExactDecimals()
     {
         warehouse.migrate();
         Map<String, String> types = viewColumnTypes();
