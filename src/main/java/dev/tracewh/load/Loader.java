@@ -325,7 +325,8 @@ public final class Loader
             if (progress.loadedFiles > 0) {
                 analyze(progress);
             }
-            unpricedModels = new PriceMatches(warehouse.dsl()).matchNewModels();
+            // only inserted usage rows can bring a model name not seen before
+            unpricedModels = progress.rows.tokenRowsInserted() > 0 ? new PriceMatches(warehouse.dsl()).matchNewModels() : List.of();
             status = progress.failedFiles > 0 || progress.errors > 0 ? LoadRunStore.Status.PARTIAL : LoadRunStore.Status.SUCCEEDED;
         }
         catch (RuntimeException | IOException e) {
