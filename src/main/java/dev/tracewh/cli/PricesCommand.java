@@ -62,10 +62,10 @@ final class PricesCommand
             out.println("Price lists (where several price a model, the first wins):");
             TableRows listTable = table(out, "list", "source", "version", "date", "license", "entries", "rows", "imported", "default", "sha256", "url");
             for (StoredList list : lists) {
-                listTable.row(new Object[] {list.priceListId(), list.source(), list.sourceVersion().orElse(""),
-                        list.sourceDate().map(LocalDate::toString).orElse(""), list.license().orElse(""), list.models(), list.rows(),
+                listTable.row(new Object[] {list.priceListId(), list.provenance().source().id(), list.provenance().sourceVersion().orElse(""),
+                        list.provenance().sourceDate().map(LocalDate::toString).orElse(""), list.provenance().license().orElse(""), list.models(), list.rows(),
                         IMPORTED_AT.format(list.importedAt().withOffsetSameInstant(ZoneOffset.UTC)), list.isDefault() ? "default" : "import",
-                        list.fileSha256().substring(0, 12), list.sourceUrl().orElse("")});
+                        list.provenance().fileSha256().substring(0, 12), list.provenance().sourceUrl().orElse("")});
             }
             listTable.end();
             out.println();

@@ -4,6 +4,7 @@ import dev.tracewh.prices.MatchKind;
 import dev.tracewh.prices.PriceList;
 import dev.tracewh.prices.PriceProvenance;
 import dev.tracewh.prices.PriceRow;
+import dev.tracewh.prices.PriceSource;
 import dev.tracewh.prices.TokenKind;
 import dev.tracewh.warehouse.schema.tables.records.ModelPricesRecord;
 import dev.tracewh.warehouse.schema.tables.records.PriceListsRecord;
@@ -53,17 +54,11 @@ public final class PriceListStore
      * @param models how many price entries it holds
      * @param rows its {@code model_prices} rows
      */
-    public record StoredList(long priceListId, String source, Optional<String> sourceUrl, Optional<String> sourceVersion, Optional<LocalDate> sourceDate,
-            Optional<String> license, String fileSha256, OffsetDateTime importedAt, boolean isDefault, int precedence, long models, long rows)
+    public record StoredList(long priceListId, PriceProvenance provenance, OffsetDateTime importedAt, boolean isDefault, int precedence, long models, long rows)
     {
         public StoredList
         {
-            requireNonNull(source, "source is null");
-            requireNonNull(sourceUrl, "sourceUrl is null");
-            requireNonNull(sourceVersion, "sourceVersion is null");
-            requireNonNull(sourceDate, "sourceDate is null");
-            requireNonNull(license, "license is null");
-            requireNonNull(fileSha256, "fileSha256 is null");
+            requireNonNull(provenance, "provenance is null");
             requireNonNull(importedAt, "importedAt is null");
         }
     }
@@ -112,7 +107,7 @@ public final class PriceListStore
     public Imported importList(PriceList list)
     {
         requireNonNull(list, "list is null");
-        Optional<StoredList> existing = lists().stream().filter(stored -> stored.fileSha256().equals(list.provenance().fileSha256())).findFirst();
+        Optional<StoredList> existing = lists().stream().filter(stored -> stored.provenance().fileSha256().equals(list.provenance().fileSha256())).findFirst();
         if (existing.isPresent()) {
             return new Imported(existing.get(), true, List.of());
         }
@@ -213,9 +208,11 @@ public final class PriceListStore
                 .forEach(row -> models.put(row.value1(), row.value2().longValue()));
         List<StoredList> lists = new ArrayList<>();
         for (PriceListsRecord list : dsl.selectFrom(PRICE_LISTS).orderBy(PRICE_LISTS.PRECEDENCE.desc(), PRICE_LISTS.PRICE_LIST_ID.desc()).fetch()) {
-            lists.add(new StoredList(list.getPriceListId(), list.getSource(), Optional.ofNullable(list.getSourceUrl()), Optional.ofNullable(list.getSourceVersion()),
-                    Optional.ofNullable(list.getSourceDate()), Optional.ofNullable(list.getLicense()), list.getFileSha256(), list.getImportedAt(),
-                    list.getIsDefault(), list.getPrecedence(), models.getOrDefault(list.getPriceListId(), 0L), rows.getOrDefault(list.getPriceListId(), 0L)));
+            PriceProvenance provenance = new PriceProvenance(PriceSource.of(list.getSource()), Optional.ofNullable(list.getSourceUrl()),
+                    Optional.ofNullable(list.getSourceVersion()), Optional.ofNullable(list.getSourceDate()), Optional.ofNullable(list.getLicense()),
+                    list.getFileSha256());
+            lists.add(new StoredList(list.getPriceListId(), provenance, list.getImportedAt(), list.getIsDefault(), list.getPrecedence(),
+                    models.getOrDefault(list.getPriceListId(), 0L), rows.getOrDefault(list.getPriceListId(), 0L)));
         }
         return lists;
     }

@@ -8,6 +8,7 @@ import dev.tracewh.load.Loader;
 import dev.tracewh.load.SourceRoot;
 import dev.tracewh.prices.PriceFiles;
 import dev.tracewh.prices.PriceList;
+import dev.tracewh.prices.PriceSource;
 import dev.tracewh.testing.SharedFixtures;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.testing.WarehouseContract;
@@ -77,12 +78,12 @@ public abstract class PriceListContract
         StoredList list = lists.get(0);
         assertTrue(list.isDefault());
         assertEquals(0, list.precedence());
-        assertEquals("genai-prices", list.source());
-        assertEquals(Optional.of("47df840a"), list.sourceVersion());
-        assertEquals(Optional.of(LocalDate.of(2026, 8, 21)), list.sourceDate());
-        assertEquals(Optional.of("MIT"), list.license());
-        assertEquals(Optional.of("https://github.com/pydantic/genai-prices/blob/47df840a/prices/new_data/v2/data.json"), list.sourceUrl());
-        assertEquals(shipped.provenance().fileSha256(), list.fileSha256());
+        assertEquals(PriceSource.GENAI_PRICES, list.provenance().source());
+        assertEquals(Optional.of("47df840a"), list.provenance().sourceVersion());
+        assertEquals(Optional.of(LocalDate.of(2026, 8, 21)), list.provenance().sourceDate());
+        assertEquals(Optional.of("MIT"), list.provenance().license());
+        assertEquals(Optional.of("https://github.com/pydantic/genai-prices/blob/47df840a/prices/new_data/v2/data.json"), list.provenance().sourceUrl());
+        assertEquals(shipped.provenance().fileSha256(), list.provenance().fileSha256());
         assertEquals(680, list.rows());
         assertEquals(309, list.models());
         // prices as the file gives them, at the column's scale
@@ -129,7 +130,7 @@ public abstract class PriceListContract
         assertFalse(first.alreadyImported());
         assertEquals(1, first.list().precedence());
         assertEquals(1, first.list().rows());
-        assertEquals(Optional.of("v1"), first.list().sourceVersion());
+        assertEquals(Optional.of("v1"), first.list().provenance().sourceVersion());
         assertEquals(List.of("fake-model"), first.unpricedModels());
         assertTrue(again.alreadyImported());
         assertEquals(first.list().priceListId(), again.list().priceListId());
@@ -142,7 +143,7 @@ public abstract class PriceListContract
         Imported second = store.importList(PriceFiles.read(litellm, Optional.empty()));
 
         assertEquals(2, second.list().precedence());
-        assertEquals("litellm", second.list().source());
+        assertEquals(PriceSource.LITELLM, second.list().provenance().source());
         assertEquals(List.of(), second.unpricedModels());
         assertEquals(Map.of("claude-opus-4-6", Optional.of("mine/opus-flat"), "fake-model", Optional.of("fake/fake-model")), entries(store));
         assertEquals(List.of(2, 1, 0), store.lists().stream().map(StoredList::precedence).toList());
