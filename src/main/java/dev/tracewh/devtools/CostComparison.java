@@ -173,8 +173,9 @@ record CostComparison(String target, List<Day> days)
     {
         List<String> lines = new ArrayList<>();
         long notCompared = days.size() - compared().size();
+        String leftOut = notCompared == 0 ? "" : "; %d days left out (on one side only, or a model without a price)".formatted(notCompared);
         lines.add("cost per UTC day against ccusage (%s warehouse): %d days compared, %d within %.1f %%%s".formatted(target, compared().size(),
-                agreeing(), TOLERANCE_PERCENT, notCompared == 0 ? "" : "; %d days left out (on one side only, or a model without a price)".formatted(notCompared)));
+                agreeing(), TOLERANCE_PERCENT, leftOut));
         largestDifference().ifPresent(day -> lines.add("largest difference: %s, %+.6f %% (tracewh $%s, ccusage $%s)".formatted(day.date(),
                 day.differencePercent(), dollars(day.tracewh().orElseThrow().cost()), dollars(day.ccusage().orElseThrow().cost()))));
         lines.add("total over the compared days: tracewh $%s, ccusage $%s".formatted(dollars(tracewhTotal()), dollars(ccusageTotal())));

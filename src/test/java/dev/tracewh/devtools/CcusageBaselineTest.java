@@ -114,7 +114,8 @@ class CcusageBaselineTest
         assertEquals(0, new BigDecimal("4.00").compareTo(comparison.ccusageTotal()), comparison.ccusageTotal().toString());
         assertEquals(List.of(), comparison.tokenMismatches());
         assertEquals(List.of(
-                "cost per UTC day against ccusage (H2 warehouse): 3 days compared, 2 within 0.5 %; 4 days left out (on one side only, or a model without a price)",
+                "cost per UTC day against ccusage (H2 warehouse): 3 days compared, 2 within 0.5 %; "
+                        + "4 days left out (on one side only, or a model without a price)",
                 "largest difference: 2026-01-03, -1.000000 % (tracewh $0.990000, ccusage $1.000000)",
                 "total over the compared days: tracewh $3.998000, ccusage $4.000000",
                 "token sums equal on every compared day",
