@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
                 "Measures parse-only throughput (in a fresh JVM, and warm), a full first load into a fresh warehouse, a reload with nothing "
                         + "changed and a reload after appending a turn to 1%% of the files (truncated back afterwards), a full load with secret "
                         + "scanning off into another fresh warehouse (the price of --secrets redact), with peak heap and RSS, the psql \\copy floor "
-                        + "of the same bytes and, with --ccusage, ccusage's daily report over the same corpus.",
+                        + "of the same bytes and, with --ccusage, ccusage's daily report over the same corpus, timed, and its cost per UTC day "
+                        + "(claude daily --offline --json --timezone UTC --mode calculate, untimed) against v_cost_daily after the first full load.",
                 "The PostgreSQL database is dropped and recreated; its name must start with bench_. "
                         + "Run the JVM with the heap limit you want numbers for (-Xmx). "
                         + "Exits with 1 when a phase failed (out of memory, say); the table shows which."})
@@ -56,7 +57,8 @@ final class BenchCommand
     boolean skipPostgres;
 
     @Option(names = "--ccusage", paramLabel = "FILE",
-            description = "ccusage executable: time its daily --offline report over the same Claude Code corpus, the parse-only baseline.")
+            description = "ccusage executable: time its daily --offline report over the same Claude Code corpus (the parse-only baseline) "
+                    + "and compare its cost per UTC day with tracewh's.")
     Path ccusage;
 
     @Option(names = "--append-fraction", paramLabel = "F", defaultValue = "0.01",

@@ -47,7 +47,9 @@ import static java.util.Objects.requireNonNull;
  * files are truncated back afterwards), then a full first load with secret scanning off into another fresh warehouse
  * (the price of the scanning the default load does; it runs second in the JVM, which favours it), and finally the
  * {@code psql \copy} floor on the PostgreSQL server. Given its
- * executable, ccusage's daily report runs over the same Claude Code corpus right after the parse-only phase.
+ * executable, ccusage's daily report runs over the same Claude Code corpus right after the parse-only phase, timed; its
+ * JSON report of cost per UTC day then runs untimed and is compared with {@code v_cost_daily} after the first full load
+ * (H2's, or PostgreSQL's when H2 is skipped).
  * Every phase runs in this JVM, so its heap limit is the one the numbers are for. Parsing is measured in a JVM that has
  * compiled nothing yet, and again once it has.
  */
@@ -89,7 +91,8 @@ public final class Benchmark
 
     /** Everything measured; {@code warehouseBytes} is the size of each warehouse after its loads. */
     public record Report(Settings settings, int files, long bytes, int appendedFiles, long appendedBytes, List<Phase> phases,
-            Map<String, Long> warehouseBytes, List<CopyBaseline.Result> copies, Optional<CcusageBaseline.Result> ccusage)
+            Map<String, Long> warehouseBytes, List<CopyBaseline.Result> copies, Optional<CcusageBaseline.Result> ccusage,
+            Optional<CostComparison> costs)
     {
         public Report
         {
@@ -97,6 +100,7 @@ public final class Benchmark
             warehouseBytes = Collections.unmodifiableMap(new LinkedHashMap<>(warehouseBytes));
             copies = List.copyOf(copies);
             requireNonNull(ccusage, "ccusage is null");
+            requireNonNull(costs, "costs is null");
         }
 
         Optional<Phase> phase(String name, String target)
@@ -145,11 +149,17 @@ public final class Benchmark
         phases.add(parseOnly(PARSE_ONLY, files, bytes));
         phases.add(warmParseOnly(files, bytes));
         Optional<CcusageBaseline.Result> ccusage = Optional.empty();
+        Optional<List<CostComparison.CcusageDay>> ccusageDays = Optional.empty();
         if (settings.ccusage().isPresent()) {
+            CcusageBaseline baseline = new CcusageBaseline(settings.ccusage().get());
             log("ccusage daily --offline ...");
-            ccusage = Optional.of(new CcusageBaseline(settings.ccusage().get()).run(settings.corpus(), bytes));
+            ccusage = Optional.of(baseline.run(settings.corpus(), bytes));
             log("  %.1f s, %.1f MB/s", ccusage.get().seconds(), ccusage.get().megabytesPerSecond());
+            log("ccusage %s (not timed) ...", String.join(" ", CcusageBaseline.COST_REPORT));
+            ccusageDays = Optional.of(baseline.dailyCosts(settings.corpus()));
+            log("  %,d days", ccusageDays.get().size());
         }
+        CostComparison[] costs = new CostComparison[1];
         long[] appendedBytes = new long[1];
         if (settings.h2Directory().isPresent()) {
             Path directory = settings.h2Directory().get();
@@ -158,7 +168,7 @@ public final class Benchmark
             Files.deleteIfExists(databaseFile);
             Files.deleteIfExists(directory.resolve(H2_DATABASE_NAME + ".trace.db"));
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_DATABASE_NAME);
-            phases.addAll(loads(H2, url, ResourceProbe::start, appended, appendedBytes));
+            phases.addAll(loads(H2, url, ResourceProbe::start, appended, appendedBytes, ccusageDays, costs));
             warehouseBytes.put(H2, Files.size(databaseFile));
             Path secretsOff = directory.resolve(H2_DATABASE_NAME + "-secrets-off");
             Files.deleteIfExists(Path.of(secretsOff + ".mv.db"));
@@ -170,7 +180,7 @@ public final class Benchmark
             PostgresTarget postgres = settings.postgres().get();
             postgres.recreate();
             Supplier<ResourceProbe> probes = postgres.isOnThisMachine() ? ResourceProbe::startWithLocalPostgres : ResourceProbe::start;
-            phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), probes, appended, appendedBytes));
+            phases.addAll(loads(POSTGRESQL, postgres.jdbcUrl(), probes, appended, appendedBytes, ccusageDays, costs));
             warehouseBytes.put(POSTGRESQL, postgresTablesBytes(postgres));
             postgres.recreate();
             phases.add(loadWithSecretsOff(POSTGRESQL, postgres.jdbcUrl(), probes));
@@ -182,7 +192,8 @@ public final class Benchmark
                 copies.add(copy);
             }
         }
-        return new Report(settings, files.size(), bytes, appended.size(), appendedBytes[0], phases, warehouseBytes, copies, ccusage);
+        return new Report(settings, files.size(), bytes, appended.size(), appendedBytes[0], phases, warehouseBytes, copies, ccusage,
+                Optional.ofNullable(costs[0]));
     }
 
     /** All files through the format's parser, one per core as the loader does, keeping nothing. */
@@ -250,8 +261,12 @@ public final class Benchmark
         }
     }
 
-    /** The three loads against one fresh warehouse, each measured by a new probe; a failed first load ends them. */
-    private List<Phase> loads(String target, String url, Supplier<ResourceProbe> probes, List<Path> appended, long[] appendedBytes)
+    /**
+     * The three loads against one fresh warehouse, each measured by a new probe; a failed first load ends them. Given
+     * ccusage's days and no comparison yet, the costs after the full first load are compared with them, between phases.
+     */
+    private List<Phase> loads(String target, String url, Supplier<ResourceProbe> probes, List<Path> appended, long[] appendedBytes,
+            Optional<List<CostComparison.CcusageDay>> ccusageDays, CostComparison[] costs)
             throws IOException
     {
         List<Phase> phases = new ArrayList<>();
@@ -263,6 +278,10 @@ public final class Benchmark
             phases.add(full);
             if (full.failure() != null) {
                 return phases;
+            }
+            if (ccusageDays.isPresent() && costs[0] == null) {
+                costs[0] = CostComparison.of(target, CostComparison.tracewhDays(warehouse.dsl()), ccusageDays.get());
+                costs[0].summary().forEach(line -> log("%s", line));
             }
             phases.add(load(UNCHANGED_RELOAD, target, probes, loader, roots, LoadOptions.INCREMENTAL));
             List<FileState> originals = new ArrayList<>();

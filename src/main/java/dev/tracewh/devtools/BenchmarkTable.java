@@ -43,6 +43,10 @@ public final class BenchmarkTable
         secretsRatio(report).ifPresent(out::println);
         ratios(report).ifPresent(out::println);
         cpuBudget(report, machine).forEach(out::println);
+        report.costs().ifPresent(costs -> {
+            out.println();
+            costs.summary().forEach(out::println);
+        });
         out.flush();
     }
 
@@ -81,6 +85,7 @@ public final class BenchmarkTable
         secretsRatio(report).ifPresent(ratio -> md.append("- ").append(ratio).append('\n'));
         ratios(report).ifPresent(ratios -> md.append("- ").append(ratios).append('\n'));
         cpuBudget(report, machine).forEach(line -> md.append("- ").append(line).append('\n'));
+        report.costs().ifPresent(costs -> costs.summary().forEach(line -> md.append("- ").append(line.strip()).append('\n')));
         return md.toString();
     }
 
