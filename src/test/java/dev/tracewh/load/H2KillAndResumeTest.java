@@ -4,6 +4,7 @@ import dev.tracewh.testing.TestDatabase;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 class H2KillAndResumeTest
         extends KillAndResumeContract
@@ -33,5 +34,12 @@ class H2KillAndResumeTest
         String url = database.url().jdbcUrl();
         int settings = url.indexOf(';');
         return Files.exists(Path.of(url.substring(FILE_URL.length(), settings < 0 ? url.length() : settings) + ".lock.db"));
+    }
+
+    /** H2 writes what was committed to its file in the background, within a second (MVStore's auto-commit delay). */
+    @Override
+    protected Duration commitReachesDisk()
+    {
+        return Duration.ofSeconds(2);
     }
 }
