@@ -118,7 +118,7 @@ final class PricesCommand
         @Parameters(paramLabel = "FILE", description = "The genai-prices or LiteLLM JSON file.")
         Path file;
 
-        @Option(names = "--version", paramLabel = "TEXT",
+        @Option(names = "--source-version", paramLabel = "TEXT",
                 description = "The version or commit of the file, recorded with the list (e.g. a genai-prices commit).")
         String version;
 

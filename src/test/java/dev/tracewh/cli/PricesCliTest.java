@@ -48,7 +48,7 @@ class PricesCliTest
                  "broken": {"litellm_provider": "x", "output_cost_per_token": -1}}
                 """);
 
-        Run imported = run("prices", "import", "--db", db, "--version", "86135fc6", file.toString());
+        Run imported = run("prices", "import", "--db", db, "--source-version", "86135fc6", file.toString());
         Run again = run("prices", "import", "--db", db, file.toString());
         Run prices = run("prices", "--db", db);
 
