@@ -56,8 +56,8 @@ class GrantReadCommandTest
                 TestRole reader = TestRole.create(database, "tracewh test \"reader\"; drop table sessions; ")) {
             Run run = run("grant-read", reader.name(), "--db", database.url().jdbcUrl());
             assertEquals(ExitCodes.SUCCESS, run.exitCode(), run.err());
-            assertTrue(run.err().startsWith("role " + reader.name() + " can read 14 views in schema "), run.err());
-            assertTrue(run.err().strip().endsWith(": v_judge_trace_scores, v_message_json, v_message_kinds, v_messages, v_scores_latest, "
+            assertTrue(run.err().startsWith("role " + reader.name() + " can read 17 views in schema "), run.err());
+            assertTrue(run.err().strip().endsWith(": v_cost_daily, v_cost_responses, v_cost_sessions, v_judge_trace_scores, v_message_json, v_message_kinds, v_messages, v_scores_latest, "
                     + "v_secret_findings, v_session_rollup, v_sft_candidates, v_tool_calls, v_tool_interactions, v_trace_digest_input, v_trace_scores, v_traces, v_usage_daily"), run.err());
             try (Connection connection = reader.connect();
                     Statement statement = connection.createStatement();
