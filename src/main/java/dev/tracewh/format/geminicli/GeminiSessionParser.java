@@ -442,7 +442,8 @@ final class GeminiSessionParser
     /**
      * {@code input} includes the cached part, {@code thoughts} and {@code tool} come on top of {@code output} and
      * {@code input}: stored input = input - cached + tool (tool-use prompt tokens are billed as input), output = output
-     * + thoughts, reasoning = thoughts.
+     * + thoughts, reasoning = thoughts. A total equal to input + cached + output + thoughts + tool says the input left the
+     * cache out already; then it is not subtracted again.
      */
     private void usage(Instance instance, JsonNode tokens, int ordinal, String model, Instant timestamp, String sessionId)
     {
@@ -454,15 +455,23 @@ final class GeminiSessionParser
             }
         }
         long input = JsonFields.longValue(tokens, "input");
-        long cached = Math.min(JsonFields.longValue(tokens, "cached"), input);
+        long cached = JsonFields.longValue(tokens, "cached");
         long output = JsonFields.longValue(tokens, "output");
         long thoughts = JsonFields.longValue(tokens, "thoughts");
         long tool = JsonFields.longValue(tokens, "tool");
         JsonNode total = tokens.get("total");
+        long uncached = Math.max(0, input - cached);
         if (total != null && total.canConvertToLong() && total.longValue() != input + output + thoughts + tool) {
-            trace.count("token_totals_not_matching");
+            if (total.longValue() == input + cached + output + thoughts + tool) {
+                // the total counts the cache apart (hand-written files do): input is already uncached, as ccusage reads it
+                trace.count("token_inputs_without_cached");
+                uncached = input;
+            }
+            else {
+                trace.count("token_totals_not_matching");
+            }
         }
-        trace.putUsage(new TokenUsage(instance.id, sessionId, ordinal, model, timestamp, input - cached + tool, 0, 0, cached, output + thoughts, thoughts));
+        trace.putUsage(new TokenUsage(instance.id, sessionId, ordinal, model, timestamp, uncached + tool, 0, 0, cached, output + thoughts, thoughts));
     }
 
     private static boolean allFunctionResponses(JsonNode parts)
