@@ -59,9 +59,10 @@ public final class GeminiFormat
     }
 
     /**
-     * Every {@code .json} and {@code .jsonl} file except the CLI's other files beside the chats (input history
-     * {@code logs.json}, {@code checkpoint-<tag>.json}, {@code projects.json} and the folders in {@link #NOT_SESSIONS}),
-     * and a legacy {@code .json} whose session was resumed into a {@code .jsonl} of the same name.
+     * The {@code .json} and {@code .jsonl} files in a {@code chats} folder or below it (sub-agents) and those named
+     * {@code session-*}, except in the folders of {@link #NOT_SESSIONS} (the activity log is {@code logs/session-<id>.jsonl})
+     * and a legacy {@code .json} whose session was resumed into a {@code .jsonl} of the same name. Other JSON files are
+     * left to the formats that own them: the CLI's {@code logs.json} and {@code checkpoint-<tag>.json}, other agents'.
      */
     @Override
     public List<Path> discover(Path root, Consumer<UnreadablePath> unreadable)
@@ -76,13 +77,7 @@ public final class GeminiFormat
     private static boolean isConversation(Path root, Path path)
     {
         String name = path.getFileName().toString();
-        if (name.endsWith(".json")) {
-            if (name.equals("logs.json") || name.equals("projects.json") || name.startsWith("checkpoint-")
-                    || Files.exists(path.resolveSibling(name + "l"))) {
-                return false;
-            }
-        }
-        else if (!name.endsWith(".jsonl")) {
+        if (!name.endsWith(".jsonl") && (!name.endsWith(".json") || Files.exists(path.resolveSibling(name + "l")))) {
             return false;
         }
         for (Path folder : root.relativize(path)) {
@@ -90,7 +85,15 @@ public final class GeminiFormat
                 return false;
             }
         }
-        return true;
+        if (name.startsWith("session-")) {
+            return true;
+        }
+        for (Path folder = path.toAbsolutePath().getParent(); folder != null && folder.getFileName() != null; folder = folder.getParent()) {
+            if ("chats".equals(folder.getFileName().toString())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The conversation's metadata names its {@code sessionId} and {@code projectHash}: the first line of a JSONL file, or near the start of a document. */

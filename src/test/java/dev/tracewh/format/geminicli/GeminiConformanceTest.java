@@ -1,5 +1,6 @@
 package dev.tracewh.format.geminicli;
 
+import dev.tracewh.format.Environment;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.model.Message;
@@ -10,6 +11,7 @@ import dev.tracewh.model.ToolCall;
 import dev.tracewh.model.Trace;
 import dev.tracewh.testing.SharedFixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static java.util.stream.Collectors.counting;
 import static java.util.stream.Collectors.groupingBy;
@@ -38,11 +41,22 @@ class GeminiConformanceTest
 
     private final GeminiFormat format = new GeminiFormat();
 
+    @TempDir
+    Path home;
+
+    /** The fixtures keep their sources' names, not the CLI's: found once copied into the CLI's layout. */
     @Test
-    void discoveryFindsEveryFixture()
+    void discoveryFindsTheFixturesInTheCliLayout()
             throws IOException
     {
-        assertEquals(9, format.discover(SharedFixtures.path("gemini_cli")).size());
+        assertEquals(List.of(), format.discover(SharedFixtures.path("gemini_cli")));
+        Path chats = Files.createDirectories(home.resolve(".gemini/tmp/project/chats"));
+        try (Stream<Path> files = Files.walk(SharedFixtures.path("gemini_cli"))) {
+            for (Path file : files.filter(path -> path.getFileName().toString().contains(".json")).toList()) {
+                Files.copy(file, chats.resolve(file.getParent().getFileName() + "-" + file.getFileName()));
+            }
+        }
+        assertEquals(9, format.discover(format.defaultRoots(new Environment(home, Map.of())).getFirst()).size());
     }
 
     @Test

@@ -151,11 +151,12 @@ class GeminiFormatTest
         write(".gemini/tmp/my-app/logs.json", "[]");
         write(".gemini/tmp/my-app/checkpoint-tag.json", "{\"history\":[]}");
         write(".gemini/tmp/my-app/checkpoints/1-file-edit.json", "{\"history\":[]}");
+        write(".gemini/tmp/my-app/logs/session-s1.jsonl", "{}");
 
         Path root = format.defaultRoots(new Environment(home, Map.of())).getFirst();
         assertEquals(home.resolve(".gemini/tmp"), root);
         assertEquals(home.resolve("other/.gemini/tmp"), format.defaultRoots(new Environment(home, Map.of("GEMINI_CLI_HOME", home.resolve("other").toString()))).getFirst());
-        // the legacy .json of a resumed session gives way to its .jsonl; logs and checkpoints are no sessions
+        // the legacy .json of a resumed session gives way to its .jsonl; logs, the activity log and checkpoints are no sessions
         assertEquals(List.of(child, main), format.discover(root));
 
         Trace mainTrace = single(main);
