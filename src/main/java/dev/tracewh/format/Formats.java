@@ -3,6 +3,7 @@ package dev.tracewh.format;
 import dev.tracewh.format.atif.AtifFormat;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
+import dev.tracewh.format.geminicli.GeminiFormat;
 import dev.tracewh.format.hermes.HermesFormat;
 import dev.tracewh.format.openclaw.OpenClawFormat;
 import dev.tracewh.format.pi.PiFormat;
@@ -17,7 +18,7 @@ import java.util.Optional;
 public final class Formats
 {
     private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new OpenClawFormat(), new PiFormat(),
-            new AtifFormat(), new HermesFormat());
+            new AtifFormat(), new HermesFormat(), new GeminiFormat());
 
     private Formats() {}
 
