@@ -6,6 +6,7 @@ import dev.tracewh.format.codex.CodexFormat;
 import dev.tracewh.format.hermes.HermesFormat;
 import dev.tracewh.format.openclaw.OpenClawFormat;
 import dev.tracewh.format.pi.PiFormat;
+import dev.tracewh.format.qwencode.QwenCodeFormat;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,8 @@ import java.util.Optional;
 public final class Formats
 {
     private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new OpenClawFormat(), new PiFormat(),
-            new AtifFormat(), new HermesFormat());
+            new AtifFormat(), new HermesFormat(),
+            new QwenCodeFormat());
 
     private Formats() {}
 
