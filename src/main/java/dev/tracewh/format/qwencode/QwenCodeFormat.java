@@ -3,7 +3,9 @@ package dev.tracewh.format.qwencode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.tracewh.format.Environment;
 import dev.tracewh.format.FileHead;
 import dev.tracewh.format.FileTree;
@@ -31,6 +33,7 @@ public final class QwenCodeFormat
     public static final String ID = "qwen_code";
 
     private final ObjectMapper mapper = JsonLines.newMapper();
+    private final ObjectReader firstValueReader = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @Override
     public String id()
@@ -92,7 +95,7 @@ public final class QwenCodeFormat
     private JsonNode firstObject(String text)
     {
         try (JsonParser parser = mapper.getFactory().createParser(text)) {
-            return parser.nextToken() == JsonToken.START_OBJECT ? mapper.readTree(parser) : null;
+            return parser.nextToken() == JsonToken.START_OBJECT ? firstValueReader.readTree(parser) : null;
         }
         catch (IOException notJsonOrCutShort) {
             return null;

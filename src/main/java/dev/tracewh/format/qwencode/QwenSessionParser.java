@@ -11,6 +11,7 @@ import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.jsonl.Line;
 import dev.tracewh.model.ContentBlock;
+import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
 import dev.tracewh.model.Role;
 import dev.tracewh.model.TokenUsage;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +91,9 @@ final class QwenSessionParser
                 traces.add(new GroupTrace(group.getValue()).build(sessionId + ":" + group.getKey(), group.getKey(), rootSessionId));
             }
         }
-        return new ParsedFile(traces, lines.issues(), reader.consumedBytes(), reader.consumedSha256(), reader.checkpointSha256(),
+        // usage is checked when the traces are built, after every line was read: issues in line order
+        List<ParseIssue> issues = lines.issues().stream().sorted(Comparator.comparingLong(ParseIssue::lineNumber)).toList();
+        return new ParsedFile(traces, issues, reader.consumedBytes(), reader.consumedSha256(), reader.checkpointSha256(),
                 reader.replacedCharacters());
     }
 
