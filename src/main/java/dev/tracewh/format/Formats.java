@@ -7,6 +7,7 @@ import dev.tracewh.format.geminicli.GeminiFormat;
 import dev.tracewh.format.hermes.HermesFormat;
 import dev.tracewh.format.openclaw.OpenClawFormat;
 import dev.tracewh.format.pi.PiFormat;
+import dev.tracewh.format.qwencode.QwenCodeFormat;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.Optional;
 public final class Formats
 {
     private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new OpenClawFormat(), new PiFormat(),
-            new AtifFormat(), new HermesFormat(), new GeminiFormat());
+            new AtifFormat(), new HermesFormat(), new GeminiFormat(), new QwenCodeFormat());
 
     private Formats() {}
 

@@ -421,7 +421,11 @@ abstract class LoaderContract
                 "pi_coding_agent/pi-mono/session.jsonl", "pi/session.jsonl",
                 "openclaw/agent-sessions/Resources/Fixtures/stage0/agents/openclaw/small.jsonl", "agents/main/sessions/small.jsonl",
                 "atif/openagents/apps/qa-runner/samples/login-trace/trajectory.json", "atif/trajectory.json",
-                "hermes_agent/agent-sessions/Resources/Fixtures/stage0/agents/hermes/small.json", "sessions/session_small.json");
+                "hermes_agent/agent-sessions/Resources/Fixtures/stage0/agents/hermes/small.json", "sessions/session_small.json",
+                // Qwen Code lines carry Claude Code's uuid/parentUuid/sessionId; the second file's first line holds two records
+                "qwen_code/splitrail/src/analyzers/tests/source_data/qwen_code.jsonl", "qwen_code/chats/qwen_code.jsonl",
+                "qwen_code/agent-sessions/Resources/Fixtures/stage0/agents/qwen/019f0000-0000-7000-8000-000000000005.jsonl",
+                "qwen_code/chats/019f0000-0000-7000-8000-000000000005.jsonl");
         Map<String, String> expectedKinds = new HashMap<>();
         for (Map.Entry<String, String> copy : copies.entrySet()) {
             Path target = projects.resolve(copy.getValue());

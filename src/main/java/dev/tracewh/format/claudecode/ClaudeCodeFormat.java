@@ -73,11 +73,17 @@ public final class ClaudeCodeFormat
         return true;
     }
 
-    /** Every Claude Code line names its session, its parent or, for a summary, its leaf; a snapshot names its message. */
+    /**
+     * Every Claude Code line names its session, its parent or, for a summary, its leaf; a snapshot names its message.
+     * Qwen Code lines name them too but carry Gemini-style {@code message.parts} or a {@code systemPayload}.
+     */
     @Override
     public boolean recognizes(Path file, FileHead head)
     {
         JsonNode line = head.firstLine();
+        if (line.path("message").path("parts").isArray() || line.has("systemPayload")) {
+            return false;
+        }
         return line.has("sessionId") || line.has("parentUuid") || line.has("leafUuid") || "file-history-snapshot".equals(line.path("type").asText());
     }
 
