@@ -90,6 +90,32 @@ public abstract class AmpLoadContract
         assertEquals(6L, count("select count(*) from token_usage where source_kind = 'amp'"));
     }
 
+    @Test
+    void aBrokenMessageIsAnErrorRowNamingFileAndLineAndTheThreadLoads()
+            throws IOException
+    {
+        Path threads = threads();
+        Files.createDirectories(threads);
+        Path file = threads.resolve("T-broken.json");
+        Files.writeString(file, """
+                {
+                  "id": "T-broken",
+                  "messages": [
+                    {"role": "user", "messageId": 0, "content": "hi", "meta": {"sentAt": 1767225600000}},
+                    {"role": "assistant", "messageId": 1, "content": [{"type": "text", "text": "hello"}],
+                     "usage": {"model": "m", "timestamp": "2026-01-01T00:00:01Z", "inputTokens": "many", "outputTokens": 2}}
+                  ]
+                }
+                """);
+        LoadReport report = new Loader(warehouse, "test").load(List.of(new SourceRoot(new AmpFormat(), threads)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        assertEquals(1, report.files().errors());
+        // the usage's message starts on line 5 of the document
+        assertEquals(List.of(file.toRealPath() + ":5:invalid_count"), dsl.fetch("select source_path, line_number, error_class from load_errors")
+                .map(row -> row.get(0) + ":" + row.get(1) + ":" + row.get(2)));
+        assertEquals(2L, count("select message_count from sessions where trace_id = 'T-broken'"));
+        assertEquals(0L, count("select count(*) from token_usage where trace_id = 'T-broken'"));
+    }
+
     private Path threads()
     {
         return new AmpFormat().defaultRoots(new Environment(home, Map.of())).getFirst();
