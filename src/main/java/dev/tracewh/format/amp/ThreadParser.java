@@ -71,7 +71,8 @@ final class ThreadParser
 
     private record Located(JsonNode node, long line) {}
 
-    private record Document(ObjectNode root, List<Located> messages) {}
+    /** {@code ledgerLine}: where {@code usageLedger} starts, for issues about its events (1 when there is none). */
+    private record Document(ObjectNode root, List<Located> messages, long ledgerLine) {}
 
     /** The cache buckets of an assistant message's usage, which a legacy ledger event joins by {@code toMessageId}. */
     private record Cache(long creation, long read) {}
@@ -125,6 +126,7 @@ final class ThreadParser
             }
             ObjectNode root = mapper.getNodeFactory().objectNode();
             List<Located> messages = null;
+            long ledgerLine = 1;
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken token = parser.nextToken();
                 if ("messages".equals(name) && token == JsonToken.START_ARRAY) {
@@ -135,6 +137,9 @@ final class ThreadParser
                     }
                 }
                 else {
+                    if ("usageLedger".equals(name)) {
+                        ledgerLine = parser.currentTokenLocation().getLineNr();
+                    }
                     root.set(name, value(parser));
                 }
             }
@@ -142,7 +147,7 @@ final class ThreadParser
             if (trailing != null) {
                 throw new JsonParseException(parser, "trailing content (" + trailing + ") after the document");
             }
-            return new Document(root, messages);
+            return new Document(root, messages, ledgerLine);
         }
         catch (JsonProcessingException e) {
             long line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
@@ -184,7 +189,7 @@ final class ThreadParser
         JsonNode ledger = JsonFields.object(root, "usageLedger");
         JsonNode events = ledger == null ? null : ledger.get("events");
         if (events != null && events.isArray()) {
-            reader.ledger(events);
+            reader.ledger(events, document.ledgerLine());
         }
         else {
             reader.messageUsage();
@@ -434,18 +439,18 @@ final class ThreadParser
          * A legacy thread's ledger: one row per event, input and output from the event, cache buckets from the
          * assistant message it names ({@code toMessageId}); messages' own usage is the same inference and is not counted again.
          */
-        void ledger(JsonNode events)
+        void ledger(JsonNode events, long line)
         {
             ledgerEvents = events.size();
             int index = 0;
             for (JsonNode event : events) {
                 index++;
                 if (!event.isObject()) {
-                    issue(1, INVALID_MESSAGE, "usage ledger event " + index + " is not an object: left out", event);
+                    issue(line, INVALID_MESSAGE, "usage ledger event " + index + " is not an object: left out", event);
                     continue;
                 }
                 JsonNode tokens = JsonFields.object(event, "tokens");
-                if (tokens == null || !valid(tokens, List.of("input", "output", "total"), 1, "usage ledger event " + index)) {
+                if (tokens == null || !valid(tokens, List.of("input", "output", "total"), line, "usage ledger event " + index)) {
                     continue;
                 }
                 JsonNode credit = event.get("credits");

@@ -217,6 +217,23 @@ class AmpFormatTest
     }
 
     @Test
+    void aBrokenLedgerEventIsAnIssueOnTheLedgersLine()
+            throws IOException
+    {
+        ParsedFile parsed = parse("T-l.json", """
+                {
+                  "id": "T-l",
+                  "usageLedger": {"events": [
+                    "oops",
+                    {"id": "e", "timestamp": "2025-06-01T10:00:05Z", "model": "m", "tokens": {"input": 1.5, "output": 2}}]},
+                  "messages": []
+                }
+                """);
+        assertEquals(List.of("3:invalid_message", "3:invalid_count"), parsed.issues().stream().map(issue -> issue.lineNumber() + ":" + issue.errorClass()).toList());
+        assertEquals(List.of(), parsed.traces().getFirst().tokenUsage());
+    }
+
+    @Test
     void aDocumentThatIsNoThreadYieldsNoTrace()
             throws IOException
     {
