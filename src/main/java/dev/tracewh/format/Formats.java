@@ -1,5 +1,6 @@
 package dev.tracewh.format;
 
+import dev.tracewh.format.amp.AmpFormat;
 import dev.tracewh.format.atif.AtifFormat;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
@@ -19,7 +20,7 @@ import java.util.Optional;
 public final class Formats
 {
     private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new OpenClawFormat(), new PiFormat(),
-            new AtifFormat(), new HermesFormat(), new GeminiFormat(), new QwenCodeFormat());
+            new AtifFormat(), new HermesFormat(), new GeminiFormat(), new QwenCodeFormat(), new AmpFormat());
 
     private Formats() {}
 

@@ -52,7 +52,9 @@ class HelpTextTest
         assertFalse(description.contains("~"), description);
         for (String folder : List.of("$HOME/.claude/projects", "$HOME/.config/claude/projects", "$CLAUDE_CONFIG_DIR/projects",
                 "$CODEX_HOME/sessions", "$HOME/.codex/sessions", "$HOME/.codex/archived_sessions", "$PI_CODING_AGENT_DIR/sessions",
-                "$HOME/.pi/agent/sessions", "$OPENCLAW_DIR", "$HOME/.openclaw", "$HOME/.moldbot", "$HERMES_HOME", "$HOME/.hermes")) {
+                "$HOME/.pi/agent/sessions", "$OPENCLAW_DIR", "$HOME/.openclaw", "$HOME/.moldbot", "$HERMES_HOME", "$HOME/.hermes",
+                "$GEMINI_CLI_HOME/.gemini/tmp", "$HOME/.gemini/tmp", "$QWEN_RUNTIME_DIR/projects", "$HOME/.qwen/projects", "$AMP_DATA_DIR",
+                "$HOME/.local/share/amp/threads")) {
             assertTrue(usage.contains(folder), folder + " in " + usage);
         }
     }

@@ -66,11 +66,13 @@ public final class AtifFormat
         return name.endsWith(".atif.json") || TRAJECTORY_NAME.matcher(name).matches();
     }
 
-    /** An ATIF document names its schema version or at least holds steps; its keys come in any order, so the head is searched. */
+    /** An ATIF document names its schema version or at least holds steps (and no messages); its keys come in any order, so the head is searched. */
     @Override
     public boolean recognizes(Path file, FileHead head)
     {
-        return head.text().contains("\"ATIF-v") || head.text().contains("\"steps\"");
+        String text = head.text();
+        // an Amp thread's tool input may hold a "steps" key; an ATIF document has no "messages"
+        return text.contains("\"ATIF-v") || text.contains("\"steps\"") && !text.contains("\"messages\"");
     }
 
     @Override
