@@ -51,7 +51,8 @@ import java.util.concurrent.Callable;
                 "Without it, in $HOME/.openclaw and the older $HOME/.clawdbot, $HOME/.moltbot, $HOME/.moldbot.",
                 "Hermes Agent: $HERMES_HOME, without it $HOME/.hermes (state.db, else sessions/).",
                 "Gemini CLI: $GEMINI_CLI_HOME/.gemini/tmp, without it $HOME/.gemini/tmp.",
-                "Qwen Code: $QWEN_RUNTIME_DIR/projects, else $QWEN_HOME/projects, else $HOME/.qwen/projects.",
+                "Qwen Code: $QWEN_RUNTIME_DIR/projects, else $QWEN_HOME/projects.",
+                "Without either, $HOME/.qwen/projects.",
                 "Amp: threads/ in each of $AMP_DATA_DIR (a comma-separated list), without it $HOME/.local/share/amp/threads.",
                 "ATIF trajectories have no default folder: give them with --path.",
                 "With --path and no --format, each file is read as the format its content shows."})
