@@ -16,8 +16,8 @@ import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.LineValues;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.ReadOptions;
+import dev.tracewh.format.WholeDocument;
 import dev.tracewh.format.TraceAssembler;
-import dev.tracewh.format.UnstorableEscapes;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
@@ -27,17 +27,15 @@ import dev.tracewh.model.Trace;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +55,6 @@ final class ThreadParser
 {
     static final String NOT_A_THREAD = "not_a_thread";
     static final String INVALID_MESSAGE = "invalid_message";
-    static final String DOCUMENT_TOO_LARGE = "document_too_large";
 
     private static final Pattern THREAD_STEM = Pattern.compile("T-.+");
     private static final List<String> USAGE_FIELDS = List.of("inputTokens", "outputTokens", "cacheCreationInputTokens", "cacheReadInputTokens", "totalTokens");
@@ -88,19 +85,11 @@ final class ThreadParser
     ParsedFile parse(InputStream input)
             throws IOException
     {
-        MessageDigest digest = sha256();
-        DigestInputStream hashed = new DigestInputStream(input, digest);
-        int limit = (int) Math.min(options.maxLineBytes(), Integer.MAX_VALUE - 16);
-        byte[] bytes = hashed.readNBytes(limit + 1);
-        long consumed = bytes.length;
-        if (bytes.length > limit) {
-            consumed += hashed.transferTo(OutputStream.nullOutputStream());
-            issues.add(new ParseIssue(0, DOCUMENT_TOO_LARGE, "the thread of %,d bytes is larger than the limit of %,d bytes (--max-line-bytes): not loaded"
-                    .formatted(consumed, limit), null));
-            return new ParsedFile(List.of(), issues, consumed, HexFormat.of().formatHex(digest.digest()), null, 0);
+        WholeDocument whole = WholeDocument.read(input, options);
+        if (whole.tooLarge()) {
+            return whole.tooLargeFile("the thread", options, issues);
         }
-        String consumedSha256 = HexFormat.of().formatHex(digest.digest());
-        int replaced = UnstorableEscapes.replace(bytes, 0, bytes.length);
+        byte[] bytes = whole.bytes();
         List<Trace> traces = new ArrayList<>();
         Document document = read(bytes);
         if (document != null) {
@@ -110,7 +99,7 @@ final class ThreadParser
             }
         }
         // a snapshot is not append-only: the loader asks for no checkpoint
-        return new ParsedFile(traces, issues, consumed, consumedSha256, null, replaced);
+        return new ParsedFile(traces, issues, whole.consumedBytes(), whole.consumedSha256(), whole.checkpointSha256(), whole.replacedCharacters());
     }
 
     /** The document's root with the start line of each message, or null (and an issue) when it is not a JSON object. */
@@ -669,15 +658,5 @@ final class ThreadParser
     private static String shown(String value)
     {
         return value.length() <= SHOWN_CHARS ? value : value.substring(0, SHOWN_CHARS) + "…";
-    }
-
-    private static MessageDigest sha256()
-    {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

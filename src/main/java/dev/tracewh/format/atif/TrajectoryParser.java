@@ -16,8 +16,8 @@ import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.LineValues;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.ReadOptions;
+import dev.tracewh.format.WholeDocument;
 import dev.tracewh.format.TraceAssembler;
-import dev.tracewh.format.UnstorableEscapes;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
@@ -27,15 +27,13 @@ import dev.tracewh.model.Trace;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +54,6 @@ final class TrajectoryParser
 {
     static final String NOT_A_TRAJECTORY = "not_a_trajectory";
     static final String INVALID_STEP = "invalid_step";
-    static final String DOCUMENT_TOO_LARGE = "document_too_large";
 
     /** A Terminus-2 continuation shares its run's session_id; its file name tells it apart. */
     private static final Pattern CONTINUATION = Pattern.compile("trajectory\\.cont-(\\d+)\\.json");
@@ -90,38 +87,17 @@ final class TrajectoryParser
     ParsedFile parse(InputStream input)
             throws IOException
     {
-        MessageDigest digest = sha256();
-        DigestInputStream hashed = new DigestInputStream(input, digest);
-        int limit = (int) Math.min(options.maxLineBytes(), Integer.MAX_VALUE - 16);
-        byte[] bytes = hashed.readNBytes(limit + 1);
-        long consumed = bytes.length;
-        if (bytes.length > limit) {
-            consumed += hashed.transferTo(OutputStream.nullOutputStream());
-            issues.add(new ParseIssue(0, DOCUMENT_TOO_LARGE, "the document of %,d bytes is larger than the limit of %,d bytes (--max-line-bytes): not loaded"
-                    .formatted(consumed, limit), null));
-            return new ParsedFile(List.of(), issues, consumed, HexFormat.of().formatHex(digest.digest()), null, 0);
+        WholeDocument whole = WholeDocument.read(input, options);
+        if (whole.tooLarge()) {
+            return whole.tooLargeFile("the document", options, issues);
         }
-        String consumedSha256 = HexFormat.of().formatHex(digest.digest());
-        String checkpointSha256 = checkpoint(bytes);
-        int replaced = UnstorableEscapes.replace(bytes, 0, bytes.length);
+        byte[] bytes = whole.bytes();
         List<Trace> traces = new ArrayList<>();
         Document document = read(bytes);
         if (document != null) {
             trajectory(document.root(), document.steps(), document.children(), 1, null, traces);
         }
-        return new ParsedFile(traces, issues, consumed, consumedSha256, checkpointSha256, replaced);
-    }
-
-    /** The hash of the first {@code checkpointBytes}, as the JSON-lines formats report it; ATIF is not append-only, so the loader asks for none. */
-    private String checkpoint(byte[] bytes)
-    {
-        long bytesAsked = options.checkpointBytes();
-        if (bytesAsked == 0 || bytesAsked > bytes.length) {
-            return null;
-        }
-        MessageDigest prefix = sha256();
-        prefix.update(bytes, 0, (int) bytesAsked);
-        return HexFormat.of().formatHex(prefix.digest());
+        return new ParsedFile(traces, issues, whole.consumedBytes(), whole.consumedSha256(), whole.checkpointSha256(), whole.replacedCharacters());
     }
 
     /** The document's root with the start line of each step, or null (and an issue) when it is not a JSON object. */
@@ -631,15 +607,5 @@ final class TrajectoryParser
     private static String shown(String value)
     {
         return value.length() <= SHOWN_CHARS ? value : value.substring(0, SHOWN_CHARS) + "…";
-    }
-
-    private static MessageDigest sha256()
-    {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -13,8 +13,8 @@ import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.ReadOptions;
+import dev.tracewh.format.WholeDocument;
 import dev.tracewh.format.TraceAssembler;
-import dev.tracewh.format.UnstorableEscapes;
 import dev.tracewh.jsonl.Line;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.ParseIssue;
@@ -25,14 +25,12 @@ import dev.tracewh.model.Trace;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -109,28 +107,14 @@ final class GeminiSessionParser
     ParsedFile parseDocument(InputStream input)
             throws IOException
     {
-        MessageDigest digest = sha256();
-        DigestInputStream hashed = new DigestInputStream(input, digest);
-        int limit = (int) Math.min(options.maxLineBytes(), Integer.MAX_VALUE - 16);
-        byte[] bytes = hashed.readNBytes(limit + 1);
-        long consumed = bytes.length;
-        if (bytes.length > limit) {
-            consumed += hashed.transferTo(OutputStream.nullOutputStream());
-            issues.add(new ParseIssue(0, "document_too_large", "the document of %,d bytes is larger than the limit of %,d bytes (--max-line-bytes): not loaded"
-                    .formatted(consumed, limit), null));
-            return new ParsedFile(List.of(), issues, consumed, HexFormat.of().formatHex(digest.digest()), null, 0);
+        WholeDocument whole = WholeDocument.read(input, options);
+        if (whole.tooLarge()) {
+            return whole.tooLargeFile("the document", options, issues);
         }
-        String consumedSha256 = HexFormat.of().formatHex(digest.digest());
-        String checkpointSha256 = null;
-        if (options.checkpointBytes() > 0 && options.checkpointBytes() <= bytes.length) {
-            MessageDigest prefix = sha256();
-            prefix.update(bytes, 0, (int) options.checkpointBytes());
-            checkpointSha256 = HexFormat.of().formatHex(prefix.digest());
-        }
-        int replaced = UnstorableEscapes.replace(bytes, 0, bytes.length);
+        byte[] bytes = whole.bytes();
         trace.count("layout_json");
         document(bytes);
-        return new ParsedFile(traces(1), issues, consumed, consumedSha256, checkpointSha256, replaced);
+        return new ParsedFile(traces(1), issues, whole.consumedBytes(), whole.consumedSha256(), whole.checkpointSha256(), whole.replacedCharacters());
     }
 
     /** The legacy document: metadata, then each message located at the line its object starts on. */
@@ -559,15 +543,5 @@ final class GeminiSessionParser
             excerpt = excerpt.substring(0, ParseIssue.EXCERPT_WINDOW_CHARS);
         }
         issues.add(new ParseIssue(line, JsonLines.UNEXPECTED_SHAPE, message, options.excerpt().apply(excerpt)));
-    }
-
-    private static MessageDigest sha256()
-    {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -14,8 +14,8 @@ import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.MessageDraft;
 import dev.tracewh.format.ReadOptions;
+import dev.tracewh.format.WholeDocument;
 import dev.tracewh.format.TraceAssembler;
-import dev.tracewh.format.UnstorableEscapes;
 import dev.tracewh.model.ContentBlock;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.ParsedFile;
@@ -24,13 +24,12 @@ import dev.tracewh.model.Trace;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
+
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HexFormat;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
@@ -46,7 +45,6 @@ import static java.util.Objects.requireNonNull;
 final class SnapshotParser
 {
     static final String NOT_A_SESSION = "not_a_session";
-    static final String DOCUMENT_TOO_LARGE = "document_too_large";
 
     private final Path file;
     private final ObjectMapper mapper;
@@ -69,19 +67,11 @@ final class SnapshotParser
     ParsedFile parse(InputStream input)
             throws IOException
     {
-        MessageDigest digest = HermesFormat.sha256();
-        DigestInputStream hashed = new DigestInputStream(input, digest);
-        int limit = (int) Math.min(options.maxLineBytes(), Integer.MAX_VALUE - 16);
-        byte[] bytes = hashed.readNBytes(limit + 1);
-        long consumed = bytes.length;
-        if (bytes.length > limit) {
-            consumed += hashed.transferTo(OutputStream.nullOutputStream());
-            issues.add(new ParseIssue(0, DOCUMENT_TOO_LARGE, "the snapshot of %,d bytes is larger than the limit of %,d bytes (--max-line-bytes): not loaded"
-                    .formatted(consumed, limit), null));
-            return new ParsedFile(List.of(), issues, consumed, HexFormat.of().formatHex(digest.digest()), null, 0);
+        WholeDocument whole = WholeDocument.read(input, options);
+        if (whole.tooLarge()) {
+            return whole.tooLargeFile("the snapshot", options, issues);
         }
-        String consumedSha256 = HexFormat.of().formatHex(digest.digest());
-        int replaced = UnstorableEscapes.replace(bytes, 0, bytes.length);
+        byte[] bytes = whole.bytes();
         List<Trace> traces = new ArrayList<>();
         List<Located> messages = new ArrayList<>();
         ObjectNode root = read(bytes, messages);
@@ -91,7 +81,7 @@ final class SnapshotParser
                 traces.add(trace);
             }
         }
-        return new ParsedFile(traces, issues, consumed, consumedSha256, null, replaced);
+        return new ParsedFile(traces, issues, whole.consumedBytes(), whole.consumedSha256(), whole.checkpointSha256(), whole.replacedCharacters());
     }
 
     /** The document with its messages located, or null (and an issue) when it is not a JSON object with a messages list. */
