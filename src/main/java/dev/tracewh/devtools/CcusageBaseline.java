@@ -74,31 +74,46 @@ final class CcusageBaseline
     {
         Path home = Files.createTempDirectory("tracewh-ccusage-home");
         try {
-            List<String> command = new ArrayList<>();
-            command.add(executable.toString());
-            command.addAll(COST_REPORT);
-            ProcessBuilder builder = new ProcessBuilder(command);
-            Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(name -> !name.equals("PATH"));
-            environment.put("HOME", home.toString());
-            environment.put("TZ", "UTC");
-            environment.put("CLAUDE_CONFIG_DIR", corpus.toAbsolutePath().toString());
-            Process ccusage = builder.start();
-            CompletableFuture<String> errors = ErrorOutput.collect(ccusage);
-            byte[] output;
-            try (InputStream stdout = ccusage.getInputStream()) {
-                output = stdout.readAllBytes();
-            }
-            int exitCode = ccusage.waitFor();
-            if (exitCode != 0) {
-                throw new IOException(executable + " " + String.join(" ", COST_REPORT) + " failed with exit code " + exitCode + ": "
-                        + errors.join().strip());
-            }
-            return parseDaily(output);
+            return daily(COST_REPORT, home, Map.of("CLAUDE_CONFIG_DIR", corpus.toAbsolutePath().toString()));
         }
         finally {
             Files.deleteIfExists(home);
         }
+    }
+
+    /**
+     * ccusage's tokens per UTC day of one agent ({@code gemini}, {@code qwen}, {@code amp}...), whose sessions it finds
+     * in their default folders below {@code home}, and nowhere else.
+     */
+    List<CostComparison.CcusageDay> dailyTokens(String agent, Path home)
+            throws IOException, InterruptedException
+    {
+        return daily(List.of(agent, "daily", "--offline", "--json", "--timezone", "UTC"), home, Map.of());
+    }
+
+    private List<CostComparison.CcusageDay> daily(List<String> arguments, Path home, Map<String, String> variables)
+            throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> !name.equals("PATH"));
+        environment.put("HOME", home.toAbsolutePath().toString());
+        environment.put("TZ", "UTC");
+        environment.putAll(variables);
+        Process ccusage = builder.start();
+        CompletableFuture<String> errors = ErrorOutput.collect(ccusage);
+        byte[] output;
+        try (InputStream stdout = ccusage.getInputStream()) {
+            output = stdout.readAllBytes();
+        }
+        int exitCode = ccusage.waitFor();
+        if (exitCode != 0) {
+            throw new IOException(executable + " " + String.join(" ", arguments) + " failed with exit code " + exitCode + ": " + errors.join().strip());
+        }
+        return parseDaily(output);
     }
 
     /** {@code daily[]} of the report: each day's tokens, {@code totalCost}, and whether every model in its breakdown had a price. */

@@ -77,7 +77,7 @@ class CcusageCostTest
         }
     }
 
-    private static Path ccusage()
+    static Path ccusage()
     {
         String configured = System.getenv("TRACEWH_CCUSAGE");
         if (configured != null && !configured.isBlank()) {

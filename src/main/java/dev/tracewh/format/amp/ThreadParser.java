@@ -57,7 +57,7 @@ final class ThreadParser
     static final String INVALID_MESSAGE = "invalid_message";
 
     private static final Pattern THREAD_STEM = Pattern.compile("T-.+");
-    private static final List<String> USAGE_FIELDS = List.of("inputTokens", "outputTokens", "cacheCreationInputTokens", "cacheReadInputTokens", "totalTokens");
+    private static final List<String> USAGE_FIELDS = List.of("inputTokens", "outputTokens", "cacheCreationInputTokens", "cacheReadInputTokens");
     private static final int SHOWN_CHARS = 64;
 
     private final Path file;
@@ -392,7 +392,8 @@ final class ThreadParser
         /**
          * One usage row per assistant message that has {@code usage}, keyed by its messageId, so a rewritten
          * snapshot yields the same keys. {@code gpt-*} models report the uncached prompt as cache creation (OpenAI
-         * has no cache writes): it is input. A {@code totalTokens} above the buckets' sum is output, as ccusage bills it.
+         * has no cache writes): it is input. A {@code totalTokens} above the buckets' sum is not billed as anything, as in
+         * ccusage (20.0.24), which carries it only in its total.
          */
         void messageUsage()
         {
@@ -405,12 +406,10 @@ final class ThreadParser
                 long creation = JsonFields.longValue(usage, "cacheCreationInputTokens");
                 long read = JsonFields.longValue(usage, "cacheReadInputTokens");
                 long output = JsonFields.longValue(usage, "outputTokens");
-                long total = JsonFields.longValue(usage, "totalTokens");
                 if (pending.model() != null && pending.model().startsWith("gpt-")) {
                     input += creation;
                     creation = 0;
                 }
-                output += remainder(total, input + creation + read + output);
                 if (input + creation + read + output == 0) {
                     trace.count("usage_without_tokens");
                     continue;
@@ -439,7 +438,7 @@ final class ThreadParser
                     continue;
                 }
                 JsonNode tokens = JsonFields.object(event, "tokens");
-                if (tokens == null || !valid(tokens, List.of("input", "output", "total"), line, "usage ledger event " + index)) {
+                if (tokens == null || !valid(tokens, List.of("input", "output"), line, "usage ledger event " + index)) {
                     continue;
                 }
                 JsonNode credit = event.get("credits");
@@ -453,7 +452,6 @@ final class ThreadParser
                 long output = JsonFields.longValue(tokens, "output");
                 long creation = cache == null ? 0 : cache.creation();
                 long read = cache == null ? 0 : cache.read();
-                output += remainder(JsonFields.longValue(tokens, "total"), input + output + creation + read);
                 if (input + output + creation + read == 0) {
                     trace.count("usage_without_tokens");
                     continue;
@@ -526,11 +524,6 @@ final class ThreadParser
             return new Trace(traceId, AmpFormat.ID, file.toString(), traceId, null, false, cwd, cwd, gitBranch, trace.startedAt(), trace.endedAt(),
                     trace.messages(), trace.toolCalls(), trace.tokenUsage(), meta, JsonFields.nonEmptyText(root, "title"), null, trace.versions(), trace.models());
         }
-    }
-
-    private static long remainder(long total, long sum)
-    {
-        return total > sum ? total - sum : 0;
     }
 
     /** A {@code file://} URI's path, percent-decoded; another URI is kept as written. */

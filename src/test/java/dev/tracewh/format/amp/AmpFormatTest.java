@@ -158,8 +158,8 @@ class AmpFormatTest
         Instant t0 = Instant.parse("2025-06-01T10:00:00Z");
         assertEquals(List.of(
                 new TokenUsage(AmpThreads.LEDGER + "/ledger-ev-1", "", 1, "claude-sonnet-4", t0.plusSeconds(5), 50, 400, 0, 1600, 70, 0),
-                new TokenUsage(AmpThreads.LEDGER + "/ledger-ev-2", "", 3, "claude-sonnet-4", t0.plusSeconds(15), 10, 0, 0, 0, 30, 0)), trace.tokenUsage(),
-                "message 1's own input and output are the ledger's event, not a second response; ev-2's total less its buckets is output");
+                new TokenUsage(AmpThreads.LEDGER + "/ledger-ev-2", "", 3, "claude-sonnet-4", t0.plusSeconds(15), 10, 0, 0, 0, 20, 0)), trace.tokenUsage(),
+                "message 1's own input and output are the ledger's event, not a second response; ev-2's total above its buckets is not billed");
         assertEquals(new BigDecimal("0.75"), trace.sourceMeta().get("ledger_credits"));
         assertEquals(List.of(ContentBlock.text("Rename the module")), trace.messages().getFirst().content(), "string content is one text block");
         assertEquals("{\"diff\":\"-a\\n+b\"}", trace.toolCalls().getFirst().resultText(), "a JSON result is kept as JSON text");
