@@ -102,7 +102,7 @@ final class SessionStore
             REQUIRED.forEach(column -> select.add("\"" + column + "\""));
             OPTIONAL.forEach(column -> select.add(columns.contains(column) ? "\"" + column + "\"" : "NULL AS \"" + column + "\""));
             select.add(time == null ? "NULL AS row_time" : "\"" + time + "\" AS row_time");
-            String sql = "SELECT " + String.join(", ", select) + " FROM " + TABLE + " WHERE session_id = ? ORDER BY " + (time == null ? "" : "row_time, ") + "rowid";
+            String sql = "SELECT " + String.join(", ", select) + " FROM " + TABLE + " WHERE session_id = ? ORDER BY rowid";
             List<Row> rows = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setString(1, sessionId);
