@@ -67,16 +67,6 @@ final class SessionStore
         return NONE;
     }
 
-    boolean exists()
-    {
-        return file != null;
-    }
-
-    Path file()
-    {
-        return file;
-    }
-
     /**
      * The session's rows in row order; empty without a store, a usage table or rows of the session. A store that cannot
      * be read, and each row whose counts are not token counts, are issues; the rest is read.
