@@ -176,7 +176,7 @@ class CopilotConformanceTest
         assertEquals(List.of(), parsed.issues());
         Trace trace = parsed.traces().getFirst();
         assertEquals("aaaabbbb-1111-2222-3333-ccccddddeeee", trace.traceId());
-        assertEquals(null, trace.sourceMeta().get("file_session_id"), "the folder is named by the session id");
+        assertNull(trace.sourceMeta().get("file_session_id"), "the folder is named by the session id");
         assertEquals(Map.of(Role.USER, 1L, Role.ASSISTANT, 2L, Role.TOOL, 1L), roles(trace));
         // the request's arguments, not the start's (which lack the description)
         assertEquals("{\"command\":\"ls\",\"description\":\"List files\"}", trace.toolCalls().getFirst().arguments());
