@@ -263,6 +263,23 @@ class CopilotFormatTest
     }
 
     @Test
+    void aStoreThatCannotBeReadIsAnIssueAndTheRollupsCount()
+            throws IOException
+    {
+        Path log = sessionLog("s1", START + """
+                {"type":"session.shutdown","data":{"shutdownType":"routine","modelMetrics":{"gpt-5-mini":{"usage":{"inputTokens":10,"outputTokens":2,"cacheReadTokens":4,"cacheWriteTokens":0}}}},"id":"e3","timestamp":"2026-06-01T10:01:00.000Z","parentId":"e2"}
+                """);
+        Files.writeString(home.resolve(".copilot").resolve(SessionStore.FILE), "not a database, but long enough to hold a header ".repeat(4));
+
+        ParsedFile parsed = parse(log);
+        assertEquals(List.of(SessionStore.UNREADABLE_STORE), parsed.issues().stream().map(issue -> issue.errorClass()).toList());
+        assertEquals(0, parsed.issues().getFirst().lineNumber(), "an issue of the file, not of a line");
+        Trace trace = only(parsed);
+        assertEquals("shutdown_rollup", trace.sourceMeta().get("usage_accounting"));
+        assertEquals(List.of(List.of(6L, 0L, 4L, 2L, 0L)), counts(trace.tokenUsage()));
+    }
+
+    @Test
     void aBrokenLineIsAnIssueAndTheRestLoads()
             throws IOException
     {
