@@ -54,6 +54,8 @@ import java.util.concurrent.Callable;
                 "Qwen Code: $QWEN_RUNTIME_DIR/projects, else $QWEN_HOME/projects.",
                 "Without either, $HOME/.qwen/projects.",
                 "Amp: threads/ in each of $AMP_DATA_DIR (a comma-separated list), without it $HOME/.local/share/amp/threads.",
+                "Copilot CLI: $COPILOT_CONFIG_DIR/session-state, else $COPILOT_HOME/session-state.",
+                "Without either, $HOME/.copilot/session-state (usage from $HOME/.copilot/session-store.db).",
                 "ATIF trajectories have no default folder: give them with --path.",
                 "With --path and no --format, each file is read as the format its content shows."})
 final class LoadCommand

@@ -4,6 +4,7 @@ import dev.tracewh.format.amp.AmpFormat;
 import dev.tracewh.format.atif.AtifFormat;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
+import dev.tracewh.format.copilot.CopilotFormat;
 import dev.tracewh.format.geminicli.GeminiFormat;
 import dev.tracewh.format.hermes.HermesFormat;
 import dev.tracewh.format.openclaw.OpenClawFormat;
@@ -15,12 +16,13 @@ import java.util.Optional;
 
 /**
  * The formats tracewh knows, in the order {@code load} without {@code --format} tries them. OpenClaw comes before Pi:
- * its files are Pi files, recognized as OpenClaw's by the folder they are in.
+ * its files are Pi files, recognized as OpenClaw's by the folder they are in. Copilot CLI comes before ATIF, whose
+ * test (a {@code "steps"} key in the head) a Copilot log's tool arguments can pass.
  */
 public final class Formats
 {
     private static final List<TraceFormat> ALL = List.of(new ClaudeCodeFormat(), new CodexFormat(), new OpenClawFormat(), new PiFormat(),
-            new AtifFormat(), new HermesFormat(), new GeminiFormat(), new QwenCodeFormat(), new AmpFormat());
+            new CopilotFormat(), new AtifFormat(), new HermesFormat(), new GeminiFormat(), new QwenCodeFormat(), new AmpFormat());
 
     private Formats() {}
 

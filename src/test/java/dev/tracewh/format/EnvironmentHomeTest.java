@@ -2,6 +2,7 @@ package dev.tracewh.format;
 
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.format.codex.CodexFormat;
+import dev.tracewh.format.copilot.CopilotFormat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ class EnvironmentHomeTest
                 new ClaudeCodeFormat().defaultRoots(environment));
         assertEquals(List.of(Path.of("/home/ana/.codex/sessions"), Path.of("/home/ana/.codex/archived_sessions")),
                 new CodexFormat().defaultRoots(environment));
+        assertEquals(List.of(Path.of("/home/ana/.copilot/session-state")), new CopilotFormat().defaultRoots(environment));
     }
 
     @Test

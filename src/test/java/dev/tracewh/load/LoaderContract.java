@@ -425,7 +425,9 @@ abstract class LoaderContract
                 // Qwen Code lines carry Claude Code's uuid/parentUuid/sessionId; the second file's first line holds two records
                 "qwen_code/splitrail/src/analyzers/tests/source_data/qwen_code.jsonl", "qwen_code/chats/qwen_code.jsonl",
                 "qwen_code/agent-sessions/Resources/Fixtures/stage0/agents/qwen/019f0000-0000-7000-8000-000000000005.jsonl",
-                "qwen_code/chats/019f0000-0000-7000-8000-000000000005.jsonl");
+                "qwen_code/chats/019f0000-0000-7000-8000-000000000005.jsonl",
+                // a Copilot CLI event log outside its session-state folder, found by Claude Code's discovery too
+                "copilot_cli/agent-sessions/Resources/Fixtures/stage0/agents/copilot/small.jsonl", "copilot_cli/small.jsonl");
         Map<String, String> expectedKinds = new HashMap<>();
         for (Map.Entry<String, String> copy : copies.entrySet()) {
             Path target = projects.resolve(copy.getValue());

@@ -54,6 +54,7 @@ public abstract class PriceListContract
             Map.entry("claude-opus-4-7", Optional.of("anthropic/claude-opus-4-7")),
             Map.entry("claude-sonnet-4-20250514", Optional.of("anthropic/claude-sonnet-4-0")),
             Map.entry("claude-sonnet-4-5-20250929", Optional.of("anthropic/claude-sonnet-4-5")),
+            Map.entry("gpt-4.1", Optional.of("openai/gpt-4.1")),
             Map.entry("gpt-5", Optional.of("openai/gpt-5")),
             Map.entry("gpt-5-codex", Optional.of("openai/gpt-5")),
             Map.entry("gpt-5-mini", Optional.of("openai/gpt-5-mini")),
