@@ -146,7 +146,7 @@ final class OpenCodeDb
             long newest = since == null ? 0 : since;
             List<Row> toRead = new ArrayList<>();
             for (Row session : sessions) {
-                long version = session.number("version") == null ? 0 : session.number("version");
+                long version = session.number("changed_at") == null ? 0 : session.number("changed_at");
                 newest = Math.max(newest, version);
                 if (heldElsewhere.contains(session.text("id"))) {
                     continue;
@@ -203,7 +203,7 @@ final class OpenCodeDb
                 ? "(SELECT max(p.time_updated) FROM part p WHERE p.session_id = s.id)"
                 : "(SELECT max(p.time_updated) FROM part p JOIN message m ON m.id = p.message_id WHERE m.session_id = s.id)";
         select.add("max(coalesce(s.time_updated, 0), coalesce((SELECT max(m.time_updated) FROM message m WHERE m.session_id = s.id), 0), coalesce("
-                + partVersion + ", 0)) AS version");
+                + partVersion + ", 0)) AS changed_at");
         List<Row> sessions = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT " + String.join(", ", select) + " FROM session s ORDER BY s.time_created, s.id")) {
