@@ -54,6 +54,8 @@ import java.util.concurrent.Callable;
                 "Qwen Code: $QWEN_RUNTIME_DIR/projects, else $QWEN_HOME/projects.",
                 "Without either, $HOME/.qwen/projects.",
                 "Amp: threads/ in each of $AMP_DATA_DIR (a comma-separated list), without it $HOME/.local/share/amp/threads.",
+                "OpenCode: $OPENCODE_DATA_DIR, else $XDG_DATA_HOME/opencode.",
+                "Without either, $HOME/.local/share/opencode.",
                 "ATIF trajectories have no default folder: give them with --path.",
                 "With --path and no --format, each file is read as the format its content shows."})
 final class LoadCommand
