@@ -71,26 +71,29 @@ public abstract class OpenCodeLoadContract
             store.session("ses_a", null, "a", T0, T0 + 10).userText("msg_a1", "ses_a", T0 + 1, "a?").assistantText("msg_a2", "ses_a", T0 + 2, "a!", 10, 1)
                     .session("ses_b", null, "b", T0 + DAY, T0 + DAY + 10).userText("msg_b1", "ses_b", T0 + DAY + 1, "b?")
                     .assistantText("msg_b2", "ses_b", T0 + DAY + 2, "b!", 20, 2)
+                    .part("prt_task", "msg_a2", "ses_a", T0 + 2, "{\"type\":\"tool\",\"tool\":\"task\",\"callID\":\"call_task\",\"state\":{"
+                            + "\"status\":\"completed\",\"input\":{},\"output\":\"task_id: ses_c\",\"metadata\":{\"sessionId\":\"ses_c\"}}}")
                     .session("ses_c", "ses_a", "c (@explore subagent)", T0 + 3, T0 + 9).userText("msg_c1", "ses_c", T0 + 4, "c?");
 
             LoadReport first = load(LoadOptions.INCREMENTAL);
             assertEquals(0, first.files().errors());
             assertEquals(3, first.traces());
             assertEquals(Long.toString(T0 + DAY + 10), dsl.fetchOne("select resume_cursor from source_files where source_kind = 'opencode'").get(0, String.class));
-            Record child = dsl.fetchOne("select root_session_id, agent_id, is_sidechain, parent_trace_id from v_traces where trace_id = 'ses_a:ses_c'");
-            assertEquals(List.of("ses_a", "ses_c", true, "ses_a"), child.intoList());
+            Record child = dsl.fetchOne("select root_session_id, agent_id, is_sidechain, parent_trace_id, parent_tool_call_id from v_traces "
+                    + "where trace_id = 'ses_a:ses_c'");
+            assertEquals(List.of("ses_a", "ses_c", true, "ses_a", "call_task"), child.intoList());
             assertEquals(0, load(LoadOptions.INCREMENTAL).files().loaded(), "nothing changed");
 
             // a commit to the -wal: a's new turn is read, and b, last read at the cursor, once more
             store.userText("msg_a3", "ses_a", T0 + 2 * DAY, "more?").assistantText("msg_a4", "ses_a", T0 + 2 * DAY + 1, "more!", 30, 3);
             LoadReport second = load(LoadOptions.INCREMENTAL);
             assertEquals(List.of(1, 0, 2), List.of(second.files().loaded(), second.files().errors(), (int) second.traces()));
-            assertEquals(4, count("select message_count from sessions where trace_id = 'ses_a'"));
+            assertEquals(5, count("select message_count from sessions where trace_id = 'ses_a'"));
 
             store.userText("msg_a5", "ses_a", T0 + 3 * DAY, "again?");
             LoadReport third = load(LoadOptions.INCREMENTAL);
             assertEquals(1, third.traces(), "only a is read: b and c did not change");
-            assertEquals(5, count("select message_count from sessions where trace_id = 'ses_a'"));
+            assertEquals(6, count("select message_count from sessions where trace_id = 'ses_a'"));
 
             assertEquals(3, load(LoadOptions.FULL_REFRESH).traces(), "a full refresh reads every session");
 
@@ -103,7 +106,7 @@ public abstract class OpenCodeLoadContract
                     dsl.fetch("select trace_id from sessions where source_kind = 'opencode' order by trace_id").getValues(0, String.class));
             assertEquals(2, count("select count(*) from messages where trace_id = 'ses_b'"), "b's rows stay");
             assertEquals(1, count("select count(*) from token_usage where trace_id = 'ses_b'"));
-            assertEquals(6, count("select message_count from sessions where trace_id = 'ses_a'"));
+            assertEquals(7, count("select message_count from sessions where trace_id = 'ses_a'"));
         }
     }
 

@@ -138,8 +138,10 @@ final class SessionBuilder
                 synthetic.forEach(text -> draft.content.add(ContentBlock.text(text)));
                 draft.isSynthetic = true;
             }
-            else if (!synthetic.isEmpty()) {
-                synthetic.forEach(text -> trace.count("synthetic_text_parts_left_out"));
+            else {
+                for (int i = 0; i < synthetic.size(); i++) {
+                    trace.count("synthetic_text_parts_left_out");
+                }
             }
             if (compaction) {
                 // the request to summarize the history: the summary is the next assistant message
