@@ -103,7 +103,7 @@ final class SessionBuilder
 
         private void user(SessionRows.MessageRow message, List<SessionRows.PartRow> parts, Instant created)
         {
-            MessageDraft draft = new MessageDraft(Role.USER);
+            MessageDraft draft = draft(Role.USER);
             draft.createdAt = created;
             draft.lineUuid = message.id();
             draft.model = JsonFields.nonEmptyText(message.data().path("model"), "modelID");
@@ -218,6 +218,14 @@ final class SessionBuilder
             }
         }
 
+        /** A message of this session: a child session's are a sub-agent's. */
+        private MessageDraft draft(Role role)
+        {
+            MessageDraft draft = new MessageDraft(role);
+            draft.isSidechain = session.parentId() != null;
+            return draft;
+        }
+
         private void addCost(JsonNode value)
         {
             if (value == null || value.isNull()) {
@@ -253,7 +261,7 @@ final class SessionBuilder
             MessageDraft draft()
             {
                 if (draft == null) {
-                    draft = new MessageDraft(Role.ASSISTANT);
+                    draft = Session.this.draft(Role.ASSISTANT);
                     draft.createdAt = created;
                     draft.lineUuid = message.id();
                     draft.apiMessageId = message.id();
@@ -321,7 +329,7 @@ final class SessionBuilder
                 JsonNode times = state.path("time");
                 Double duration = times.path("start").canConvertToLong() && times.path("end").canConvertToLong()
                         ? (times.get("end").longValue() - times.get("start").longValue()) / 1000.0 : null;
-                MessageDraft tool = new MessageDraft(Role.TOOL);
+                MessageDraft tool = Session.this.draft(Role.TOOL);
                 tool.toolCallId = id;
                 tool.lineUuid = part.id();
                 tool.createdAt = times.path("end").canConvertToLong() ? millis(times.get("end").longValue()) : created;

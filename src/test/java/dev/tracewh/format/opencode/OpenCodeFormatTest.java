@@ -136,6 +136,8 @@ class OpenCodeFormatTest
             assertEquals("ses_root", child.rootSessionId());
             assertEquals("ses_child", child.agentId());
             assertTrue(child.isSidechain());
+            assertTrue(child.messages().stream().allMatch(message -> message.isSidechain()));
+            assertTrue(root.messages().stream().noneMatch(message -> message.isSidechain()));
             assertEquals("ses_root", child.sourceMeta().get("parent_session_id"));
             assertEquals("call_task", child.sourceMeta().get("parent_tool_call_id"));
             assertEquals("seen", child.finalAssistantMessage());
