@@ -795,8 +795,10 @@ public final class Loader
             for (ParseIssue issue : result.issues()) {
                 runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
             }
+            // a format that keeps sessions its file no longer yields (or did not read again) holds more than it yielded
+            int traceCount = file.format().keepsDroppedSessions() ? sourceFiles.sessionCount(path) : result.traces().size();
             loaded.add(new SourceFileStore.Loaded(new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
-                    result.consumedSha256(), result.consumedBytes(), false, true, options.secretsStamp(), result.cursor()), result.traces().size(),
+                    result.consumedSha256(), result.consumedBytes(), false, true, options.secretsStamp(), result.cursor()), traceCount,
                     result.issues().size()));
         }
         sourceFiles.saveLoaded(runId, loaded);

@@ -77,6 +77,12 @@ public final class SourceFileStore
         return dsl.fetchExists(SOURCE_FILES, ofThisHost.and(SOURCE_FILES.PATH.startsWith(folder.toString() + folder.getFileSystem().getSeparator())));
     }
 
+    /** How many sessions of this host are stored from {@code path}. */
+    public int sessionCount(String path)
+    {
+        return dsl.fetchCount(SESSIONS, SESSIONS.SOURCE_PATH.eq(path).and(SESSIONS.SOURCE_HOST.eq(sourceHost)));
+    }
+
     /** A file as loaded by this run, with how many traces and errors it held. */
     public record Loaded(State state, int traceCount, int errorCount) {}
 

@@ -93,6 +93,7 @@ public abstract class OpenCodeLoadContract
             store.userText("msg_a5", "ses_a", T0 + 3 * DAY, "again?");
             LoadReport third = load(LoadOptions.INCREMENTAL);
             assertEquals(1, third.traces(), "only a is read: b and c did not change");
+            assertEquals(3, count("select trace_count from source_files where source_kind = 'opencode'"), "the file holds all three");
             assertEquals(6, count("select message_count from sessions where trace_id = 'ses_a'"));
 
             assertEquals(3, load(LoadOptions.FULL_REFRESH).traces(), "a full refresh reads every session");
