@@ -8,7 +8,9 @@ import dev.tracewh.format.JsonLines;
 import dev.tracewh.format.ReadOptions;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.format.UnreadablePath;
+import dev.tracewh.format.WholeDocument;
 import dev.tracewh.model.ParsedFile;
+import dev.tracewh.model.Trace;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -71,7 +73,14 @@ public final class OpenCodeFormat
         if (Files.isRegularFile(root)) {
             return List.of(root);
         }
-        List<Path> found = new ArrayList<>(databases(root));
+        List<Path> found = new ArrayList<>();
+        try {
+            found.addAll(databases(root));
+        }
+        catch (IOException e) {
+            unreadable.accept(UnreadablePath.of(root, e));
+            return List.of();
+        }
         Set<String> inDatabases = new HashSet<>();
         for (Path database : found) {
             try {
@@ -138,10 +147,14 @@ public final class OpenCodeFormat
         if (Arrays.equals(start, SQLITE_HEADER)) {
             return readDatabase(file, buffered, options);
         }
-        byte[] bytes = buffered.readAllBytes();
+        WholeDocument document = WholeDocument.read(buffered, options);
+        if (document.tooLarge()) {
+            return document.tooLargeFile("the session file", options, new ArrayList<>());
+        }
         StorageTree tree = new StorageTree(file, mapper, options.excerpt());
-        return new ParsedFile(tree.read(bytes.clone()), tree.issues(), bytes.length, HexFormat.of().formatHex(sha256().digest(bytes)), null,
-                tree.replacedCharacters());
+        List<Trace> traces = tree.read(document.bytes());
+        return new ParsedFile(traces, tree.issues(), document.consumedBytes(), document.consumedSha256(), null,
+                document.replacedCharacters() + tree.replacedCharacters());
     }
 
     /** The database is read through SQLite; its bytes are only hashed, as the file's content. */

@@ -86,7 +86,7 @@ final class StorageTree
     List<Trace> read(byte[] sessionBytes)
             throws IOException
     {
-        JsonNode session = json(sessionBytes, sessionFile);
+        JsonNode session = parse(sessionBytes, sessionFile);
         if (session == null) {
             return List.of();
         }
@@ -217,14 +217,18 @@ final class StorageTree
         return files;
     }
 
-    /** A file's JSON object; anything else is an issue naming the file, and null. */
+    /** A file's JSON object, its unstorable escapes replaced; anything else is an issue naming the file, and null. */
     private JsonNode json(byte[] bytes, Path file)
     {
-        int replaced = UnstorableEscapes.replace(bytes, 0, bytes.length);
+        replacedCharacters += UnstorableEscapes.replace(bytes, 0, bytes.length);
+        return parse(bytes, file);
+    }
+
+    private JsonNode parse(byte[] bytes, Path file)
+    {
         try {
             JsonNode node = mapper.readTree(bytes);
             if (node != null && node.isObject()) {
-                replacedCharacters += replaced;
                 return node;
             }
             issue(JsonLines.NOT_AN_OBJECT, file + " is not a JSON object: left out", bytes);
