@@ -37,9 +37,10 @@ from messages m;
 -- and Codex name as a sub-agent's root_session_id. An ATIF sub-agent's parent is the trace of its root session whose
 -- subagent_trajectory_refs (in source_meta) name it, a continuation perhaps, and the call is the one whose result
 -- named it (source_meta.subagent_call_ids): the sub-agent's file names only its parent's session, and the parent's
--- refs are in no column. The new columns come last because PostgreSQL's create or replace
--- view only adds columns at the end; every column here is from V1, so this repeatable migration still runs on old
--- schemas (V16 indexes sessions.root_session_id for it).
+-- refs are in no column. An OpenCode child session's parent is the session whose subagent_call_ids (its task calls)
+-- name it, and so is a Copilot CLI sub-agent's (its events are in the session's own log). The new columns come last
+-- because PostgreSQL's create or replace view only adds columns at the end; every column here is from V1, so this
+-- repeatable migration still runs on old schemas (V16 indexes sessions.root_session_id for it).
 -- One search per row for both columns: H2 has no LATERAL, so a derived table's subquery returns the call as a row
 -- (typed as tool_calls' columns) whose fields both columns read; a scalar subquery per column ran it twice.
 create or replace view v_traces as
@@ -87,11 +88,12 @@ from (select s.*,
                       fetch first 1 rows only)
               from sessions p
               where s.is_sidechain
-                and s.source_kind = 'atif'
-                and p.source_kind = 'atif'
+                and s.source_kind in ('atif', 'opencode', 'copilot_cli')
+                and p.source_kind = s.source_kind
                 and p.root_session_id = s.root_session_id
                 and p.trace_id <> s.trace_id
-                and p.source_meta like '%"subagent_trajectory_refs":%"' || s.trace_id || '"%'
+                and (p.source_meta like '%"subagent_trajectory_refs":%"' || s.trace_id || '"%'
+                     or p.source_meta like '%"subagent_call_ids":{%"' || s.trace_id || '":"%')
               order by p.started_at, p.trace_id
               fetch first 1 rows only) as row(trace_id varchar(512), tool_call_id varchar(256))) as ref
       from sessions s) s;

@@ -54,9 +54,10 @@ from messages m;
 -- and Codex name as a sub-agent's root_session_id. An ATIF sub-agent's parent is the trace of its root session whose
 -- subagent_trajectory_refs (in source_meta) name it, a continuation perhaps, and the call is the one whose result
 -- named it (source_meta.subagent_call_ids): the sub-agent's file names only its parent's session, and the parent's
--- refs are in no column. The new columns come last because PostgreSQL's create or replace
--- view only adds columns at the end; every column here is from V1, so this repeatable migration still runs on old
--- schemas (V16 indexes sessions.root_session_id for it).
+-- refs are in no column. An OpenCode child session's parent is the session whose subagent_call_ids (its task calls)
+-- name it, and so is a Copilot CLI sub-agent's (its events are in the session's own log). The new columns come last
+-- because PostgreSQL's create or replace view only adds columns at the end; every column here is from V1, so this
+-- repeatable migration still runs on old schemas (V16 indexes sessions.root_session_id for it).
 -- One lateral subquery finds the call for both columns: a scalar subquery per column ran the search twice per row.
 create or replace view v_traces as
 select s.trace_id,
@@ -104,11 +105,12 @@ left join lateral (select p.trace_id,
                 fetch first 1 rows only) as tool_call_id
         from sessions p
         where s.is_sidechain
-          and s.source_kind = 'atif'
-          and p.source_kind = 'atif'
+          and s.source_kind in ('atif', 'opencode', 'copilot_cli')
+          and p.source_kind = s.source_kind
           and p.root_session_id = s.root_session_id
           and p.trace_id <> s.trace_id
-          and p.source_meta like '%"subagent_trajectory_refs":%"' || s.trace_id || '"%'
+          and (p.source_meta like '%"subagent_trajectory_refs":%"' || s.trace_id || '"%'
+               or p.source_meta like '%"subagent_call_ids":{%"' || s.trace_id || '":"%')
         order by p.started_at, p.trace_id
         fetch first 1 rows only) ref on true;
 

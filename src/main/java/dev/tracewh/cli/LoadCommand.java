@@ -54,6 +54,8 @@ import java.util.concurrent.Callable;
                 "Qwen Code: $QWEN_RUNTIME_DIR/projects, else $QWEN_HOME/projects.",
                 "Without either, $HOME/.qwen/projects.",
                 "Amp: threads/ in each of $AMP_DATA_DIR (a comma-separated list), without it $HOME/.local/share/amp/threads.",
+                "OpenCode: $OPENCODE_DATA_DIR, else $XDG_DATA_HOME/opencode.",
+                "Without either, $HOME/.local/share/opencode.",
                 "Copilot CLI: $COPILOT_CONFIG_DIR/session-state, else $COPILOT_HOME/session-state.",
                 "Without either, $HOME/.copilot/session-state (usage from $HOME/.copilot/session-store.db).",
                 "ATIF trajectories have no default folder: give them with --path.",

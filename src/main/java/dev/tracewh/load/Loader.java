@@ -607,7 +607,7 @@ public final class Loader
     {
         SourceFileStore.State previous = file.previous();
         boolean guarded = previous != null && previous.consumedBytes() > 0 && file.format().appendOnly() && !options.replaceChanged();
-        ReadOptions read = new ReadOptions(options.maxLineBytes(), guarded ? previous.consumedBytes() : 0, secrets::excerpt);
+        ReadOptions read = new ReadOptions(options.maxLineBytes(), guarded ? previous.consumedBytes() : 0, secrets::excerpt, resumeCursor(file, options));
         try (InputStream input = Files.newInputStream(file.path())) {
             ParsedFile parsed = file.format().parse(file.path(), input, read);
             if (guarded && !previous.contentHash().equals(parsed.checkpointSha256())) {
@@ -621,7 +621,7 @@ public final class Loader
                 rows.add(TraceRows.of(stored.trace(), options.sourceHost(), stored.findings(), mapper));
             }
             ParsedFile result = new ParsedFile(traces, parsed.issues().stream().map(secrets::apply).toList(), parsed.consumedBytes(),
-                    parsed.consumedSha256(), parsed.checkpointSha256(), parsed.replacedCharacters());
+                    parsed.consumedSha256(), parsed.checkpointSha256(), parsed.replacedCharacters(), parsed.cursor());
             if (file.action() == FileAction.NEW && warehouse.url().vendor() == DatabaseUrl.Vendor.POSTGRESQL) {
                 // the traces of a new file are new: encode their rows here rather than on the writer thread
                 rows.forEach(trace -> trace.prepareCopy(runId));
@@ -637,6 +637,20 @@ public final class Loader
                     "parsing the file ran out of " + (e instanceof OutOfMemoryError ? "memory" : "stack") + " (" + e + "); "
                             + "give the load a larger heap (TRACEWH_JAVA_OPTS=-Xmx...) or a smaller --max-line-bytes"));
         }
+    }
+
+    /**
+     * The cursor the file's last load returned, so its format may read only what changed since; none when every stored
+     * row must be written again: a full refresh, rows stored in another secrets mode, a state stored under another path.
+     */
+    private static String resumeCursor(PlannedFile file, LoadOptions options)
+    {
+        SourceFileStore.State previous = file.previous();
+        if (previous == null || options.fullRefresh() || !previous.path().equals(file.path().toString())
+                || !options.secretsStamp().equals(previous.secrets() == null ? LoadOptions.SECRETS_NOT_LOOKED_FOR : previous.secrets())) {
+            return null;
+        }
+        return previous.resumeCursor();
     }
 
     /** A scanner that fails on a text fails its file with a class of its own: the file parsed, and a load without scanning reads it. */
@@ -781,8 +795,11 @@ public final class Loader
             for (ParseIssue issue : result.issues()) {
                 runs.recordError(runId, path, issue.lineNumber(), issue.errorClass(), issue.message(), issue.excerpt());
             }
+            // a format that keeps sessions its file no longer yields (or did not read again) holds more than it yielded
+            int traceCount = file.format().keepsDroppedSessions() ? sourceFiles.sessionCount(path) : result.traces().size();
             loaded.add(new SourceFileStore.Loaded(new SourceFileStore.State(path, file.sourceKind(), file.sizeBytes(), file.modifiedAt(),
-                    result.consumedSha256(), result.consumedBytes(), false, true, options.secretsStamp()), result.traces().size(), result.issues().size()));
+                    result.consumedSha256(), result.consumedBytes(), false, true, options.secretsStamp(), result.cursor()), traceCount,
+                    result.issues().size()));
         }
         sourceFiles.saveLoaded(runId, loaded);
         return written;

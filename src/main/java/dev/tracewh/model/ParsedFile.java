@@ -8,13 +8,22 @@ import java.util.List;
  * written, so the next load reads it again. {@code replacedCharacters} counts the characters no warehouse can
  * store (U+0000, lone surrogates) that were replaced by U+FFFD. {@code checkpointSha256} is the hash of the
  * file's first {@code ReadOptions.checkpointBytes}, or null when the parse consumed fewer bytes (or none were asked).
+ * {@code cursor} is where the next load of the file may resume ({@code ReadOptions.resumeCursor}), opaque to the
+ * loader; null for a format that reads its files whole each time.
  */
 public record ParsedFile(List<Trace> traces, List<ParseIssue> issues, long consumedBytes, String consumedSha256, String checkpointSha256,
-                         long replacedCharacters)
+                         long replacedCharacters, String cursor)
 {
     public ParsedFile
     {
         traces = List.copyOf(traces);
         issues = List.copyOf(issues);
+    }
+
+    /** A file read whole, with no cursor to resume from. */
+    public ParsedFile(List<Trace> traces, List<ParseIssue> issues, long consumedBytes, String consumedSha256, String checkpointSha256,
+                      long replacedCharacters)
+    {
+        this(traces, issues, consumedBytes, consumedSha256, checkpointSha256, replacedCharacters, null);
     }
 }

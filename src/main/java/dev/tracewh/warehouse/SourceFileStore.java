@@ -34,10 +34,11 @@ public final class SourceFileStore
     /**
      * The state of one file as of its last successful load; {@code claimed} is false for a state from before hosts
      * were recorded, which may be another machine's file. {@code secrets} says how its rows were stored (the load's
-     * secrets mode and rules), null for a file loaded before secrets were looked for.
+     * secrets mode and rules), null for a file loaded before secrets were looked for. {@code resumeCursor} is what its
+     * format said the next load may resume from, null for most formats.
      */
     public record State(String path, String sourceKind, long sizeBytes, Instant modifiedAt, String contentHash,
-                        long consumedBytes, boolean missing, boolean claimed, String secrets) {}
+                        long consumedBytes, boolean missing, boolean claimed, String secrets, String resumeCursor) {}
 
     private static final int BATCH_SIZE = 1000;
 
@@ -66,7 +67,7 @@ public final class SourceFileStore
                 .forEach(record -> states.put(record.getPath(), new State(record.getPath(), record.getSourceKind(),
                         record.getSizeBytes(), record.getModifiedAt().toInstant(), record.getContentHash(),
                         record.getConsumedBytes(), "missing".equals(record.getStatus()), !NO_HOST.equals(record.getSourceHost()),
-                        record.getSecrets())));
+                        record.getSecrets(), record.getResumeCursor())));
         return states;
     }
 
@@ -74,6 +75,12 @@ public final class SourceFileStore
     public boolean holdsFilesBelow(Path folder)
     {
         return dsl.fetchExists(SOURCE_FILES, ofThisHost.and(SOURCE_FILES.PATH.startsWith(folder.toString() + folder.getFileSystem().getSeparator())));
+    }
+
+    /** How many sessions of this host are stored from {@code path}. */
+    public int sessionCount(String path)
+    {
+        return dsl.fetchCount(SESSIONS, SESSIONS.SOURCE_PATH.eq(path).and(SESSIONS.SOURCE_HOST.eq(sourceHost)));
     }
 
     /** A file as loaded by this run, with how many traces and errors it held. */
@@ -118,6 +125,7 @@ public final class SourceFileStore
         record.setContentHash(state.contentHash());
         record.setConsumedBytes(state.consumedBytes());
         record.setSecrets(state.secrets());
+        record.setResumeCursor(state.resumeCursor());
         record.setTraceCount(file.traceCount());
         record.setErrorCount(file.errorCount());
         record.setStatus("loaded");

@@ -54,7 +54,8 @@ class HelpTextTest
                 "$CODEX_HOME/sessions", "$HOME/.codex/sessions", "$HOME/.codex/archived_sessions", "$PI_CODING_AGENT_DIR/sessions",
                 "$HOME/.pi/agent/sessions", "$OPENCLAW_DIR", "$HOME/.openclaw", "$HOME/.moldbot", "$HERMES_HOME", "$HOME/.hermes",
                 "$GEMINI_CLI_HOME/.gemini/tmp", "$HOME/.gemini/tmp", "$QWEN_RUNTIME_DIR/projects", "$HOME/.qwen/projects", "$AMP_DATA_DIR",
-                "$HOME/.local/share/amp/threads", "$COPILOT_CONFIG_DIR/session-state", "$COPILOT_HOME/session-state",
+                "$HOME/.local/share/amp/threads", "$OPENCODE_DATA_DIR", "$XDG_DATA_HOME/opencode", "$HOME/.local/share/opencode",
+                "$COPILOT_CONFIG_DIR/session-state", "$COPILOT_HOME/session-state",
                 "$HOME/.copilot/session-state")) {
             assertTrue(usage.contains(folder), folder + " in " + usage);
         }

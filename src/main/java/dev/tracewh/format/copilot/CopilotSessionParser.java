@@ -200,6 +200,16 @@ final class CopilotSessionParser
         if (!id.equals(fileSessionId)) {
             meta.get(MAIN).put("file_session_id", fileSessionId);
         }
+        // the main trace names each sub-agent's spawning call, as ATIF and OpenCode parents do, for v_traces
+        SortedMap<String, String> subagentCallIds = new TreeMap<>();
+        groups.forEach((key, group) -> {
+            if (!key.equals(MAIN) && group.spawningCallId != null) {
+                subagentCallIds.put(id + ":" + key, group.spawningCallId);
+            }
+        });
+        if (!subagentCallIds.isEmpty()) {
+            meta.get(MAIN).put("subagent_call_ids", subagentCallIds);
+        }
         List<Trace> traces = new ArrayList<>();
         GroupTrace main = new GroupTrace(groups.get(MAIN), false);
         traces.add(main.build(id, null, id, null, usage.getOrDefault(MAIN, List.of()), meta.get(MAIN)));
@@ -347,7 +357,7 @@ final class CopilotSessionParser
                 sourceMeta.put("opaque_reasoning_chars", opaqueReasoningChars);
             }
             if (sidechain && group.spawningCallId != null) {
-                sourceMeta.put("spawning_tool_call_id", group.spawningCallId);
+                sourceMeta.put("parent_tool_call_id", group.spawningCallId);
             }
             Place where = mainPlace != null ? mainPlace : place;
             List<TokenUsage> dated = new ArrayList<>();

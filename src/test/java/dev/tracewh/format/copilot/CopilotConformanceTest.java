@@ -236,6 +236,31 @@ class CopilotConformanceTest
         }
     }
 
+    /** A sub-agent's trace names, in v_traces, the session that spawned it and the spawning call. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aSubAgentsSpawningCallIsItsParentToolCallInVTraces(TestDatabase.Kind kind)
+            throws IOException
+    {
+        Path log = Files.createDirectories(home.resolve(".copilot/session-state/s9")).resolve(CopilotFormat.EVENTS);
+        Files.writeString(log, """
+                {"type":"session.start","data":{"sessionId":"s9","copilotVersion":"1.0.80","startTime":"2026-05-01T10:00:00.000Z"},"id":"e1","timestamp":"2026-05-01T10:00:00.000Z","parentId":null}
+                {"type":"user.message","data":{"content":"look around"},"id":"e2","timestamp":"2026-05-01T10:00:01.000Z","parentId":"e1"}
+                {"type":"assistant.message","data":{"messageId":"m1","content":"","toolRequests":[{"toolCallId":"task-9","name":"task","arguments":{"prompt":"explore"}}]},"id":"e3","timestamp":"2026-05-01T10:00:02.000Z","parentId":"e2"}
+                {"type":"subagent.started","data":{"toolCallId":"task-9","agentName":"explore"},"id":"e4","timestamp":"2026-05-01T10:00:03.000Z","parentId":"e3"}
+                {"type":"assistant.message","data":{"messageId":"m2","content":"Found two files."},"id":"e5","timestamp":"2026-05-01T10:00:04.000Z","parentId":"e4","agentId":"agent-9"}
+                {"type":"subagent.completed","data":{"toolCallId":"task-9","agentName":"explore"},"id":"e6","timestamp":"2026-05-01T10:00:05.000Z","parentId":"e5","agentId":"agent-9"}
+                {"type":"tool.execution_complete","data":{"toolCallId":"task-9","success":true,"result":{"content":"Found two files."}},"id":"e7","timestamp":"2026-05-01T10:00:06.000Z","parentId":"e6"}
+                """);
+
+        try (TestDatabase database = TestDatabase.create(kind); Warehouse warehouse = database.open()) {
+            new Loader(warehouse, "test").load(List.of(new SourceRoot(format, log.getParent().getParent())), LoadOptions.INCREMENTAL, "test",
+                    LoadListener.NONE);
+            assertEquals(List.of("s9", "task-9"), warehouse.dsl().fetchOne("select parent_trace_id, parent_tool_call_id from v_traces where trace_id = 's9:agent-9'")
+                    .intoList());
+        }
+    }
+
     private static Map<Role, Long> roles(Trace trace)
     {
         return new TreeMap<>(trace.messages().stream().collect(groupingBy(Message::role, counting())));

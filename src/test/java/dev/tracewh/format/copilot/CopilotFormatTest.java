@@ -143,6 +143,7 @@ class CopilotFormatTest
         assertEquals(List.of("task-1", "task-2"), main.toolCalls().stream().map(ToolCall::toolCallId).toList());
         assertEquals(List.of(true, false), main.toolCalls().stream().map(ToolCall::isError).toList());
         assertFalse(main.isSidechain());
+        assertEquals(Map.of("s1:agent-a", "task-1", "s1:task-2", "task-2"), main.sourceMeta().get("subagent_call_ids"));
 
         Trace explore = parsed.traces().get(1);
         assertEquals(List.of("s1", "agent-a", true), List.of(explore.rootSessionId(), explore.agentId(), explore.isSidechain()));
@@ -151,7 +152,7 @@ class CopilotFormatTest
         assertTrue(explore.messages().stream().allMatch(Message::isSidechain));
         assertEquals("sub-c1", explore.toolCalls().getFirst().toolCallId());
         assertEquals(2, explore.toolCalls().getFirst().resultOrdinal());
-        assertEquals("task-1", explore.sourceMeta().get("spawning_tool_call_id"));
+        assertEquals("task-1", explore.sourceMeta().get("parent_tool_call_id"));
         assertEquals("failed", explore.sourceMeta().get("subagent_status"));
         assertEquals("quota", explore.sourceMeta().get("subagent_error"));
         assertEquals(900, ((Number) explore.sourceMeta().get("subagent_total_tokens")).intValue());
@@ -159,7 +160,7 @@ class CopilotFormatTest
         assertEquals(List.of("/w/app/sub", "/w/app", "main"), List.of(explore.cwd(), explore.projectPath(), explore.gitBranch()));
 
         Trace older = parsed.traces().get(2);
-        assertEquals(List.of("task-2", "task-2", "completed"), List.of(older.agentId(), older.sourceMeta().get("spawning_tool_call_id"),
+        assertEquals(List.of("task-2", "task-2", "completed"), List.of(older.agentId(), older.sourceMeta().get("parent_tool_call_id"),
                 older.sourceMeta().get("subagent_status")));
         assertEquals("Older sub-agent answer.", older.finalAssistantMessage());
     }
