@@ -3,7 +3,10 @@ package dev.tracewh.devtools;
 import dev.tracewh.format.TraceFormat;
 import dev.tracewh.format.amp.AmpFormat;
 import dev.tracewh.format.amp.AmpThreads;
+import dev.tracewh.format.copilot.CopilotFormat;
 import dev.tracewh.format.geminicli.GeminiFormat;
+import dev.tracewh.format.opencode.OpenCodeFormat;
+import dev.tracewh.format.opencode.OpenCodeStore;
 import dev.tracewh.format.qwencode.QwenCodeFormat;
 import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;
@@ -31,13 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * tracewh's tokens per UTC day against ccusage's ({@code <agent> daily --offline --json --timezone UTC}) for the agents
  * besides Claude Code, over the shared fixtures laid out in a home folder as each agent keeps them (Amp has none: its
- * hand-written test threads). Where the two read a response differently by design, the comparison applies the
+ * hand-written test threads; OpenCode's database is built from its dump). Where the two read a response differently by design, the comparison applies the
  * documented difference rather than hiding it: ccusage skips usage without a model; Qwen Code's input includes its
  * cached part in ccusage; Amp's {@code gpt-*} uncached prompt is cache creation in ccusage and input in tracewh.
  * Runs when ccusage is installed (see {@link CcusageCostTest}).
  */
 class CcusageTokensTest
 {
+    private static final String OPENCODE_DUMP = "opencode/lazyagents/internal/agent/testdata/fixtures/opencode/1.18.33/home/.local/share/opencode/opencode.sql";
+    private static final String OPENCODE_TREE = "opencode/agent-sessions/Resources/Fixtures/stage0/agents/opencode/storage_v2";
+    private static final String COPILOT_FIXTURES = "copilot_cli/agent-sessions/Resources/Fixtures/stage0/agents/copilot";
+
     @TempDir
     Path home;
 
@@ -73,6 +80,32 @@ class CcusageTokensTest
         assertSameDays("amp", new AmpFormat(), threads, 2, Tokens::withCreationAsInput, Tokens::withCreationAsInput);
     }
 
+    @Test
+    void openCodeTokensPerDayAreCcusages()
+            throws Exception
+    {
+        Path data = home.resolve(".local/share/opencode");
+        OpenCodeStore.fromDump(SharedFixtures.path(OPENCODE_DUMP), Files.createDirectories(data).resolve("opencode.db"));
+        copyTree(SharedFixtures.path(OPENCODE_TREE), data.resolve("storage"));
+
+        assertSameDays("opencode", new OpenCodeFormat(), data, 2, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    @Test
+    void copilotCliTokensPerDayAreCcusages()
+            throws Exception
+    {
+        Path state = home.resolve(".copilot/session-state");
+        Path fixtures = SharedFixtures.path(COPILOT_FIXTURES);
+        // ccusage reads the current layout only, a folder per session
+        for (String name : List.of("small", "large", "schema_drift")) {
+            Files.copy(fixtures.resolve(name + ".jsonl"), Files.createDirectories(state.resolve(name)).resolve("events.jsonl"));
+        }
+        copyTree(fixtures.resolve("subdir_v1"), state);
+
+        assertSameDays("copilot", new CopilotFormat(), state, 1, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
     private record Tokens(long input, long cacheWrite, long cacheRead, long output)
     {
         Tokens withCreationAsInput()
@@ -106,6 +139,20 @@ class CcusageTokensTest
         System.out.printf("%s tokens per UTC day: tracewh %s, ccusage %s%n", agent, ours, theirs);
         assertEquals(expectedDays, theirs.size(), "days ccusage reports: " + theirs);
         assertEquals(theirs, ours);
+    }
+
+    private static void copyTree(Path from, Path to)
+            throws IOException
+    {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(from)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        for (Path file : files) {
+            Path target = to.resolve(from.relativize(file).toString());
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target);
+        }
     }
 
     /** Every session file below {@code from}, in one folder, as the agent keeps a project's chats. */
