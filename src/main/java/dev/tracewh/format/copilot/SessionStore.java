@@ -2,8 +2,8 @@ package dev.tracewh.format.copilot;
 
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.LineValues;
+import dev.tracewh.format.ReadOnlySqlite;
 import dev.tracewh.model.ParseIssue;
-import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,6 @@ final class SessionStore
     static final String UNREADABLE_STORE = "unreadable_session_store";
     static final String INVALID_ROW = "invalid_usage_row";
     static final SessionStore NONE = new SessionStore(null);
-    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final List<String> REQUIRED = List.of("session_id", "input_tokens", "output_tokens");
     private static final List<String> OPTIONAL = List.of("model", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "total_nano_aiu",
             "agent_id", "parent_tool_call_id", "initiator");
@@ -76,8 +73,8 @@ final class SessionStore
         if (file == null) {
             return List.of();
         }
-        try (Connection connection = open(file)) {
-            Set<String> columns = columns(connection);
+        try (Connection connection = ReadOnlySqlite.open(file)) {
+            Set<String> columns = ReadOnlySqlite.columns(connection, TABLE);
             if (columns.isEmpty()) {
                 return List.of();
             }
@@ -154,36 +151,5 @@ final class SessionStore
             instant = JsonFields.instant(text.contains("T") || text.isEmpty() ? text : text.replace(' ', 'T'));
         }
         return instant == null || instant.isBefore(LineValues.EARLIEST) || !instant.isBefore(LineValues.END) ? null : instant;
-    }
-
-    private static Set<String> columns(Connection connection)
-            throws SQLException
-    {
-        Set<String> columns = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("PRAGMA table_info(" + TABLE + ")")) {
-            while (rows.next()) {
-                columns.add(rows.getString("name"));
-            }
-        }
-        return columns;
-    }
-
-    /** Opens the store read-only; the connection can neither write nor create the database. */
-    private static Connection open(Path file)
-            throws SQLException
-    {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA query_only = ON");
-        }
-        catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.MessageDraft;
+import dev.tracewh.format.ReadOnlySqlite;
 import dev.tracewh.format.TraceAssembler;
 import dev.tracewh.format.UnstorableEscapes;
 import dev.tracewh.model.ContentBlock;
@@ -13,7 +14,6 @@ import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.Role;
 import dev.tracewh.model.TokenUsage;
 import dev.tracewh.model.Trace;
-import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -51,7 +51,6 @@ final class StateDb
     static final String UNREADABLE_STORE = "unreadable_state_db";
     static final String INVALID_ROW = "invalid_row";
     /** The agent's writes wait for at most this long on a lock; a reader waits for as long on the rare write lock of WAL recovery. */
-    static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     private static final Set<String> RESET_END_REASONS = Set.of("session_reset", "session_switch", "idle", "daily", "suspended", "resume_pending_expired");
     private static final List<String> SESSION_COLUMNS = List.of("id", "source", "model", "model_config", "system_prompt", "system_prompt_hash",
@@ -96,29 +95,11 @@ final class StateDb
         this.excerpt = requireNonNull(excerpt, "excerpt is null");
     }
 
-    /** Opens {@code file} read-only; the connection can neither write nor create the database. */
-    static Connection open(Path file)
-            throws SQLException
-    {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA query_only = ON");
-        }
-        catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
-    }
-
     /** The ids of the sessions the store holds, for discovery: the JSON files of these sessions are not read. */
     static Set<String> sessionIds(Path file)
             throws IOException
     {
-        try (Connection connection = open(file);
+        try (Connection connection = ReadOnlySqlite.open(file);
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT id FROM sessions")) {
             Set<String> ids = new HashSet<>();
@@ -146,14 +127,14 @@ final class StateDb
     List<Trace> read()
             throws IOException
     {
-        try (Connection connection = open(file)) {
-            Set<String> tables = tables(connection);
+        try (Connection connection = ReadOnlySqlite.open(file)) {
+            Set<String> tables = ReadOnlySqlite.tables(connection);
             if (!tables.contains("sessions") || !tables.contains("messages")) {
                 issues.add(new ParseIssue(0, UNREADABLE_STORE, "the database has no sessions or messages table: it is not a Hermes state.db", null));
                 return List.of();
             }
-            Set<String> sessionColumns = columns(connection, "sessions");
-            Set<String> messageColumns = columns(connection, "messages");
+            Set<String> sessionColumns = ReadOnlySqlite.columns(connection, "sessions");
+            Set<String> messageColumns = ReadOnlySqlite.columns(connection, "messages");
             String schemaVersion = tables.contains("schema_version") ? schemaVersion(connection) : null;
             List<Row> sessions = sessions(connection, sessionColumns, tables.contains("system_prompts") && sessionColumns.contains("system_prompt_hash"));
             Map<String, List<TokenUsage>> usage = tables.contains("session_model_usage") ? usage(connection) : Map.of();
@@ -172,42 +153,6 @@ final class StateDb
             // locked past the busy timeout, or damaged: the file fails as a whole and the next load reads it again
             throw new IOException("cannot read the Hermes store " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static List<String> labels(ResultSet rows)
-            throws SQLException
-    {
-        List<String> labels = new ArrayList<>();
-        for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-            labels.add(rows.getMetaData().getColumnLabel(i));
-        }
-        return labels;
-    }
-
-    private static Set<String> tables(Connection connection)
-            throws SQLException
-    {
-        Set<String> tables = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")) {
-            while (rows.next()) {
-                tables.add(rows.getString(1));
-            }
-        }
-        return tables;
-    }
-
-    private static Set<String> columns(Connection connection, String table)
-            throws SQLException
-    {
-        Set<String> columns = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
-            while (rows.next()) {
-                columns.add(rows.getString("name"));
-            }
-        }
-        return columns;
     }
 
     private static String schemaVersion(Connection connection)
@@ -244,7 +189,7 @@ final class StateDb
         List<Row> sessions = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT " + String.join(", ", parts) + " FROM sessions s ORDER BY s.started_at, s.id")) {
-            List<String> labels = labels(rows);
+            List<String> labels = ReadOnlySqlite.labels(rows);
             while (rows.next()) {
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (int i = 0; i < labels.size(); i++) {
@@ -265,7 +210,7 @@ final class StateDb
     private Map<String, List<TokenUsage>> usage(Connection connection)
             throws SQLException
     {
-        Set<String> columns = columns(connection, "session_model_usage");
+        Set<String> columns = ReadOnlySqlite.columns(connection, "session_model_usage");
         Map<String, List<TokenUsage>> usage = new HashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT " + select(USAGE_COLUMNS, columns) + " FROM session_model_usage")) {
@@ -304,7 +249,7 @@ final class StateDb
         messages.setString(1, id);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (ResultSet result = messages.executeQuery()) {
-            List<String> labels = labels(result);
+            List<String> labels = ReadOnlySqlite.labels(result);
             while (result.next()) {
                 Map<String, Object> values = new HashMap<>();
                 for (int i = 0; i < labels.size(); i++) {

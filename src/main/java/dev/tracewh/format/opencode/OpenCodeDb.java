@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.JsonFields;
 import dev.tracewh.format.JsonLines;
+import dev.tracewh.format.ReadOnlySqlite;
 import dev.tracewh.format.UnstorableEscapes;
 import dev.tracewh.model.ParseIssue;
 import dev.tracewh.model.Trace;
-import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -47,7 +47,6 @@ final class OpenCodeDb
 {
     static final String UNREADABLE_DB = "unreadable_opencode_db";
     static final String INVALID_ROW = "invalid_row";
-    static final int BUSY_TIMEOUT_MILLIS = 5_000;
     static final long SLACK_MILLIS = 60_000;
 
     private static final List<String> SESSION_COLUMNS = List.of("id", "project_id", "parent_id", "slug", "directory", "title", "version", "share_url",
@@ -84,30 +83,12 @@ final class OpenCodeDb
         this.excerpt = requireNonNull(excerpt, "excerpt is null");
     }
 
-    /** Opens {@code file} read-only; the connection can neither write nor create the database. */
-    static Connection open(Path file)
-            throws SQLException
-    {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA query_only = ON");
-        }
-        catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
-    }
-
     /** The ids of the sessions the database holds: their copies in the JSON tree and in other databases are not read. */
     static Set<String> sessionIds(Path file)
             throws IOException
     {
-        try (Connection connection = open(file)) {
-            if (!tables(connection).contains("session")) {
+        try (Connection connection = ReadOnlySqlite.open(file)) {
+            if (!ReadOnlySqlite.tables(connection).contains("session")) {
                 return Set.of();
             }
             try (Statement statement = connection.createStatement();
@@ -132,13 +113,13 @@ final class OpenCodeDb
             throws IOException
     {
         Long since = parseCursor(cursor);
-        try (Connection connection = open(file)) {
-            Set<String> tables = tables(connection);
+        try (Connection connection = ReadOnlySqlite.open(file)) {
+            Set<String> tables = ReadOnlySqlite.tables(connection);
             if (!tables.contains("session") || !tables.contains("message") || !tables.contains("part")) {
                 issues.add(new ParseIssue(0, UNREADABLE_DB, file + " has no session, message or part table: it is not an OpenCode database", null));
                 return new Result(List.of(), issues, 0, cursor);
             }
-            boolean partSessions = columns(connection, "part").contains("session_id");
+            boolean partSessions = ReadOnlySqlite.columns(connection, "part").contains("session_id");
             Map<String, String> worktrees = tables.contains("project") ? worktrees(connection) : Map.of();
             List<Row> sessions = sessions(connection, partSessions);
             Map<String, Row> byId = new HashMap<>();
@@ -194,7 +175,7 @@ final class OpenCodeDb
     private List<Row> sessions(Connection connection, boolean partSessions)
             throws SQLException
     {
-        Set<String> present = columns(connection, "session");
+        Set<String> present = ReadOnlySqlite.columns(connection, "session");
         List<String> select = new ArrayList<>();
         for (String column : SESSION_COLUMNS) {
             select.add(present.contains(column) ? "s.\"" + column + "\"" : "NULL AS \"" + column + "\"");
@@ -207,7 +188,7 @@ final class OpenCodeDb
         List<Row> sessions = new ArrayList<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT " + String.join(", ", select) + " FROM session s ORDER BY s.time_created, s.id")) {
-            List<String> labels = labels(rows);
+            List<String> labels = ReadOnlySqlite.labels(rows);
             while (rows.next()) {
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (int i = 0; i < labels.size(); i++) {
@@ -396,42 +377,6 @@ final class OpenCodeDb
             }
         }
         return replaced == null ? text : replaced.toString();
-    }
-
-    private static List<String> labels(ResultSet rows)
-            throws SQLException
-    {
-        List<String> labels = new ArrayList<>();
-        for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-            labels.add(rows.getMetaData().getColumnLabel(i));
-        }
-        return labels;
-    }
-
-    private static Set<String> tables(Connection connection)
-            throws SQLException
-    {
-        Set<String> tables = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")) {
-            while (rows.next()) {
-                tables.add(rows.getString(1));
-            }
-        }
-        return tables;
-    }
-
-    private static Set<String> columns(Connection connection, String table)
-            throws SQLException
-    {
-        Set<String> columns = new HashSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
-            while (rows.next()) {
-                columns.add(rows.getString("name"));
-            }
-        }
-        return columns;
     }
 
     /** What a JSON parser said was wrong, without its note of where the text came from. */
