@@ -94,8 +94,18 @@ public final class OpenAiCompatibleChat
             ResponseFormat format = request.answerSchema() == null ? ResponseFormat.NONE : responseFormat.get();
             String failure;
             Optional<Duration> retryAfter = Optional.empty();
+            HttpResponse<String> response = null;
             try {
-                HttpResponse<String> response = http.send(httpRequest(request, format), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = http.send(httpRequest(request, format), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                failure = null;
+            }
+            catch (HttpTimeoutException e) {
+                failure = "no answer within " + options.requestTimeout().toMillis() + " ms";
+            }
+            catch (IOException e) {
+                failure = "connection failed: " + describe(e);
+            }
+            if (response != null) {
                 JsonNode body = parse(response.body());
                 promptTokens += body.path("usage").path("prompt_tokens").asLong(0);
                 completionTokens += body.path("usage").path("completion_tokens").asLong(0);
@@ -103,22 +113,15 @@ public final class OpenAiCompatibleChat
                 if (status >= 200 && status < 300) {
                     return completion(response.body(), body, promptTokens, completionTokens);
                 }
-                String reason = status + " " + errorMessage(response.body(), body);
                 if (format != ResponseFormat.NONE && refusesResponseFormat(status, response.body())) {
                     responseFormat.compareAndSet(format, ResponseFormat.values()[format.ordinal() + 1]);
                     continue;
                 }
+                failure = status + " " + errorMessage(response.body(), body);
                 if (!isTransient(status, body)) {
-                    throw new ChatException(url + " answered " + reason);
+                    throw new ChatException(url + " answered " + failure);
                 }
-                failure = reason;
                 retryAfter = response.headers().firstValue("Retry-After").flatMap(value -> RetryAfter.parse(value, clock.instant()));
-            }
-            catch (HttpTimeoutException e) {
-                failure = "no answer within " + options.requestTimeout().toMillis() + " ms";
-            }
-            catch (IOException e) {
-                failure = "connection failed: " + describe(e);
             }
             failures++;
             if (failures >= options.maxAttempts()) {
