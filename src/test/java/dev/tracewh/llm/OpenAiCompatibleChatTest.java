@@ -9,6 +9,8 @@ import dev.tracewh.testing.ChatCompletionsServer.RecordedRequest;
 import dev.tracewh.testing.ChatCompletionsServer.Response;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -284,7 +287,7 @@ class OpenAiCompatibleChatTest
     void anAnswerThatIsNoChatCompletionFailsWithAHintAtTheBaseUrl()
             throws Exception
     {
-        try (ChatCompletionsServer server = ChatCompletionsServer.start(request -> new Response(200, java.util.Map.of("Content-Type", "text/html"),
+        try (ChatCompletionsServer server = ChatCompletionsServer.start(request -> new Response(200, Map.of("Content-Type", "text/html"),
                 "<html>Open WebUI</html>", Duration.ZERO));
                 OpenAiCompatibleChat chat = chat(server.baseUrl(), KEY, ChatClientOptions.defaults())) {
             ChatException failure = assertThrows(ChatException.class, () -> chat.complete(JUDGED));
@@ -391,8 +394,8 @@ class OpenAiCompatibleChatTest
         try {
             return JSON.readTree(text);
         }
-        catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
