@@ -210,6 +210,9 @@ final class JudgeCommand
                     result = runner.run(selected, selection, parallel, progress);
                 }
                 result.failures().forEach(failure -> err.printf("trace %s: %s%n", failure.traceId(), failure.reason()));
+                if (secrets.redacted() > 0) {
+                    err.printf("redacted %,d secrets in the prompts before sending them%n", secrets.redacted());
+                }
                 err.printf("judge run %d '%s' (llm, %s at %s, reported %s): %,d traces judged, %,d failed, %,d skipped (answered before); "
                                 + "%,d scores written; %,d prompt + %,d completion tokens%n",
                         result.judgeRunId(), result.judgeName(), settings.model(), settings.baseUrl(), result.reportedModel().orElse("(none)"),

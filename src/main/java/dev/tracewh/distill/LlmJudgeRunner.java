@@ -22,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -29,10 +30,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static dev.tracewh.warehouse.schema.Tables.JUDGE_ANSWERS;
@@ -48,8 +51,9 @@ import static java.util.Objects.requireNonNull;
  * run of kind llm. Each trace is committed on its own (its scores, its answer or its failure, and the run's counters),
  * so a run stopped half-way keeps what it scored and a rerun judges only the rest.
  * <p>
- * Up to {@code parallel} requests are in flight; the warehouse has one connection, so reading a trace and storing one
- * take turns under one lock, and the secret filter (not thread-safe) is used only by the thread that reads.
+ * Up to {@code parallel} requests are in flight on worker threads; the calling thread alone reads and writes the
+ * warehouse (it has one connection) and uses the secret filter (not thread-safe), so an interrupt stops requests and
+ * never a write.
  */
 public final class LlmJudgeRunner
 {
@@ -61,7 +65,6 @@ public final class LlmJudgeRunner
     private final ObjectMapper mapper;
     private final SecretFilter secrets;
     private final ChatModel model;
-    private final Object warehouseLock = new Object();
 
     public LlmJudgeRunner(DSLContext dsl, ObjectMapper mapper, SecretFilter secrets, ChatModel model)
     {
@@ -101,7 +104,7 @@ public final class LlmJudgeRunner
         }
     }
 
-    /** Told of the run's progress, from the storing thread. */
+    /** Told of the run's progress, from the calling thread. */
     public interface Listener
     {
         Listener NONE = new Listener() {};
@@ -137,51 +140,44 @@ public final class LlmJudgeRunner
         listener.started(selected.traceIds().size());
 
         Tally tally = new Tally();
-        AtomicReference<RuntimeException> broken = new AtomicReference<>();
-        Semaphore inFlight = new Semaphore(parallel);
         ExecutorService workers = Executors.newFixedThreadPool(parallel);
+        CompletionService<Outcome> answered = new ExecutorCompletionService<>(workers);
+        Iterator<String> next = selected.traceIds().iterator();
+        int inFlight = 0;
         try {
-            for (String traceId : selected.traceIds()) {
-                inFlight.acquire();
-                if (broken.get() != null) {
-                    inFlight.release();
-                    break;
+            while (next.hasNext() || inFlight > 0) {
+                while (inFlight < parallel && next.hasNext()) {
+                    String traceId = next.next();
+                    String prompt = render(judge, traceId);
+                    answered.submit(() -> judge(judge, selection.model(), configs, traceId, prompt));
+                    inFlight++;
                 }
-                String prompt;
-                synchronized (warehouseLock) {
-                    prompt = render(judge, traceId);
-                }
-                workers.execute(() -> {
-                    try {
-                        Outcome outcome = judge(judge, selection.model(), configs, traceId, prompt);
-                        synchronized (warehouseLock) {
-                            store(judgeRunId, configs, outcome, tally);
-                            listener.traceDone(outcome.failure() == null, outcome.promptTokens(), outcome.completionTokens());
-                        }
-                    }
-                    catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    catch (RuntimeException e) {
-                        broken.compareAndSet(null, e);
-                    }
-                    finally {
-                        inFlight.release();
-                    }
-                });
+                Outcome outcome = outcome(answered.take());
+                inFlight--;
+                store(judgeRunId, configs, outcome, tally);
+                listener.traceDone(outcome.failure() == null, outcome.promptTokens(), outcome.completionTokens());
             }
-            inFlight.acquire(parallel);
         }
         finally {
+            // only requests are interrupted: the warehouse is used by this thread alone
             workers.shutdownNow();
         }
-        if (broken.get() != null) {
-            throw broken.get();
+        return new Result(judgeRunId, judge.name(), tally.judged, tally.failed, selected.skipped(), tally.scores,
+                tally.promptTokens, tally.completionTokens, Optional.ofNullable(tally.reportedModel),
+                tally.failures.stream().sorted(Comparator.comparing(TraceFailure::traceId)).toList());
+    }
+
+    private static Outcome outcome(Future<Outcome> done)
+            throws InterruptedException
+    {
+        try {
+            return done.get();
         }
-        synchronized (warehouseLock) {
-            return new Result(judgeRunId, judge.name(), tally.judged, tally.failed, selected.skipped(), tally.scores,
-                    tally.promptTokens, tally.completionTokens, Optional.ofNullable(tally.reportedModel),
-                    tally.failures.stream().sorted((a, b) -> a.traceId().compareTo(b.traceId())).toList());
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("judging a trace failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -37,6 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static dev.tracewh.warehouse.schema.Tables.JUDGE_ANSWERS;
@@ -230,6 +233,50 @@ abstract class LlmJudgeContract
         LlmJudgeRunner.Result rescored = run(model, "trace-digest", selection(Optional.empty(), true), 1);
         assertEquals(3, rescored.judged());
         assertEquals(0, rescored.skipped());
+    }
+
+    @Test
+    void anInterruptedRunKeepsWhatItScoredAndARerunJudgesTheRest()
+            throws InterruptedException
+    {
+        CountDownLatch firstStored = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        ChatModel hanging = request -> {
+            if (prompt(request).contains("seed script")) {
+                never.await();
+            }
+            return new ChatCompletion(goodAnswer(request), "reported", 1, 1);
+        };
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread running = new Thread(() -> {
+            try {
+                new LlmJudgeRunner(dsl, MAPPER, redacting(), hanging).run(LlmJudge.builtIn("trace-digest").orElseThrow(),
+                        selection(Optional.empty(), false), 1, new LlmJudgeRunner.Listener()
+                        {
+                            @Override
+                            public void traceDone(boolean judged, long promptTokens, long completionTokens)
+                            {
+                                firstStored.countDown();
+                            }
+                        });
+            }
+            catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        running.start();
+        assertTrue(firstStored.await(30, TimeUnit.SECONDS));
+        running.interrupt();
+        running.join(30_000);
+        assertTrue(thrown.get() instanceof InterruptedException, String.valueOf(thrown.get()));
+
+        Record run = dsl.selectFrom(JUDGE_RUNS).fetchSingle();
+        assertEquals(1, run.get(JUDGE_RUNS.TRACES_JUDGED));
+        assertEquals(List.of(FIX), dsl.selectDistinct(SCORES.TRACE_ID).from(SCORES).fetch(SCORES.TRACE_ID));
+        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LlmJudgeRunner.Result rest = run(model, "trace-digest", selection(Optional.empty(), false), 1);
+        assertEquals(2, rest.judged());
+        assertEquals(1, rest.skipped());
     }
 
     @Test
