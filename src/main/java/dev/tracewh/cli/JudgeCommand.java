@@ -96,6 +96,9 @@ final class JudgeCommand
             if (judge.endsWith(".sql")) {
                 throw new UsageException("judge file not found: " + judge);
             }
+            if (LlmJudge.builtIn(judge).isPresent()) {
+                throw new UsageException(judge + " is an LLM judge: run it with `tracewh judge llm " + judge + "`");
+            }
             return SqlJudge.builtIn(judge).orElseThrow(() ->
                     new UsageException("unknown judge '" + judge + "'; shipped judges: " + shippedNames() + " (or give a .sql file)"));
         }

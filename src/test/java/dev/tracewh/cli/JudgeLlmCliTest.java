@@ -83,6 +83,9 @@ class JudgeLlmCliTest
         Run unknown = run("judge", "llm", "no-such-judge", "--db", db, "--model", "m", "--dry-run");
         assertEquals(ExitCodes.USAGE, unknown.exitCode());
         assertTrue(unknown.err().contains("trace-digest"), unknown.err());
+        Run sqlRun = run("judge", "run", "sft-quality", "--db", db);
+        assertEquals(ExitCodes.USAGE, sqlRun.exitCode(), sqlRun.all());
+        assertTrue(sqlRun.err().contains("tracewh judge llm sft-quality"), sqlRun.err());
         Run badWhere = run("judge", "llm", "trace-digest", "--db", db, "--model", "m", "--where", "true); drop table scores; select (1", "--dry-run");
         assertEquals(ExitCodes.USAGE, badWhere.exitCode(), badWhere.all());
     }
