@@ -249,7 +249,7 @@ public final class LlmJudgeRunner
         for (int attempt = 1; attempt <= 2; attempt++) {
             ChatCompletion completion;
             try {
-                completion = model.complete(new ChatRequest(modelName, messages, judge.name(), sentSchema));
+                completion = model.complete(new ChatRequest(modelName, messages, judge.name().replaceAll("[^A-Za-z0-9_-]", "_"), sentSchema));
             }
             catch (ChatModel.ChatException e) {
                 return new Outcome(traceId, null, List.of(), "the endpoint failed: " + e.getMessage(), attempt, promptTokens, completionTokens, reportedModel);
