@@ -133,34 +133,41 @@ from (
     group by r.judge_run_id, r.name, s.trace_id
 ) pivoted;
 
--- One row per trace with the rubric scores of the latest judge run that scored it (all columns come from that
--- one run); null scores and recommended_for_sft false for a trace no judge scored.
+-- One row per trace with each rubric's latest score (v_scores_latest), whichever judge run gave it: the digest's
+-- training_value and the quality judge's rubrics may come from separate runs. judge_run_id is the latest run among
+-- them. Null scores and recommended_for_sft false for a trace no judge scored.
 create or replace view v_trace_scores as
 select s.trace_id,
        j.judge_run_id,
-       j.judge_name,
+       r.name as judge_name,
        j.groundedness,
        j.standalone_task,
        j.response_quality,
        j.faithfulness,
        j.training_utility,
        j.training_value,
-       coalesce(j.recommended_for_sft, false) as recommended_for_sft
+       coalesce(j.groundedness >= 4
+                and j.standalone_task >= 4
+                and j.response_quality >= 4
+                and j.faithfulness >= 4
+                and j.training_utility >= 4
+                and j.training_value = 'high', false) as recommended_for_sft
 from sessions s
 left join (
-    select v.judge_run_id,
-           v.judge_name,
-           v.trace_id,
-           v.groundedness,
-           v.standalone_task,
-           v.response_quality,
-           v.faithfulness,
-           v.training_utility,
-           v.training_value,
-           v.recommended_for_sft,
-           row_number() over (partition by v.trace_id order by v.judge_run_id desc) as recency
-    from v_judge_trace_scores v
-) j on j.trace_id = s.trace_id and j.recency = 1;
+    select l.trace_id,
+           max(l.judge_run_id) as judge_run_id,
+           max(case when l.name = 'groundedness' then l.value end) as groundedness,
+           max(case when l.name = 'standalone_task' then l.value end) as standalone_task,
+           max(case when l.name = 'response_quality' then l.value end) as response_quality,
+           max(case when l.name = 'faithfulness' then l.value end) as faithfulness,
+           max(case when l.name = 'training_utility' then l.value end) as training_utility,
+           max(case when l.name = 'training_value' then l.label end) as training_value
+    from v_scores_latest l
+    where l.target_type = 'trace'
+      and l.name in ('groundedness', 'standalone_task', 'response_quality', 'faithfulness', 'training_utility', 'training_value')
+    group by l.trace_id
+) j on j.trace_id = s.trace_id
+left join judge_runs r on r.judge_run_id = j.judge_run_id;
 
 -- Every trace with what decides whether it becomes an SFT example: its rubric scores (v_trace_scores), the
 -- latest results of the shipped heuristic judges (db/judges), and Data Designer's recommended_for_sft.

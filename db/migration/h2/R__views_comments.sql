@@ -15,7 +15,7 @@ comment on view v_trace_digest_input is 'One row per trace: exactly the inputs o
 comment on view v_tool_interactions is 'One row per tool call: what was called, with which arguments, what came back, and the user prompt it served.';
 comment on view v_scores_latest is 'The latest score per target and score name: the one from the judge run with the highest id that gave it.';
 comment on view v_judge_trace_scores is 'One row per judge run and trace it scored on Data Designer''s rubrics, one column per rubric, with Data Designer''s recommendation.';
-comment on view v_trace_scores is 'One row per trace with the rubric scores of the latest judge run that scored it (all columns from that one run); null scores and recommended_for_sft false for a trace no judge scored.';
+comment on view v_trace_scores is 'One row per trace with each rubric''s latest score, whichever judge run gave it (the digest''s training_value and the quality judge''s rubrics may come from separate runs); null scores and recommended_for_sft false for a trace no judge scored.';
 comment on view v_sft_candidates is 'One row per trace with what decides whether it becomes an SFT example: its rubric scores (v_trace_scores), the latest results of the shipped heuristic judges, and Data Designer''s recommendation.';
 comment on view v_cost_responses is 'One row per model response of token_usage with the price row it takes (model_prices) and the cost of each kind of token, in USD; an unpriced response has null costs and priced false, never 0.';
 comment on view v_cost_daily is 'Cost per UTC day, source, model and project, summed over v_cost_responses; cost_usd sums the priced responses only, so it is a lower bound where unpriced_responses is not 0.';

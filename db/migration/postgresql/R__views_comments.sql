@@ -163,9 +163,9 @@ comment on column v_judge_trace_scores.training_utility is 'Rubric 0-4: worth it
 comment on column v_judge_trace_scores.training_value is 'The digest''s verdict on the trace as training material: high, medium or low.';
 comment on column v_judge_trace_scores.recommended_for_sft is 'Data Designer''s rule: all five rubrics at least 4 and training_value high (a missing rubric counts as not met).';
 
-comment on view v_trace_scores is 'One row per trace with the rubric scores of the latest judge run that scored it (all columns from that one run); null scores and recommended_for_sft false for a trace no judge scored.';
+comment on view v_trace_scores is 'One row per trace with each rubric''s latest score, whichever judge run gave it (the digest''s training_value and the quality judge''s rubrics may come from separate runs); null scores and recommended_for_sft false for a trace no judge scored.';
 comment on column v_trace_scores.trace_id is 'The trace.';
-comment on column v_trace_scores.judge_run_id is 'The latest judge run that scored the trace on the rubrics; null when none did.';
+comment on column v_trace_scores.judge_run_id is 'The latest judge run among those that gave the trace''s rubric scores; null when none did.';
 comment on column v_trace_scores.judge_name is 'That judge run''s name.';
 comment on column v_trace_scores.groundedness is 'Rubric 0-4: grounded in what the trace did rather than generic filler.';
 comment on column v_trace_scores.standalone_task is 'Rubric 0-4: the instruction is understandable without the trace.';
@@ -186,7 +186,7 @@ comment on column v_sft_candidates.started_at is 'The earliest line timestamp of
 comment on column v_sft_candidates.message_count is 'The number of messages on the active path.';
 comment on column v_sft_candidates.tool_call_count is 'The number of tool calls.';
 comment on column v_sft_candidates.title is 'Claude Code''s title of the session; null for Codex.';
-comment on column v_sft_candidates.judge_run_id is 'The latest judge run that scored the trace on the rubrics; null when none did.';
+comment on column v_sft_candidates.judge_run_id is 'The latest judge run among those that gave the trace''s rubric scores; null when none did.';
 comment on column v_sft_candidates.judge_name is 'That judge run''s name.';
 comment on column v_sft_candidates.groundedness is 'Rubric 0-4: grounded in what the trace did rather than generic filler.';
 comment on column v_sft_candidates.standalone_task is 'Rubric 0-4: the instruction is understandable without the trace.';

@@ -18,12 +18,51 @@ public final class JudgeRuns
 {
     private static final String KIND_SQL = "sql";
     private static final String KIND_IMPORT = "import";
+    static final String KIND_LLM = "llm";
 
     private JudgeRuns() {}
 
     static long startSql(DSLContext dsl, String name, String sqlSha256, String parameters, OffsetDateTime now)
     {
         return insert(dsl, name, KIND_SQL, null, null, sqlSha256, parameters, now);
+    }
+
+    /** A new LLM judge run: the judge's prompt hash, the model asked and the endpoint (never its key). */
+    static long startLlm(DSLContext dsl, String name, String promptSha256, String model, String baseUrl, String parameters, OffsetDateTime now)
+    {
+        return dsl.insertInto(JUDGE_RUNS)
+                .set(JUDGE_RUNS.NAME, name)
+                .set(JUDGE_RUNS.KIND, KIND_LLM)
+                .set(JUDGE_RUNS.MODEL, model)
+                .set(JUDGE_RUNS.PROMPT_SHA256, promptSha256)
+                .set(JUDGE_RUNS.BASE_URL, baseUrl)
+                .set(JUDGE_RUNS.PARAMETERS, parameters)
+                .set(JUDGE_RUNS.CREATED_AT, now)
+                .set(JUDGE_RUNS.UPDATED_AT, now)
+                .set(JUDGE_RUNS.ROW_COUNT, 0)
+                .set(JUDGE_RUNS.PROMPT_TOKENS, 0L)
+                .set(JUDGE_RUNS.COMPLETION_TOKENS, 0L)
+                .set(JUDGE_RUNS.TRACES_JUDGED, 0)
+                .set(JUDGE_RUNS.TRACES_FAILED, 0)
+                .returningResult(JUDGE_RUNS.JUDGE_RUN_ID)
+                .fetchSingle()
+                .value1();
+    }
+
+    /** Adds one trace's outcome to an LLM run's counters, in the transaction that stores that trace. */
+    static void countLlmTrace(DSLContext dsl, long judgeRunId, boolean judged, long promptTokens, long completionTokens, String reportedModel,
+            OffsetDateTime now)
+    {
+        dsl.update(JUDGE_RUNS)
+                .set(JUDGE_RUNS.TRACES_JUDGED, JUDGE_RUNS.TRACES_JUDGED.plus(judged ? 1 : 0))
+                .set(JUDGE_RUNS.TRACES_FAILED, JUDGE_RUNS.TRACES_FAILED.plus(judged ? 0 : 1))
+                .set(JUDGE_RUNS.PROMPT_TOKENS, JUDGE_RUNS.PROMPT_TOKENS.plus(promptTokens))
+                .set(JUDGE_RUNS.COMPLETION_TOKENS, JUDGE_RUNS.COMPLETION_TOKENS.plus(completionTokens))
+                .set(JUDGE_RUNS.REPORTED_MODEL, reportedModel == null ? JUDGE_RUNS.REPORTED_MODEL : DSL.val(reportedModel))
+                .set(JUDGE_RUNS.ROW_COUNT, DSL.selectCount().from(SCORES).where(SCORES.JUDGE_RUN_ID.eq(judgeRunId)))
+                .set(JUDGE_RUNS.UPDATED_AT, now)
+                .where(JUDGE_RUNS.JUDGE_RUN_ID.eq(judgeRunId))
+                .execute();
     }
 
     /** The import run named {@code name}, created when new; a given model replaces the stored one. */

@@ -1,0 +1,183 @@
+package dev.tracewh.distill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A judge asked of an LLM: a prompt template ({@code NAME.prompt.md}, with {@code {{column}}} placeholders filled from
+ * a row of {@code v_trace_digest_input}) and the JSON schema of its answer ({@code NAME.schema.json} next to it; its
+ * {@code description} is the judge's). The shipped ones are {@code db/judges/llm/} on the classpath; a user adds one
+ * by copying the two files and passing the prompt file.
+ */
+public record LlmJudge(String name, String description, String prompt, JsonNode schema, String source)
+{
+    static final String PROMPT_SUFFIX = ".prompt.md";
+    static final String SCHEMA_SUFFIX = ".schema.json";
+    private static final String FOLDER = "db/judges/llm/";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-z_][a-z0-9_]*)\\s*}}");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public LlmJudge
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(description, "description is null");
+        requireNonNull(prompt, "prompt is null");
+        requireNonNull(schema, "schema is null");
+        requireNonNull(source, "source is null");
+        if (!schema.path("type").asText().equals("object")) {
+            throw new IllegalArgumentException("the answer schema of judge " + name + " must be of type object");
+        }
+    }
+
+    /** The shipped LLM judges, by name. */
+    public static List<LlmJudge> builtIn()
+    {
+        URL folder = LlmJudge.class.getClassLoader().getResource(FOLDER);
+        if (folder == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        try {
+            URLConnection connection = folder.openConnection();
+            if (connection instanceof JarURLConnection jar) {
+                jar.setUseCaches(false);
+                try (JarFile file = jar.getJarFile()) {
+                    for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+                        String entry = entries.nextElement().getName();
+                        if (entry.startsWith(FOLDER) && entry.endsWith(PROMPT_SUFFIX) && entry.indexOf('/', FOLDER.length()) < 0) {
+                            names.add(entry.substring(FOLDER.length(), entry.length() - PROMPT_SUFFIX.length()));
+                        }
+                    }
+                }
+            }
+            else {
+                try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
+                    files.map(file -> file.getFileName().toString())
+                            .filter(file -> file.endsWith(PROMPT_SUFFIX))
+                            .forEach(file -> names.add(file.substring(0, file.length() - PROMPT_SUFFIX.length())));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot list the LLM judges in " + folder + ": " + e.getMessage(), e);
+        }
+        catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot list the LLM judges in " + folder, e);
+        }
+        return names.stream().sorted(Comparator.naturalOrder()).map(name -> builtIn(name).orElseThrow()).toList();
+    }
+
+    /** The shipped LLM judge of this name. */
+    public static Optional<LlmJudge> builtIn(String name)
+    {
+        ClassLoader loader = LlmJudge.class.getClassLoader();
+        try (InputStream prompt = loader.getResourceAsStream(FOLDER + name + PROMPT_SUFFIX);
+                InputStream schema = loader.getResourceAsStream(FOLDER + name + SCHEMA_SUFFIX)) {
+            if (prompt == null || schema == null) {
+                return Optional.empty();
+            }
+            return Optional.of(of(name, new String(prompt.readAllBytes(), StandardCharsets.UTF_8),
+                    new String(schema.readAllBytes(), StandardCharsets.UTF_8), "builtin:llm/" + name));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read the LLM judge " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A judge from its prompt file {@code NAME.prompt.md}, whose schema is {@code NAME.schema.json} beside it. */
+    public static LlmJudge fromFile(Path promptFile)
+            throws IOException
+    {
+        String fileName = promptFile.getFileName().toString();
+        if (!fileName.endsWith(PROMPT_SUFFIX)) {
+            throw new IllegalArgumentException("an LLM judge's prompt file is named NAME" + PROMPT_SUFFIX + ": " + promptFile);
+        }
+        String name = fileName.substring(0, fileName.length() - PROMPT_SUFFIX.length());
+        Path schemaFile = promptFile.resolveSibling(name + SCHEMA_SUFFIX);
+        if (!Files.isRegularFile(schemaFile)) {
+            throw new IllegalArgumentException("the LLM judge " + promptFile + " needs its answer schema " + schemaFile);
+        }
+        return of(name, Files.readString(promptFile, StandardCharsets.UTF_8), Files.readString(schemaFile, StandardCharsets.UTF_8),
+                "file:" + promptFile.toAbsolutePath().normalize());
+    }
+
+    private static LlmJudge of(String name, String prompt, String schemaText, String source)
+    {
+        JsonNode schema;
+        try {
+            schema = MAPPER.readTree(schemaText);
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("the answer schema of judge " + name + " is not JSON: " + e.getMessage(), e);
+        }
+        return new LlmJudge(name, schema.path("description").asText(""), prompt.strip(), schema, source);
+    }
+
+    /** The columns the prompt names, in order of first use. */
+    Set<String> placeholders()
+    {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(prompt);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    /** The prompt with each placeholder replaced by its column's text ("(none)" for a null). */
+    String render(Map<String, String> columns)
+    {
+        Matcher matcher = PLACEHOLDER.matcher(prompt);
+        StringBuilder rendered = new StringBuilder();
+        while (matcher.find()) {
+            String value = columns.get(matcher.group(1));
+            matcher.appendReplacement(rendered, Matcher.quoteReplacement(value == null ? "(none)" : value));
+        }
+        matcher.appendTail(rendered);
+        return rendered.toString();
+    }
+
+    /** SHA-256 of the prompt template and the answer schema, recorded with each run: which judge produced it. */
+    public String promptSha256()
+    {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(prompt.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(schema.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest());
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
