@@ -5,7 +5,10 @@ import dev.tracewh.distill.JudgeRunner;
 import dev.tracewh.distill.LlmJudge;
 import dev.tracewh.distill.LlmJudgeRunner;
 import dev.tracewh.distill.SqlJudge;
+import dev.tracewh.llm.ChatClientOptions;
+import dev.tracewh.llm.ChatEndpoint;
 import dev.tracewh.llm.ChatModel;
+import dev.tracewh.llm.OpenAiCompatibleChat;
 import dev.tracewh.secrets.SecretFilter;
 import dev.tracewh.secrets.SecretScanner;
 import dev.tracewh.usersql.UserCondition;
@@ -29,7 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -117,7 +120,7 @@ final class JudgeCommand
                     "A judge is a shipped LLM judge's name (trace-digest, sft-quality; see `tracewh judge list`) or a NAME.prompt.md "
                             + "file with NAME.schema.json beside it. The prompt is filled from the trace's row of v_trace_digest_input, "
                             + "redacted as exports are: secrets never leave.",
-                    "The API key comes from " + LlmSettings.API_KEY_VARIABLE + " (or " + LlmSettings.OPENAI_API_KEY_VARIABLE
+                    "The API key comes from " + ChatEndpoint.API_KEY_VARIABLE + " (or " + ChatEndpoint.OPENAI_API_KEY_VARIABLE
                             + ") only, and is never stored or printed. Traces this judge and model answered before are skipped "
                             + "unless --rescore; each trace is committed as it is answered, so an interrupted run keeps its work."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -137,12 +140,12 @@ final class JudgeCommand
         @Option(names = "--limit", paramLabel = "N", description = "Judge at most N traces (after skipping those judged before).")
         Long limit;
 
-        @Option(names = "--model", paramLabel = "M", description = "The model to ask (default: $" + LlmSettings.MODEL_VARIABLE + ").")
+        @Option(names = "--model", paramLabel = "M", description = "The model to ask (default: $" + ChatEndpoint.MODEL_VARIABLE + ").")
         String model;
 
         @Option(names = "--base-url", paramLabel = "URL",
-                description = "The endpoint up to /v1, e.g. http://127.0.0.1:8080/v1 (default: $" + LlmSettings.BASE_URL_VARIABLE + ", else "
-                        + LlmSettings.DEFAULT_BASE_URL + ").")
+                description = "The endpoint up to /v1, e.g. http://127.0.0.1:8080/v1 or https://api.openai.com/v1 (default: $"
+                        + ChatEndpoint.BASE_URL_VARIABLE + "; there is no other: traces go only where you say).")
         String baseUrl;
 
         @Option(names = "--parallel", paramLabel = "N", defaultValue = "4", description = "Requests in flight at once (default: ${DEFAULT-VALUE}).")
@@ -161,14 +164,14 @@ final class JudgeCommand
         CommandSpec spec;
 
         private final Map<String, String> environment;
-        private final Function<LlmSettings, ChatModel> models;
+        private final BiFunction<ChatEndpoint, ChatClientOptions, ChatModel> models;
 
         Llm()
         {
-            this(System.getenv(), ChatModels::create);
+            this(System.getenv(), OpenAiCompatibleChat::new);
         }
 
-        Llm(Map<String, String> environment, Function<LlmSettings, ChatModel> models)
+        Llm(Map<String, String> environment, BiFunction<ChatEndpoint, ChatClientOptions, ChatModel> models)
         {
             this.environment = Map.copyOf(environment);
             this.models = requireNonNull(models, "models is null");
@@ -188,14 +191,20 @@ final class JudgeCommand
                 throw new UsageException("--timeout must be at least 1 second, found " + timeoutSeconds);
             }
             LlmJudge selected = resolveLlm(judge);
-            LlmSettings settings = LlmSettings.resolve(baseUrl, model, Duration.ofSeconds(timeoutSeconds), environment);
+            ChatEndpoint endpoint;
+            try {
+                endpoint = ChatEndpoint.resolve(environment, baseUrl, model);
+            }
+            catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
             PrintWriter err = spec.commandLine().getErr();
             try (Warehouse warehouse = database.openMigrated()) {
                 Optional<UserCondition> condition = where == null || where.isBlank()
                         ? Optional.empty()
                         : Optional.of(ExportCommand.where(where, warehouse, "v_trace_digest_input"));
                 LlmJudgeRunner.Selection selection = new LlmJudgeRunner.Selection(condition,
-                        limit == null ? OptionalLong.empty() : OptionalLong.of(limit), settings.model(), settings.baseUrl(), rescore);
+                        limit == null ? OptionalLong.empty() : OptionalLong.of(limit), endpoint.model(), endpoint.baseUrl().toString(), rescore);
                 SecretFilter secrets = SecretFilter.redacting(SecretScanner.of(SecretsConfig.rules(null)));
                 if (dryRun) {
                     LlmJudgeRunner.DryRun plan = new LlmJudgeRunner(warehouse.dsl(), new ObjectMapper(), secrets, NOT_CALLED).dryRun(selected, selection);
@@ -203,14 +212,14 @@ final class JudgeCommand
                     plan.firstPrompt().ifPresent(out::println);
                     out.flush();
                     err.printf("dry run: judge %s would send %,d traces to %s at %s (%,d skipped: answered before by this judge and model); nothing sent%n",
-                            selected.name(), plan.traces(), settings.model(), settings.baseUrl(), plan.skipped());
+                            selected.name(), plan.traces(), endpoint.model(), endpoint.baseUrl().toString(), plan.skipped());
                     err.flush();
                     return ExitCodes.SUCCESS;
                 }
-                LlmJudgeRunner runner = new LlmJudgeRunner(warehouse.dsl(), new ObjectMapper(), secrets, models.apply(settings));
                 LlmJudgeRunner.Result result;
-                try (JudgeProgress progress = JudgeProgress.forStderr()) {
-                    result = runner.run(selected, selection, parallel, progress);
+                try (ChatModel chat = models.apply(endpoint, ChatClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(timeoutSeconds)));
+                        JudgeProgress progress = JudgeProgress.forStderr()) {
+                    result = new LlmJudgeRunner(warehouse.dsl(), new ObjectMapper(), secrets, chat).run(selected, selection, parallel, progress);
                 }
                 result.failures().forEach(failure -> err.printf("trace %s: %s%n", failure.traceId(), failure.reason()));
                 if (secrets.redacted() > 0) {
@@ -218,7 +227,7 @@ final class JudgeCommand
                 }
                 err.printf("judge run %d '%s' (llm, %s at %s, reported %s): %,d traces judged, %,d failed, %,d skipped (answered before); "
                                 + "%,d scores written; %,d prompt + %,d completion tokens%n",
-                        result.judgeRunId(), result.judgeName(), settings.model(), settings.baseUrl(), result.reportedModel().orElse("(none)"),
+                        result.judgeRunId(), result.judgeName(), endpoint.model(), endpoint.baseUrl().toString(), result.reportedModel().orElse("(none)"),
                         result.judged(), result.failed(), result.skipped(), result.scoresWritten(), result.promptTokens(), result.completionTokens());
                 err.flush();
                 return result.failed() == 0 ? ExitCodes.SUCCESS : ExitCodes.PARTIAL;

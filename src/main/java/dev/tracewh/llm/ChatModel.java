@@ -7,6 +7,7 @@ import java.io.IOException;
  * Ollama, a LiteLLM proxy). One call is one completion; retries of transient failures happen inside.
  */
 public interface ChatModel
+        extends AutoCloseable
 {
     /**
      * The model's answer to {@code request}. Throws {@link ChatException} when the endpoint refused the request or
@@ -14,6 +15,10 @@ public interface ChatModel
      */
     ChatCompletion complete(ChatRequest request)
             throws ChatException, InterruptedException;
+
+    /** Lets go of connections; nothing by default. */
+    @Override
+    default void close() {}
 
     /** Why a completion could not be had: the reason is safe to store and print (it never holds the API key). */
     final class ChatException

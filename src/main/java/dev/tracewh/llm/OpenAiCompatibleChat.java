@@ -34,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  * exponential backoff with jitter; any other refusal fails at once.
  */
 public final class OpenAiCompatibleChat
-        implements ChatModel, AutoCloseable
+        implements ChatModel
 {
     /** The {@code response_format} sent with an answer schema, from the best to none. */
     public enum ResponseFormat

@@ -2,6 +2,8 @@ package dev.tracewh.cli;
 
 import dev.tracewh.cli.Cli.Run;
 import dev.tracewh.llm.ChatCompletion;
+import dev.tracewh.llm.ChatClientOptions;
+import dev.tracewh.llm.ChatEndpoint;
 import dev.tracewh.llm.ChatModel;
 import dev.tracewh.llm.ChatRequest;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static dev.tracewh.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +71,8 @@ class JudgeLlmCliTest
         assertTrue(dryRun.err().contains("nothing sent"), dryRun.err());
         assertEquals("n\n0\n", run("sql", "--db", db, "--csv", "select count(*) as n from judge_runs").out());
 
-        Run limited = run("judge", "llm", "sft-quality", "--db", db, "--model", "qwen3", "--where", "not is_sidechain", "--limit", "1", "--dry-run");
+        Run limited = run("judge", "llm", "sft-quality", "--db", db, "--model", "qwen3", "--where", "not is_sidechain", "--limit", "1",
+                "--base-url", "http://127.0.0.1:9/v1", "--dry-run");
         assertTrue(limited.err().contains("would send 1 traces"), limited.err());
     }
 
@@ -77,16 +80,21 @@ class JudgeLlmCliTest
     void usageErrors()
     {
         String db = loadExamples();
-        Run noModel = run("judge", "llm", "trace-digest", "--db", db, "--dry-run");
+        Run noModel = run("judge", "llm", "trace-digest", "--db", db, "--base-url", "http://127.0.0.1:9/v1", "--dry-run");
         assertEquals(ExitCodes.USAGE, noModel.exitCode(), noModel.all());
-        assertTrue(noModel.err().contains("--model or TRACEWH_LLM_MODEL"), noModel.err());
-        Run unknown = run("judge", "llm", "no-such-judge", "--db", db, "--model", "m", "--dry-run");
+        assertTrue(noModel.err().contains("give --model or set TRACEWH_LLM_MODEL"), noModel.err());
+        // traces go only where the user says: there is no default endpoint
+        Run noEndpoint = run("judge", "llm", "trace-digest", "--db", db, "--model", "m", "--dry-run");
+        assertEquals(ExitCodes.USAGE, noEndpoint.exitCode(), noEndpoint.all());
+        assertTrue(noEndpoint.err().contains("give --base-url or set TRACEWH_LLM_BASE_URL"), noEndpoint.err());
+        Run unknown = run("judge", "llm", "no-such-judge", "--db", db, "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--dry-run");
         assertEquals(ExitCodes.USAGE, unknown.exitCode());
         assertTrue(unknown.err().contains("trace-digest"), unknown.err());
         Run sqlRun = run("judge", "run", "sft-quality", "--db", db);
         assertEquals(ExitCodes.USAGE, sqlRun.exitCode(), sqlRun.all());
         assertTrue(sqlRun.err().contains("tracewh judge llm sft-quality"), sqlRun.err());
-        Run badWhere = run("judge", "llm", "trace-digest", "--db", db, "--model", "m", "--where", "true); drop table scores; select (1", "--dry-run");
+        Run badWhere = run("judge", "llm", "trace-digest", "--db", db, "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--where",
+                "true); drop table scores; select (1", "--dry-run");
         assertEquals(ExitCodes.USAGE, badWhere.exitCode(), badWhere.all());
     }
 
@@ -94,7 +102,7 @@ class JudgeLlmCliTest
     void aRunTakesTheEndpointFromTheEnvironmentAndNeverShowsTheKey()
     {
         String db = loadExamples();
-        AtomicReference<LlmSettings> used = new AtomicReference<>();
+        AtomicReference<ChatEndpoint> used = new AtomicReference<>();
         List<ChatRequest> requests = new ArrayList<>();
         ChatModel model = request -> {
             synchronized (requests) {
@@ -104,21 +112,21 @@ class JudgeLlmCliTest
         };
         Map<String, String> environment = Map.of("TRACEWH_LLM_API_KEY", API_KEY, "TRACEWH_LLM_BASE_URL", "http://127.0.0.1:9/v1/",
                 "TRACEWH_LLM_MODEL", "qwen3");
-        Run judged = runLlm(environment, settings -> {
-            used.set(settings);
+        Run judged = runLlm(environment, (endpoint, options) -> {
+            used.set(endpoint);
             return model;
         }, "sft-quality", "--db", db, "--parallel", "2");
         assertEquals(0, judged.exitCode(), judged.all());
-        assertEquals("http://127.0.0.1:9/v1", used.get().baseUrl());
+        assertEquals("http://127.0.0.1:9/v1/chat/completions", used.get().chatCompletionsUrl().toString());
         assertEquals("qwen3", used.get().model());
-        assertEquals(API_KEY, used.get().apiKey().orElseThrow());
+        assertEquals(API_KEY, used.get().apiKey());
         assertFalse(used.get().toString().contains(API_KEY));
         assertEquals(3, requests.size());
         assertTrue(judged.err().contains("3 traces judged, 0 failed, 0 skipped"), judged.err());
         assertTrue(judged.err().contains("reported served-model"), judged.err());
         assertTrue(judged.err().contains("150 prompt + 15 completion tokens"), judged.err());
 
-        Run again = runLlm(environment, settings -> model, "sft-quality", "--db", db);
+        Run again = runLlm(environment, (endpoint, options) -> model, "sft-quality", "--db", db);
         assertTrue(again.err().contains("0 traces judged, 0 failed, 3 skipped"), again.err());
         assertEquals(3, requests.size());
 
@@ -137,8 +145,8 @@ class JudgeLlmCliTest
     void failedTracesAreListedAndTheExitCodeSaysSome()
     {
         String db = loadExamples();
-        Run run = runLlm(Map.of(), settings -> request -> new ChatCompletion("{}", null, 0, 0), "sft-quality", "--db", db, "--model", "m",
-                "--where", "not is_sidechain");
+        Run run = runLlm(Map.of(), (endpoint, options) -> request -> new ChatCompletion("{}", null, 0, 0), "sft-quality", "--db", db, "--model", "m",
+                "--base-url", "http://127.0.0.1:9/v1", "--where", "not is_sidechain");
         assertEquals(ExitCodes.PARTIAL, run.exitCode(), run.all());
         assertTrue(run.err().contains("the answer failed the schema twice: $ lacks the required property groundedness"), run.err());
         assertTrue(run.err().contains("0 traces judged, 2 failed"), run.err());
@@ -152,7 +160,7 @@ class JudgeLlmCliTest
         return db;
     }
 
-    private static Run runLlm(Map<String, String> environment, Function<LlmSettings, ChatModel> models, String... args)
+    private static Run runLlm(Map<String, String> environment, BiFunction<ChatEndpoint, ChatClientOptions, ChatModel> models, String... args)
     {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
