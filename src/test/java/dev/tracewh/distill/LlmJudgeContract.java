@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracewh.format.claudecode.ClaudeCodeFormat;
 import dev.tracewh.jsonl.JsonlReader;
+import dev.tracewh.llm.ChatClientOptions;
 import dev.tracewh.llm.ChatCompletion;
+import dev.tracewh.llm.ChatEndpoint;
 import dev.tracewh.llm.ChatModel;
 import dev.tracewh.llm.ChatRequest;
+import dev.tracewh.llm.OpenAiCompatibleChat;
 import dev.tracewh.load.LoadListener;
 import dev.tracewh.load.LoadOptions;
 import dev.tracewh.load.LoadReport;
@@ -17,6 +20,8 @@ import dev.tracewh.load.SourceRoot;
 import dev.tracewh.secrets.SecretFilter;
 import dev.tracewh.secrets.SecretRules;
 import dev.tracewh.secrets.SecretScanner;
+import dev.tracewh.testing.ChatCompletionsServer;
+import dev.tracewh.testing.ChatCompletionsServer.Response;
 import dev.tracewh.testing.TestDatabase;
 import dev.tracewh.usersql.UserCondition;
 import dev.tracewh.warehouse.LoadRunStore;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +45,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -52,7 +59,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** LLM judges run by {@link LlmJudgeRunner} against a model that answers from the prompt; every database runs it through a subclass. */
+/**
+ * LLM judges run by {@link LlmJudgeRunner} against a model that answers from the prompt, behind a real chat
+ * completions server on the loopback address; every database runs it through a subclass.
+ */
 abstract class LlmJudgeContract
 {
     private static final String FIX = "22222222-0000-4000-8000-000000000001";
@@ -61,11 +71,13 @@ abstract class LlmJudgeContract
     private static final String TOKEN = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5";
     private static final String MODEL = "judge-model";
     private static final String BASE_URL = "http://127.0.0.1:9/v1";
+    private static final String API_KEY = "sk-" + "loopback-test-key-0123456789abcdef";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     Path temp;
 
+    private final List<LoopbackModel> models = new ArrayList<>();
     private TestDatabase database;
     private Warehouse warehouse;
     private DSLContext dsl;
@@ -103,6 +115,7 @@ abstract class LlmJudgeContract
     @AfterEach
     void closeWarehouse()
     {
+        models.forEach(LoopbackModel::close);
         warehouse.close();
         database.close();
     }
@@ -111,7 +124,7 @@ abstract class LlmJudgeContract
     void digestAndQualityRunsTogetherRecommendATrace()
             throws InterruptedException
     {
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         LlmJudgeRunner.Result digest = run(model, "trace-digest", selection(Optional.empty(), false), 1);
         LlmJudgeRunner.Result quality = run(model, "sft-quality", selection(Optional.empty(), false), 1);
 
@@ -160,7 +173,7 @@ abstract class LlmJudgeContract
             throws InterruptedException
     {
         // LOOKUP never answers right; FIX answers right the second time
-        FakeModel model = new FakeModel(request -> {
+        LoopbackModel model = new LoopbackModel(request -> {
             if (prompt(request).contains("seed script")) {
                 return "{\"user_goal\": \"count\"}";
             }
@@ -209,7 +222,7 @@ abstract class LlmJudgeContract
     void aRerunJudgesOnlyTheTracesLeftAndRescoreJudgesThemAll()
             throws InterruptedException
     {
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         LlmJudgeRunner.Selection firstOne = new LlmJudgeRunner.Selection(Optional.empty(), OptionalLong.of(1), MODEL, BASE_URL, false);
         LlmJudgeRunner.Result partial = run(model, "trace-digest", firstOne, 1);
         assertEquals(1, partial.judged());
@@ -273,7 +286,7 @@ abstract class LlmJudgeContract
         Record run = dsl.selectFrom(JUDGE_RUNS).fetchSingle();
         assertEquals(1, run.get(JUDGE_RUNS.TRACES_JUDGED));
         assertEquals(List.of(FIX), dsl.selectDistinct(SCORES.TRACE_ID).from(SCORES).fetch(SCORES.TRACE_ID));
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         LlmJudgeRunner.Result rest = run(model, "trace-digest", selection(Optional.empty(), false), 1);
         assertEquals(2, rest.judged());
         assertEquals(1, rest.skipped());
@@ -283,7 +296,7 @@ abstract class LlmJudgeContract
     void fourInParallelScoreAsOneAtATime()
             throws InterruptedException
     {
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         long sequential = run(model, "sft-quality", selection(Optional.empty(), true), 1).judgeRunId();
         LlmJudgeRunner.Result parallel = run(model, "sft-quality", selection(Optional.empty(), true), 4);
         assertEquals(3, parallel.judged());
@@ -296,7 +309,7 @@ abstract class LlmJudgeContract
             throws InterruptedException
     {
         assertTrue(dsl.fetchExists(dsl.selectOne().from("messages").where("text_content like '%" + TOKEN + "%'")), "the trace holds the token");
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         run(model, "trace-digest", selection(Optional.of("trace_id = '" + LEAKY + "'"), false), 1);
         String sent = model.requests().getFirst().messages().stream().map(ChatRequest.ChatMessage::content).reduce("", String::concat);
         assertFalse(sent.contains(TOKEN));
@@ -315,7 +328,7 @@ abstract class LlmJudgeContract
                  "properties": {"groundedness": {"type": "object", "properties": {"score": {"type": "number"}, "reasoning": {"type": "string"}}}},
                  "required": ["groundedness"]}""");
         LlmJudge wide = LlmJudge.fromFile(temp.resolve("wide.prompt.md"));
-        FakeModel model = new FakeModel(request -> "{\"groundedness\": {\"score\": 5, \"reasoning\": \"very\"}}");
+        LoopbackModel model = new LoopbackModel(request -> "{\"groundedness\": {\"score\": 5, \"reasoning\": \"very\"}}");
         LlmJudgeRunner.Result result = new LlmJudgeRunner(dsl, MAPPER, redacting(), model)
                 .run(wide, selection(Optional.of("trace_id = '" + FIX + "'"), false), 1, LlmJudgeRunner.Listener.NONE);
         assertEquals(1, result.failed());
@@ -329,7 +342,7 @@ abstract class LlmJudgeContract
     @Test
     void aDryRunSendsNothingAndStoresNothing()
     {
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         LlmJudgeRunner.DryRun dryRun = new LlmJudgeRunner(dsl, MAPPER, redacting(), model)
                 .dryRun(LlmJudge.builtIn("trace-digest").orElseThrow(), selection(Optional.of("message_count >= 2"), false));
         assertEquals(3, dryRun.traces());
@@ -347,7 +360,7 @@ abstract class LlmJudgeContract
     {
         Files.writeString(temp.resolve("typo.prompt.md"), "Judge {{final_answer}}");
         Files.writeString(temp.resolve("typo.schema.json"), "{\"type\": \"object\"}");
-        FakeModel model = new FakeModel(LlmJudgeContract::goodAnswer);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
         LlmJudge typo = LlmJudge.fromFile(temp.resolve("typo.prompt.md"));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new LlmJudgeRunner(dsl, MAPPER, redacting(), model).run(typo, selection(Optional.empty(), false), 1, LlmJudgeRunner.Listener.NONE));
@@ -355,7 +368,69 @@ abstract class LlmJudgeContract
         assertEquals(List.of(), model.requests());
     }
 
-    private LlmJudgeRunner.Result run(FakeModel model, String judge, LlmJudgeRunner.Selection selection, int parallel)
+    @Test
+    void a429WithRetryAfterA500AndATimeoutAreRetriedAndEveryTraceIsJudged()
+            throws InterruptedException
+    {
+        AtomicInteger requests = new AtomicInteger();
+        try (ChatCompletionsServer server = ChatCompletionsServer.start(received -> switch (requests.getAndIncrement()) {
+            case 0 -> Response.error(429, "slow down").withHeader("Retry-After", "1");
+            case 1 -> Response.error(500, "upstream failed");
+            case 2 -> Response.completion(goodAnswer(LoopbackModel.chatRequest(received.json())), 100, 10).delayedBy(Duration.ofSeconds(5));
+            default -> Response.completion(goodAnswer(LoopbackModel.chatRequest(received.json())), 100, 10);
+        });
+                OpenAiCompatibleChat client = new OpenAiCompatibleChat(new ChatEndpoint(server.baseUrl(), MODEL, API_KEY),
+                        ChatClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(1)).withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)))) {
+            LlmJudgeRunner.Result result = new LlmJudgeRunner(dsl, MAPPER, redacting(), client)
+                    .run(LlmJudge.builtIn("trace-digest").orElseThrow(), selection(Optional.empty(), false), 1, LlmJudgeRunner.Listener.NONE);
+
+            assertEquals(List.of(3L, 0L), List.of(result.judged(), result.failed()));
+            assertEquals(6, server.requestCount(), "the 429, the 500 and the timed-out request were each sent again");
+            assertTrue(server.requests().stream().allMatch(request -> ("Bearer " + API_KEY).equals(request.header("authorization"))));
+        }
+    }
+
+    @Test
+    void theApiKeyIsInNoTable()
+            throws InterruptedException
+    {
+        LoopbackModel model = new LoopbackModel(request -> prompt(request).contains("seed script") ? "{}" : goodAnswer(request));
+        run(model, "trace-digest", selection(Optional.empty(), false), 2);
+
+        for (String table : List.of("judge_runs", "judge_answers", "judge_failures", "scores")) {
+            for (Record row : dsl.fetch("select * from " + table)) {
+                assertFalse(Arrays.toString(row.intoArray()).contains(API_KEY), table + ": " + row);
+            }
+        }
+        assertEquals(1, dsl.fetchCount(JUDGE_FAILURES), "the empty answer's trace failed and its reason is stored");
+    }
+
+    /** With eight requests in flight, each trace is sent once and judged once; the rate reached is printed, not asserted. */
+    @Test
+    void eightRequestsInFlightJudgeEveryTraceOnce()
+            throws IOException, InterruptedException
+    {
+        Path projects = temp.resolve("many");
+        int traces = 300;
+        for (int i = 0; i < traces; i++) {
+            ClaudeSession.session("33333333-0000-4000-8000-%012d".formatted(i)).user("Fix the due-date filter, case " + i)
+                    .assistant(null, "Fixed case " + i + ".").writeTo(projects);
+        }
+        new Loader(warehouse, "test").load(List.of(new SourceRoot(new ClaudeCodeFormat(), projects)), LoadOptions.INCREMENTAL, "test", LoadListener.NONE);
+        LoopbackModel model = new LoopbackModel(LlmJudgeContract::goodAnswer);
+
+        long started = System.nanoTime();
+        LlmJudgeRunner.Result result = run(model, "sft-quality", selection(Optional.of("trace_id like '33333333-%'"), false), 8);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        System.out.printf("%s: judge llm --parallel 8 against the loopback server: %d traces in %.2f s, %.0f traces/s%n", kind(), traces, seconds,
+                traces / seconds);
+        assertEquals(List.of((long) traces, 0L), List.of(result.judged(), result.failed()));
+        assertEquals(traces, model.requests().size());
+        assertEquals(traces, dsl.fetchCount(JUDGE_ANSWERS, JUDGE_ANSWERS.JUDGE_RUN_ID.eq(result.judgeRunId())));
+    }
+
+    private LlmJudgeRunner.Result run(LoopbackModel model, String judge, LlmJudgeRunner.Selection selection, int parallel)
             throws InterruptedException
     {
         return new LlmJudgeRunner(dsl, MAPPER, redacting(), model)
@@ -427,25 +502,41 @@ abstract class LlmJudgeContract
                  "training_utility": {"reasoning": "useful", "score": 4}}""".formatted(faithfulness);
     }
 
-    /** A model that answers with {@code answers} and keeps every request it got. */
-    private static final class FakeModel
+    /**
+     * A model behind a real chat completions server on the loopback address, reached through the HTTP client that
+     * {@code judge llm} uses (with an API key): it answers with {@code answers} and keeps every request it got, as
+     * the server received it.
+     */
+    private final class LoopbackModel
             implements ChatModel
     {
-        private final Function<ChatRequest, String> answers;
+        private final ChatCompletionsServer server;
+        private final OpenAiCompatibleChat client;
         private final List<ChatRequest> requests = new ArrayList<>();
 
-        FakeModel(Function<ChatRequest, String> answers)
+        LoopbackModel(Function<ChatRequest, String> answers)
         {
-            this.answers = answers;
+            this(answers, ChatClientOptions.defaults());
+        }
+
+        LoopbackModel(Function<ChatRequest, String> answers, ChatClientOptions options)
+        {
+            server = ChatCompletionsServer.start(received -> {
+                ChatRequest request = chatRequest(received.json());
+                synchronized (requests) {
+                    requests.add(request);
+                }
+                return Response.completion(answers.apply(request), "reported/" + request.model(), 100, 10);
+            });
+            client = new OpenAiCompatibleChat(new ChatEndpoint(server.baseUrl(), MODEL, API_KEY), options);
+            models.add(this);
         }
 
         @Override
         public ChatCompletion complete(ChatRequest request)
+                throws ChatException, InterruptedException
         {
-            synchronized (requests) {
-                requests.add(request);
-            }
-            return new ChatCompletion(answers.apply(request), "reported/" + request.model(), 100, 10);
+            return client.complete(request);
         }
 
         List<ChatRequest> requests()
@@ -453,6 +544,22 @@ abstract class LlmJudgeContract
             synchronized (requests) {
                 return List.copyOf(requests);
             }
+        }
+
+        @Override
+        public void close()
+        {
+            client.close();
+            server.close();
+        }
+
+        static ChatRequest chatRequest(JsonNode body)
+        {
+            List<ChatRequest.ChatMessage> messages = new ArrayList<>();
+            body.path("messages").forEach(message -> messages.add(new ChatRequest.ChatMessage(message.path("role").asText(), message.path("content").asText())));
+            JsonNode schema = body.path("response_format").path("json_schema");
+            return new ChatRequest(body.path("model").asText(), messages, schema.isMissingNode() ? null : schema.path("name").asText(),
+                    schema.isMissingNode() ? null : schema.path("schema"));
         }
     }
 }
