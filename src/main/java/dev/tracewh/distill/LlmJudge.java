@@ -6,29 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -61,39 +51,7 @@ public record LlmJudge(String name, String description, String prompt, JsonNode 
     /** The shipped LLM judges, by name. */
     public static List<LlmJudge> builtIn()
     {
-        URL folder = LlmJudge.class.getClassLoader().getResource(FOLDER);
-        if (folder == null) {
-            return List.of();
-        }
-        List<String> names = new ArrayList<>();
-        try {
-            URLConnection connection = folder.openConnection();
-            if (connection instanceof JarURLConnection jar) {
-                jar.setUseCaches(false);
-                try (JarFile file = jar.getJarFile()) {
-                    for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
-                        String entry = entries.nextElement().getName();
-                        if (entry.startsWith(FOLDER) && entry.endsWith(PROMPT_SUFFIX) && entry.indexOf('/', FOLDER.length()) < 0) {
-                            names.add(entry.substring(FOLDER.length(), entry.length() - PROMPT_SUFFIX.length()));
-                        }
-                    }
-                }
-            }
-            else {
-                try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
-                    files.map(file -> file.getFileName().toString())
-                            .filter(file -> file.endsWith(PROMPT_SUFFIX))
-                            .forEach(file -> names.add(file.substring(0, file.length() - PROMPT_SUFFIX.length())));
-                }
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot list the LLM judges in " + folder + ": " + e.getMessage(), e);
-        }
-        catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot list the LLM judges in " + folder, e);
-        }
-        return names.stream().sorted(Comparator.naturalOrder()).map(name -> builtIn(name).orElseThrow()).toList();
+        return ShippedFiles.names(FOLDER, PROMPT_SUFFIX).stream().map(name -> builtIn(name).orElseThrow()).toList();
     }
 
     /** The shipped LLM judge of this name. */

@@ -3,24 +3,14 @@ package dev.tracewh.distill;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,39 +36,11 @@ public record SqlJudge(String name, String description, String sql, String sourc
     /** The shipped judges, by name. */
     public static List<SqlJudge> builtIn()
     {
-        URL folder = SqlJudge.class.getClassLoader().getResource(FOLDER);
-        if (folder == null) {
+        List<String> names = ShippedFiles.names(FOLDER, ".sql");
+        if (names.isEmpty()) {
             throw new IllegalStateException("no judges on the classpath under " + FOLDER);
         }
-        List<String> names = new ArrayList<>();
-        try {
-            URLConnection connection = folder.openConnection();
-            if (connection instanceof JarURLConnection jar) {
-                jar.setUseCaches(false);
-                try (JarFile file = jar.getJarFile()) {
-                    for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
-                        String entry = entries.nextElement().getName();
-                        if (entry.startsWith(FOLDER) && entry.endsWith(".sql") && entry.indexOf('/', FOLDER.length()) < 0) {
-                            names.add(entry.substring(FOLDER.length(), entry.length() - ".sql".length()));
-                        }
-                    }
-                }
-            }
-            else {
-                try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
-                    files.map(file -> file.getFileName().toString())
-                            .filter(file -> file.endsWith(".sql"))
-                            .forEach(file -> names.add(file.substring(0, file.length() - ".sql".length())));
-                }
-            }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot list the judges in " + folder + ": " + e.getMessage(), e);
-        }
-        catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot list the judges in " + folder, e);
-        }
-        return names.stream().sorted(Comparator.naturalOrder()).map(name -> builtIn(name).orElseThrow()).toList();
+        return names.stream().map(name -> builtIn(name).orElseThrow()).toList();
     }
 
     /** The shipped judge of this name. */
