@@ -1,120 +1,121 @@
 package dev.tracewh.distill;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
+import com.networknt.schema.path.PathType;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Checks an answer against the part of JSON Schema that answer schemas use for structured output (the subset
- * OpenAI's strict mode accepts): {@code type}, {@code properties}, {@code required}, {@code additionalProperties:
- * false}, {@code enum}, {@code items}, {@code minimum}, {@code maximum}. Other keywords are not checked, so a
- * schema stays valid for the endpoint whatever it adds. A library would check more keywords than an answer schema
- * can use; this keeps the dependency list as it is.
+ * The JSON Schema an LLM judge's answer must follow, compiled once by networknt's validator: draft 2020-12 unless the
+ * schema names another with {@code $schema}. Keywords no draft knows, such as this project's {@code
+ * x-tracewh-explanation}, are annotations: checked by nothing, and left out of what the endpoint is sent.
  */
-final class AnswerSchema
+public final class AnswerSchema
 {
-    private AnswerSchema() {}
+    private static final String EXPLANATION_KEYWORD = "x-tracewh-explanation";
 
-    /** What in {@code answer} does not follow {@code schema}, one line per problem, each with its JSON path. */
-    static List<String> problems(JsonNode schema, JsonNode answer)
+    private final JsonNode json;
+    private final Schema validator;
+
+    private AnswerSchema(JsonNode json, Schema validator)
     {
-        requireNonNull(schema, "schema is null");
+        this.json = json;
+        this.validator = validator;
+    }
+
+    /** Compiles the answer schema of the named judge; a schema that is no object schema, or no valid schema, is refused. */
+    static AnswerSchema of(String judgeName, JsonNode json)
+    {
+        requireNonNull(judgeName, "judgeName is null");
+        requireNonNull(json, "json is null");
+        if (!json.path("type").asText().equals("object")) {
+            throw new IllegalArgumentException("the answer schema of judge " + judgeName + " must be of type object");
+        }
+        // unknown keywords are annotations (the library's default logs a warning for each)
+        Dialect dialect = Dialect.builder(Dialects.getDraft202012())
+                .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+                .build();
+        // English messages whatever the machine's locale: they are sent back to the model
+        SchemaRegistryConfig config = SchemaRegistryConfig.builder().locale(Locale.ENGLISH).pathType(PathType.JSON_PATH).build();
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect, builder -> builder.schemaRegistryConfig(config));
+        try {
+            Schema validator = registry.getSchema(json);
+            validator.initializeValidators();
+            return new AnswerSchema(json.deepCopy(), validator);
+        }
+        catch (SchemaException e) {
+            throw new IllegalArgumentException("the answer schema of judge " + judgeName + " is not a valid JSON Schema: " + e.getMessage(), e);
+        }
+    }
+
+    /** The schema as written. */
+    public JsonNode json()
+    {
+        return json.deepCopy();
+    }
+
+    /** The judge's description, from the schema's {@code description}. */
+    String description()
+    {
+        return json.path("description").asText("");
+    }
+
+    /** The schema as sent to the endpoint: without this project's own keywords, which strict endpoints refuse. */
+    JsonNode forEndpoint()
+    {
+        JsonNode copy = json.deepCopy();
+        removeOwnKeywords(copy);
+        return copy;
+    }
+
+    /** The property whose text explains the score in {@code property}, as {@code x-tracewh-explanation} names it. */
+    Optional<String> explanationOf(String property)
+    {
+        return Optional.ofNullable(json.path("properties").path(property).path(EXPLANATION_KEYWORD).asText(null));
+    }
+
+    /** What in {@code answer} does not follow the schema, one line per problem, each with its JSON path. */
+    List<String> problems(JsonNode answer)
+    {
         requireNonNull(answer, "answer is null");
-        List<String> problems = new ArrayList<>();
-        check(schema, answer, "$", problems);
-        return problems;
+        return validator.validate(answer).stream().map(String::valueOf).toList();
     }
 
-    private static void check(JsonNode schema, JsonNode value, String path, List<String> problems)
+    private static void removeOwnKeywords(JsonNode node)
     {
-        JsonNode type = schema.get("type");
-        if (type != null && !typeMatches(type, value)) {
-            problems.add("%s must be of type %s, found %s".formatted(path, type.isArray() ? type.toString() : type.asText(), describe(value)));
-            return;
+        if (node instanceof ObjectNode object) {
+            object.remove(EXPLANATION_KEYWORD);
         }
-        JsonNode allowed = schema.get("enum");
-        if (allowed != null && allowed.isArray()) {
-            boolean found = false;
-            for (JsonNode option : allowed) {
-                found |= option.equals(value);
-            }
-            if (!found) {
-                problems.add("%s must be one of %s, found %s".formatted(path, allowed, value));
-            }
-        }
-        if (value.isNumber()) {
-            JsonNode minimum = schema.get("minimum");
-            JsonNode maximum = schema.get("maximum");
-            if (minimum != null && value.asDouble() < minimum.asDouble()) {
-                problems.add("%s must be at least %s, found %s".formatted(path, minimum, value));
-            }
-            if (maximum != null && value.asDouble() > maximum.asDouble()) {
-                problems.add("%s must be at most %s, found %s".formatted(path, maximum, value));
-            }
-        }
-        if (value.isObject()) {
-            JsonNode properties = schema.path("properties");
-            for (JsonNode required : schema.path("required")) {
-                if (!value.has(required.asText())) {
-                    problems.add("%s lacks the required property %s".formatted(path, required.asText()));
-                }
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                JsonNode propertySchema = properties.get(field.getKey());
-                if (propertySchema != null) {
-                    check(propertySchema, field.getValue(), path + "." + field.getKey(), problems);
-                }
-                else if (schema.path("additionalProperties").isBoolean() && !schema.path("additionalProperties").asBoolean()) {
-                    problems.add("%s has the property %s, which the schema does not allow".formatted(path, field.getKey()));
-                }
-            }
-        }
-        if (value.isArray() && schema.has("items")) {
-            for (int index = 0; index < value.size(); index++) {
-                check(schema.get("items"), value.get(index), path + "[" + index + "]", problems);
-            }
-        }
+        node.forEach(AnswerSchema::removeOwnKeywords);
     }
 
-    private static boolean typeMatches(JsonNode type, JsonNode value)
+    @Override
+    public boolean equals(Object other)
     {
-        if (type.isArray()) {
-            for (JsonNode option : type) {
-                if (typeMatches(option, value)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return switch (type.asText()) {
-            case "object" -> value.isObject();
-            case "array" -> value.isArray();
-            case "string" -> value.isTextual();
-            case "boolean" -> value.isBoolean();
-            case "null" -> value.isNull();
-            case "number" -> value.isNumber();
-            case "integer" -> value.isIntegralNumber() || (value.isNumber() && value.asDouble() == Math.rint(value.asDouble()));
-            default -> true;
-        };
+        return other instanceof AnswerSchema that && json.equals(that.json);
     }
 
-    private static String describe(JsonNode value)
+    @Override
+    public int hashCode()
     {
-        return switch (value.getNodeType()) {
-            case OBJECT -> "an object";
-            case ARRAY -> "an array";
-            case STRING -> "a string";
-            case BOOLEAN -> "a boolean";
-            case NUMBER -> "a number";
-            case NULL -> "null";
-            default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
-        };
+        return json.hashCode();
+    }
+
+    @Override
+    public String toString()
+    {
+        return json.toString();
     }
 }

@@ -28,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  * {@code description} is the judge's). The shipped ones are {@code db/judges/llm/} on the classpath; a user adds one
  * by copying the two files and passing the prompt file.
  */
-public record LlmJudge(String name, String description, String prompt, JsonNode schema, String source)
+public record LlmJudge(String name, String description, String prompt, AnswerSchema schema, String source)
 {
     static final String PROMPT_SUFFIX = ".prompt.md";
     static final String SCHEMA_SUFFIX = ".schema.json";
@@ -43,9 +43,6 @@ public record LlmJudge(String name, String description, String prompt, JsonNode 
         requireNonNull(prompt, "prompt is null");
         requireNonNull(schema, "schema is null");
         requireNonNull(source, "source is null");
-        if (!schema.path("type").asText().equals("object")) {
-            throw new IllegalArgumentException("the answer schema of judge " + name + " must be of type object");
-        }
     }
 
     /** The shipped LLM judges, by name. */
@@ -97,7 +94,8 @@ public record LlmJudge(String name, String description, String prompt, JsonNode 
         catch (IOException e) {
             throw new IllegalArgumentException("the answer schema of judge " + name + " is not JSON: " + e.getMessage(), e);
         }
-        return new LlmJudge(name, schema.path("description").asText(""), prompt.strip(), schema, source);
+        AnswerSchema answerSchema = AnswerSchema.of(name, schema);
+        return new LlmJudge(name, answerSchema.description(), prompt.strip(), answerSchema, source);
     }
 
     /** The columns the prompt names, in order of first use. */

@@ -59,7 +59,6 @@ public final class LlmJudgeRunner
 {
     /** The columns of {@code v_trace_digest_input} that hold JSON text, redacted as JSON so they stay JSON. */
     private static final Set<String> JSON_COLUMNS = Set.of("source_meta", "opening_messages", "closing_messages");
-    private static final String EXPLANATION_KEYWORD = "x-tracewh-explanation";
 
     private final DSLContext dsl;
     private final ObjectMapper mapper;
@@ -241,7 +240,7 @@ public final class LlmJudgeRunner
         List<ChatMessage> messages = new ArrayList<>(List.of(
                 new ChatMessage("system", instructions(judge)),
                 new ChatMessage("user", prompt)));
-        JsonNode sentSchema = withoutOwnKeywords(judge.schema());
+        JsonNode sentSchema = judge.schema().forEndpoint();
         long promptTokens = 0;
         long completionTokens = 0;
         String reportedModel = null;
@@ -266,7 +265,7 @@ public final class LlmJudgeRunner
                 problems = List.of("the answer is not JSON: " + e.getOriginalMessage());
             }
             if (answer != null) {
-                problems = AnswerSchema.problems(judge.schema(), answer);
+                problems = judge.schema().problems(answer);
                 List<ScoreRow> scores = new ArrayList<>();
                 if (problems.isEmpty()) {
                     problems = scores(judge, configs, traceId, answer, scores);
@@ -285,7 +284,7 @@ public final class LlmJudgeRunner
 
     private String instructions(LlmJudge judge)
     {
-        return "Answer with one JSON object and nothing else, following this JSON schema:\n" + withoutOwnKeywords(judge.schema()).toPrettyString();
+        return "Answer with one JSON object and nothing else, following this JSON schema:\n" + judge.schema().forEndpoint().toPrettyString();
     }
 
     /**
@@ -304,8 +303,7 @@ public final class LlmJudgeRunner
                 continue;
             }
             JsonNode value = field.getValue();
-            String explanationField = judge.schema().path("properties").path(field.getKey()).path(EXPLANATION_KEYWORD).asText(null);
-            String explanation = explanationField == null ? null : text(answer.get(explanationField));
+            String explanation = judge.schema().explanationOf(field.getKey()).map(explaining -> text(answer.get(explaining))).orElse(null);
             Object number = null;
             String label = null;
             if (value.isObject()) {
@@ -360,22 +358,6 @@ public final class LlmJudgeRunner
             return firstLine < 0 ? text : text.substring(firstLine + 1, text.length() - 3).strip();
         }
         return text;
-    }
-
-    /** The schema as sent to the endpoint: without this project's own keywords, which strict endpoints refuse. */
-    private static JsonNode withoutOwnKeywords(JsonNode schema)
-    {
-        JsonNode copy = schema.deepCopy();
-        strip(copy);
-        return copy;
-    }
-
-    private static void strip(JsonNode node)
-    {
-        if (node instanceof ObjectNode object) {
-            object.remove(EXPLANATION_KEYWORD);
-        }
-        node.forEach(LlmJudgeRunner::strip);
     }
 
     private static final class Tally

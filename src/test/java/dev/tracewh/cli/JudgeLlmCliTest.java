@@ -148,7 +148,7 @@ class JudgeLlmCliTest
         Run run = runLlm(Map.of(), (endpoint, options) -> request -> new ChatCompletion("{}", null, 0, 0), "sft-quality", "--db", db, "--model", "m",
                 "--base-url", "http://127.0.0.1:9/v1", "--where", "not is_sidechain");
         assertEquals(ExitCodes.PARTIAL, run.exitCode(), run.all());
-        assertTrue(run.err().contains("the answer failed the schema twice: $ lacks the required property groundedness"), run.err());
+        assertTrue(run.err().contains("the answer failed the schema twice: $: required property 'groundedness' not found"), run.err());
         assertTrue(run.err().contains("0 traces judged, 2 failed"), run.err());
     }
 

@@ -188,12 +188,12 @@ abstract class LlmJudgeContract
         assertEquals(2, lookups.size());
         ChatRequest retry = lookups.get(1);
         assertEquals(List.of("system", "user", "assistant", "user"), retry.messages().stream().map(ChatRequest.ChatMessage::role).toList());
-        assertTrue(retry.messages().get(3).content().contains("$ lacks the required property training_value"), retry.messages().get(3).content());
+        assertTrue(retry.messages().get(3).content().contains("$: required property 'training_value' not found"), retry.messages().get(3).content());
 
         Record failure = dsl.selectFrom(JUDGE_FAILURES).fetchSingle();
         assertEquals(LOOKUP, failure.get(JUDGE_FAILURES.TRACE_ID));
         assertEquals(2, failure.get(JUDGE_FAILURES.ATTEMPTS));
-        assertTrue(failure.get(JUDGE_FAILURES.REASON).startsWith("the answer failed the schema twice: $ lacks the required property"),
+        assertTrue(failure.get(JUDGE_FAILURES.REASON).startsWith("the answer failed the schema twice: $: required property"),
                 failure.get(JUDGE_FAILURES.REASON));
         assertEquals(List.of(LOOKUP), result.failures().stream().map(LlmJudgeRunner.TraceFailure::traceId).toList());
         assertEquals(2, dsl.select(JUDGE_ANSWERS.ATTEMPTS).from(JUDGE_ANSWERS).where(JUDGE_ANSWERS.TRACE_ID.eq(FIX)).fetchSingle(JUDGE_ANSWERS.ATTEMPTS));
