@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -42,8 +44,9 @@ final class ExportSftCommand
     String where;
 
     @Option(names = "--judge", paramLabel = "RUN",
-            description = "Take the rubric scores and recommended_for_sft from this judge run (an id, or a name for its latest run) instead of each trace's latest.")
-    String judge;
+            description = "Take the rubric scores and recommended_for_sft from this judge run (an id, or a name for its latest run) instead of each trace's latest. "
+                    + "Repeat it to combine runs, e.g. --judge trace-digest --judge sft-quality: each rubric from the latest of them that scored it.")
+    List<String> judges = List.of();
 
     @Option(names = "--include-reasoning", description = "Keep the assistant's reasoning as reasoning_content.")
     boolean includeReasoning;
@@ -70,17 +73,18 @@ final class ExportSftCommand
         SecretFilter filter = secrets.filter();
         try (Warehouse warehouse = database.openReadOnly();
                 UserSqlSession session = UserSqlSession.open(warehouse)) {
-            OptionalLong judgeRunId = OptionalLong.empty();
-            if (judge != null) {
-                judgeRunId = JudgeRuns.find(warehouse.dsl(), judge);
+            List<Long> judgeRunIds = new ArrayList<>();
+            for (String judge : judges) {
+                OptionalLong judgeRunId = JudgeRuns.find(warehouse.dsl(), judge);
                 if (judgeRunId.isEmpty()) {
                     throw new UsageException("no judge run with id or name '" + judge + "'");
                 }
+                judgeRunIds.add(judgeRunId.getAsLong());
             }
             Optional<UserCondition> condition = where == null || where.isBlank()
                     ? Optional.empty()
                     : Optional.of(ExportCommand.where(where, warehouse, "v_sft_candidates"));
-            SftSelection selection = new SftSelection(condition, judgeRunId, includeSidechains, includeReasoning, allBranches);
+            SftSelection selection = new SftSelection(condition, judgeRunIds, includeSidechains, includeReasoning, allBranches);
             SftExport export;
             try (OutputFile output = OutputFile.open(out)) {
                 export = new SftExporter(warehouse.dsl(), session.conditionReader(), new ObjectMapper()).export(selection, out.toString(), output.stream(), filter);

@@ -2,6 +2,7 @@ package dev.tracewh.distill;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracewh.distill.SftConversation.ChatMessage;
 import dev.tracewh.distill.SftConversation.SourceMessage;
 import dev.tracewh.distill.SftConversation.SourceToolCall;
@@ -28,18 +29,17 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static dev.tracewh.warehouse.schema.Tables.EXPORTS;
 import static dev.tracewh.warehouse.schema.Tables.EXPORT_ITEMS;
+import static dev.tracewh.warehouse.schema.Tables.JUDGE_RUNS;
 import static dev.tracewh.warehouse.schema.Tables.MESSAGES;
+import static dev.tracewh.warehouse.schema.Tables.SCORES;
 import static dev.tracewh.warehouse.schema.Tables.SESSIONS;
 import static dev.tracewh.warehouse.schema.Tables.TOOL_CALLS;
-import static dev.tracewh.warehouse.schema.Tables.V_JUDGE_TRACE_SCORES;
 import static dev.tracewh.warehouse.schema.Tables.V_MESSAGE_KINDS;
 import static dev.tracewh.warehouse.schema.Tables.V_SFT_CANDIDATES;
 import static java.util.Objects.requireNonNull;
@@ -60,6 +60,9 @@ public final class SftExporter
     private static final int DELETE_CHUNK = 1000;
     private static final int INSERT_CHUNK = 1000;
     private static final List<String> LEFT_OUT_KINDS = List.of("meta", "command", "compact_summary", "synthetic");
+    /** Data Designer's rubrics (0-4) and its digest's label, the columns of v_trace_scores. */
+    private static final List<String> RUBRICS = List.of("groundedness", "standalone_task", "response_quality", "faithfulness", "training_utility");
+    private static final String TRAINING_VALUE = "training_value";
 
     private final DSLContext dsl;
     private final DSLContext reader;
@@ -83,20 +86,20 @@ public final class SftExporter
         requireNonNull(outputName, "outputName is null");
         requireNonNull(output, "output is null");
         requireNonNull(secrets, "secrets is null");
-        String options = mapper.createObjectNode()
+        ObjectNode options = mapper.createObjectNode()
                 .put("include_sidechains", selection.includeSidechains())
                 .put("include_reasoning", selection.includeReasoning())
                 .put("all_branches", selection.allBranches())
-                .put("keep_secrets", !secrets.redacts())
-                .toString();
+                .put("keep_secrets", !secrets.redacts());
+        selection.judgeRunIds().forEach(options.putArray("judge_run_ids")::add);
         return dsl.transactionResult(configuration -> {
             DSLContext transaction = DSL.using(configuration);
             long exportId = transaction.insertInto(EXPORTS)
                     .set(EXPORTS.KIND, "sft")
                     .set(EXPORTS.CREATED_AT, OffsetDateTime.now(ZoneOffset.UTC))
                     .set(EXPORTS.FILTER_SQL, selection.filterSql())
-                    .set(EXPORTS.JUDGE_RUN_ID, selection.judgeRunId().isPresent() ? selection.judgeRunId().getAsLong() : null)
-                    .set(EXPORTS.OPTIONS, options)
+                    .set(EXPORTS.JUDGE_RUN_ID, selection.judgeRunIds().stream().max(Long::compare).orElse(null))
+                    .set(EXPORTS.OPTIONS, options.toString())
                     .set(EXPORTS.OUTPUT, outputName)
                     .set(EXPORTS.TRACE_COUNT, 0)
                     .set(EXPORTS.MESSAGE_COUNT, 0L)
@@ -164,25 +167,44 @@ public final class SftExporter
     }
 
     /**
-     * {@code v_sft_candidates}, or with a judge run: the same columns with the rubric scores and
-     * recommended_for_sft of that run, under the same name so that the condition reads the same.
+     * {@code v_sft_candidates}, or with judge runs: the same columns with each rubric's score from the latest of those
+     * runs that scored it and recommended_for_sft by Data Designer's rule on them (as {@code v_trace_scores} applies it
+     * to the latest scores of all runs), under the same name so that the condition reads the same.
      */
     private static Table<?> candidates(SftSelection selection)
     {
-        if (selection.judgeRunId().isEmpty()) {
+        if (selection.judgeRunIds().isEmpty()) {
             return V_SFT_CANDIDATES;
         }
-        Set<String> fromRun = Arrays.stream(V_JUDGE_TRACE_SCORES.fields())
-                .map(Field::getName)
-                .filter(name -> !name.equals(V_JUDGE_TRACE_SCORES.TRACE_ID.getName()))
-                .collect(Collectors.toSet());
+        Field<Integer> recency = DSL.rowNumber().over(DSL.partitionBy(SCORES.TRACE_ID, SCORES.NAME).orderBy(SCORES.JUDGE_RUN_ID.desc())).as("recency");
+        Table<?> latest = DSL.select(SCORES.TRACE_ID, SCORES.NAME, SCORES.VALUE, SCORES.LABEL, SCORES.JUDGE_RUN_ID, recency)
+                .from(SCORES)
+                .where(SCORES.JUDGE_RUN_ID.in(selection.judgeRunIds().stream().map(DSL::inline).toList()))
+                .and(SCORES.TARGET_TYPE.eq(DSL.inline("trace")))
+                .and(SCORES.NAME.in(Stream.concat(RUBRICS.stream(), Stream.of(TRAINING_VALUE)).map(DSL::inline).toList()))
+                .asTable("latest");
+        List<Field<?>> pivot = new ArrayList<>(List.of(latest.field(SCORES.TRACE_ID), DSL.max(latest.field(SCORES.JUDGE_RUN_ID)).as(SCORES.JUDGE_RUN_ID)));
+        for (String rubric : RUBRICS) {
+            pivot.add(DSL.max(DSL.when(latest.field(SCORES.NAME).eq(DSL.inline(rubric)), latest.field(SCORES.VALUE))).as(rubric));
+        }
+        pivot.add(DSL.max(DSL.when(latest.field(SCORES.NAME).eq(DSL.inline(TRAINING_VALUE)), latest.field(SCORES.LABEL))).as(TRAINING_VALUE));
+        Table<?> pinned = DSL.select(pivot).from(latest).where(latest.field(recency).eq(DSL.inline(1)))
+                .groupBy(latest.field(SCORES.TRACE_ID)).asTable("pinned");
+
+        Condition recommended = pinned.field(TRAINING_VALUE, String.class).eq(DSL.inline("high"));
+        for (String rubric : RUBRICS) {
+            recommended = recommended.and(pinned.field(rubric, Double.class).ge(DSL.inline(4.0)));
+        }
         List<Field<?>> fields = new ArrayList<>();
         for (Field<?> field : V_SFT_CANDIDATES.fields()) {
             if (field.equals(V_SFT_CANDIDATES.RECOMMENDED_FOR_SFT)) {
-                fields.add(DSL.coalesce(V_JUDGE_TRACE_SCORES.RECOMMENDED_FOR_SFT, DSL.inline(false)).as(field.getName()));
+                fields.add(DSL.coalesce(DSL.field(recommended), DSL.inline(false)).as(field.getName()));
             }
-            else if (fromRun.contains(field.getName())) {
-                fields.add(V_JUDGE_TRACE_SCORES.field(field.getName()).as(field.getName()));
+            else if (field.equals(V_SFT_CANDIDATES.JUDGE_NAME)) {
+                fields.add(JUDGE_RUNS.NAME.as(field.getName()));
+            }
+            else if (pinned.field(field.getName()) != null && !field.equals(V_SFT_CANDIDATES.TRACE_ID)) {
+                fields.add(pinned.field(field.getName()).as(field.getName()));
             }
             else {
                 fields.add(field);
@@ -190,9 +212,8 @@ public final class SftExporter
         }
         return DSL.select(fields)
                 .from(V_SFT_CANDIDATES)
-                .leftJoin(V_JUDGE_TRACE_SCORES)
-                .on(V_JUDGE_TRACE_SCORES.TRACE_ID.eq(V_SFT_CANDIDATES.TRACE_ID)
-                        .and(V_JUDGE_TRACE_SCORES.JUDGE_RUN_ID.eq(DSL.inline(selection.judgeRunId().getAsLong()))))
+                .leftJoin(pinned).on(pinned.field(SCORES.TRACE_ID).eq(V_SFT_CANDIDATES.TRACE_ID))
+                .leftJoin(JUDGE_RUNS).on(JUDGE_RUNS.JUDGE_RUN_ID.eq(pinned.field(SCORES.JUDGE_RUN_ID)))
                 .asTable(V_SFT_CANDIDATES.getName());
     }
 

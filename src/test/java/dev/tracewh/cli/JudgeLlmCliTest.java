@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,6 +152,38 @@ class JudgeLlmCliTest
         assertEquals(ExitCodes.PARTIAL, run.exitCode(), run.all());
         assertTrue(run.err().contains("the answer failed the schema twice: $: required property 'groundedness' not found"), run.err());
         assertTrue(run.err().contains("0 traces judged, 2 failed"), run.err());
+    }
+
+    @Test
+    void anSftExportPinsTheDigestRunAndTheQualityRunTogether()
+            throws IOException
+    {
+        String db = loadExamples();
+        String digest = """
+                {"user_goal": "g", "repository_context": "c", "task_type": "bug_fix", "notable_actions": [], "useful_outcome": "o",
+                 "training_value": "high", "quality_notes": "n"}""";
+        String allFours = QUALITY_ANSWER.replace("\"score\": 3", "\"score\": 4").replace("\"score\": 2", "\"score\": 4");
+        for (List<String> judge : List.of(List.of("trace-digest", digest), List.of("sft-quality", allFours))) {
+            Run judged = runLlm(Map.of(), (endpoint, options) -> request -> new ChatCompletion(judge.get(1), null, 0, 0), judge.getFirst(), "--db", db,
+                    "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--where", "not is_sidechain");
+            assertEquals(0, judged.exitCode(), judged.all());
+        }
+        // a later digest run that finds nothing of value is left out when the first one is pinned by its id
+        long firstDigest = Long.parseLong(run("sql", "--db", db, "--csv", "select min(judge_run_id) as id from judge_runs").out().lines().toList().get(1));
+        Run later = runLlm(Map.of(), (endpoint, options) -> request -> new ChatCompletion(digest.replace("\"high\"", "\"low\""), null, 0, 0),
+                "trace-digest", "--db", db, "--model", "other", "--base-url", "http://127.0.0.1:9/v1", "--where", "not is_sidechain");
+        assertEquals(0, later.exitCode(), later.all());
+
+        Path pinned = temp.resolve("pinned.jsonl");
+        Run export = run("export", "sft", "--db", db, "--judge", String.valueOf(firstDigest), "--judge", "sft-quality", "--out", pinned.toString());
+        assertEquals(0, export.exitCode(), export.all());
+        assertTrue(export.err().contains("exported 2 traces"), export.err());
+        assertEquals(2, Files.readAllLines(pinned).size());
+        Run latest = run("export", "sft", "--db", db, "--judge", "trace-digest", "--judge", "sft-quality", "--out", temp.resolve("latest.jsonl").toString());
+        assertTrue(latest.err().contains("exported 0 traces"), latest.err());
+        Run unknown = run("export", "sft", "--db", db, "--judge", "trace-digest", "--judge", "no-such-run", "--out", temp.resolve("none.jsonl").toString());
+        assertEquals(ExitCodes.USAGE, unknown.exitCode(), unknown.all());
+        assertTrue(unknown.err().contains("no judge run with id or name 'no-such-run'"), unknown.err());
     }
 
     private String loadExamples()

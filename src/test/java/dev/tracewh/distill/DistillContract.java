@@ -36,7 +36,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -374,10 +373,32 @@ abstract class DistillContract
                 .where(V_TRACE_SCORES.TRACE_ID.eq(INTERRUPTED)).fetchSingle(V_TRACE_SCORES.JUDGE_NAME));
 
         // the export takes the latest run by default, or the run it is given
-        assertEquals(List.of(), exportedTraceIds(export(new SftSelection(Optional.empty(), OptionalLong.empty(), false, false, false))));
-        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.empty(), OptionalLong.of(firstRun), false, false, false))));
+        assertEquals(List.of(), exportedTraceIds(export(new SftSelection(Optional.empty(), List.of(), false, false, false))));
+        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.empty(), List.of(firstRun), false, false, false))));
         assertEquals(firstRun, JudgeRuns.find(dsl, "first").orElseThrow());
         assertEquals(firstRun, JudgeRuns.find(dsl, String.valueOf(firstRun)).orElseThrow());
+    }
+
+    @Test
+    void anExportPinnedToSeveralRunsTakesEachRubricFromTheLatestOfThemThatScoredIt()
+            throws IOException
+    {
+        List<String> rows = rubricRows(ANSWERED, 4, 4, 4, 4, 4, "high").lines().toList();
+        long digest = importScores(write("digest.jsonl", rows.getLast() + "\n"), "digest", Optional.empty()).judgeRunId();
+        long quality = importScores(write("quality.jsonl", String.join("\n", rows.subList(0, 5)) + "\n"), "quality", Optional.empty()).judgeRunId();
+        long later = importScores(write("later.jsonl", rubricRows(ANSWERED, 4, 4, 4, 4, 1, "high")), "later", Optional.empty()).judgeRunId();
+
+        assertEquals(List.of(), exportedTraceIds(export(new SftSelection(Optional.empty(), List.of(quality), false, false, false))));
+        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.empty(), List.of(digest, quality), false, false, false))));
+        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.empty(), List.of(quality, digest), false, false, false))));
+        assertEquals(List.of(), exportedTraceIds(export(new SftSelection(Optional.empty(), List.of(digest, quality, later), false, false, false))));
+        // the columns a condition reads are the pinned runs' too
+        assertEquals(List.of(ANSWERED), exportedTraceIds(export(new SftSelection(Optional.of(condition("training_value = 'high' and training_utility = 4")),
+                List.of(digest, quality), false, false, false))));
+
+        Record recorded = dsl.selectFrom(EXPORTS).orderBy(EXPORTS.EXPORT_ID.desc()).limit(1).fetchSingle();
+        assertEquals(quality, recorded.get(EXPORTS.JUDGE_RUN_ID));
+        assertEquals(List.of(digest, quality), MAPPER.readTree(recorded.get(EXPORTS.OPTIONS)).path("judge_run_ids").valueStream().map(JsonNode::asLong).toList());
     }
 
     @Test
@@ -385,7 +406,7 @@ abstract class DistillContract
             throws IOException
     {
         runJudge("has_user_task");
-        Exported exported = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false, false));
+        Exported exported = export(new SftSelection(Optional.of(condition("has_user_task")), List.of(), false, false, false));
         List<JsonNode> lines = exported.lines();
 
         // API_ERROR has no assistant message left; COMMANDS_ONLY has no task; the sub-agent is left out
@@ -421,7 +442,7 @@ abstract class DistillContract
         assertEquals(Set.of(ANSWERED, INTERRUPTED, PENDING),
                 Set.copyOf(dsl.select(EXPORT_ITEMS.TRACE_ID).from(EXPORT_ITEMS).fetch(EXPORT_ITEMS.TRACE_ID)));
 
-        Exported again = export(new SftSelection(Optional.of(condition("has_user_task")), OptionalLong.empty(), false, false, false));
+        Exported again = export(new SftSelection(Optional.of(condition("has_user_task")), List.of(), false, false, false));
         assertEquals(sha256(exported.bytes()), sha256(again.bytes()));
     }
 
@@ -429,7 +450,7 @@ abstract class DistillContract
     void sftExportIncludesReasoningAndSubAgentsOnRequest()
             throws IOException
     {
-        Exported exported = export(new SftSelection(Optional.of(condition("trace_id like '" + ANSWERED + "%'")), OptionalLong.empty(), true, true, false));
+        Exported exported = export(new SftSelection(Optional.of(condition("trace_id like '" + ANSWERED + "%'")), List.of(), true, true, false));
         assertEquals(List.of(ANSWERED, SUBAGENT), exportedTraceIds(exported));
         assertEquals("The parser is probably wrong.", exported.lines().get(0).get("messages").get(1).get("reasoning_content").asText());
         assertEquals(List.of("user: Find the parser module", "assistant: It is src/parser.py."), conversation(exported.lines().get(1)));
@@ -466,11 +487,11 @@ abstract class DistillContract
     {
         loadRewound();
         Optional<UserCondition> rewound = Optional.of(condition("trace_id = '" + REWOUND + "'"));
-        Exported active = export(new SftSelection(rewound, OptionalLong.empty(), false, false, false));
+        Exported active = export(new SftSelection(rewound, List.of(), false, false, false));
         assertEquals(List.of("user: List the files", "assistant: Here they are: a.txt.", "user: Rename a.txt to b.txt",
                 "assistant: Renaming it. [toolu_f2 Bash]", "tool toolu_f2: renamed", "assistant: Renamed a.txt to b.txt."), conversation(active.lines().getFirst()));
 
-        Exported all = export(new SftSelection(rewound, OptionalLong.empty(), false, false, true));
+        Exported all = export(new SftSelection(rewound, List.of(), false, false, true));
         assertEquals(List.of("user: List the files", "assistant: Here they are: a.txt.", "user: Delete a.txt", "assistant: Deleting it. [toolu_f1 Bash]",
                 "tool toolu_f1: removed a.txt", "assistant: Deleted a.txt.", "user: Rename a.txt to b.txt", "assistant: Renaming it. [toolu_f2 Bash]",
                 "tool toolu_f2: renamed", "assistant: Renamed a.txt to b.txt."), conversation(all.lines().getFirst()));

@@ -36,7 +36,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import static dev.tracewh.warehouse.schema.Tables.LOAD_ERRORS;
@@ -170,7 +169,7 @@ public abstract class SecretsContract
 
         SecretFilter sftFilter = SecretFilter.redacting(SecretScanner.of(SecretRules.defaults()));
         ByteArrayOutputStream sft = new ByteArrayOutputStream();
-        new SftExporter(dsl, dsl, MAPPER).export(new SftSelection(Optional.of(UserCondition.parse("message_count > 0", dsl.dialect())), OptionalLong.empty(),
+        new SftExporter(dsl, dsl, MAPPER).export(new SftSelection(Optional.of(UserCondition.parse("message_count > 0", dsl.dialect())), List.of(),
                 true, true, false), "memory", sft, sftFilter);
         assertFalse(sft.toString(StandardCharsets.UTF_8).isEmpty());
         assertNoPlantedSecretIn(sft.toString(StandardCharsets.UTF_8), "export sft");
