@@ -45,7 +45,7 @@ class InterruptedLoadTest
     void writeCorpus()
     {
         corpus = temp.resolve("corpus");
-        Cli.Run written = Cli.run("dev", "gen-corpus", "--format", "claude_code", "--out", corpus.toString(), "--size", "40MB");
+        Cli.Run written = Cli.run("dev", "gen-corpus", "--format", "claude_code", "--out", corpus.toString(), "--size", "120MB");
         assertEquals(ExitCodes.SUCCESS, written.exitCode(), written.err());
     }
 
@@ -65,8 +65,8 @@ class InterruptedLoadTest
 
     /**
      * The interrupt is sent once a progress frame shows committed files, but a frame comes about once a second and a
-     * fast machine can load the whole corpus within one: a load that finished before the interrupt is tried again on
-     * a fresh warehouse.
+     * fast machine can load the whole corpus within one: a load that finished before the interrupt (or before a frame
+     * past 0 %) is tried again on a fresh warehouse.
      */
     private void interruptedLoadIsRecordedAndSaidSo(IntFunction<TestDatabase> databases)
             throws Exception
@@ -98,12 +98,15 @@ class InterruptedLoadTest
         Process process = builder.start();
         try {
             assumeFalse(ignoresInterrupts(process.pid()), "this test's processes ignore SIGINT (started in the background by a shell)");
-            while (!COMMITTED.matcher(Files.readString(err)).find()) {
-                if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
-                    fail("the load ended before it could be interrupted: " + Files.readString(err));
-                }
+            // the first frame past 0 % may be the last, printed as the load ends
+            boolean ended = false;
+            while (!ended && !COMMITTED.matcher(Files.readString(err)).find()) {
+                ended = process.waitFor(20, TimeUnit.MILLISECONDS);
             }
-            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor());
+            if (!ended) {
+                // a load that ends between the check and the signal leaves no process to signal
+                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            }
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the interrupted load did not end");
         }
         finally {

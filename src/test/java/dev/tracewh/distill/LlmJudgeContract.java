@@ -376,11 +376,11 @@ abstract class LlmJudgeContract
         try (ChatCompletionsServer server = ChatCompletionsServer.start(received -> switch (requests.getAndIncrement()) {
             case 0 -> Response.error(429, "slow down").withHeader("Retry-After", "1");
             case 1 -> Response.error(500, "upstream failed");
-            case 2 -> Response.completion(goodAnswer(LoopbackModel.chatRequest(received.json())), 100, 10).delayedBy(Duration.ofSeconds(5));
+            case 2 -> Response.completion(goodAnswer(LoopbackModel.chatRequest(received.json())), 100, 10).delayedBy(Duration.ofMinutes(1));
             default -> Response.completion(goodAnswer(LoopbackModel.chatRequest(received.json())), 100, 10);
         });
                 OpenAiCompatibleChat client = new OpenAiCompatibleChat(new ChatEndpoint(server.baseUrl(), MODEL, API_KEY),
-                        ChatClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(1)).withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)))) {
+                        ChatClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(3)).withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)))) {
             LlmJudgeRunner.Result result = new LlmJudgeRunner(dsl, MAPPER, redacting(), client)
                     .run(LlmJudge.builtIn("trace-digest").orElseThrow(), selection(Optional.empty(), false), 1, LlmJudgeRunner.Listener.NONE);
 

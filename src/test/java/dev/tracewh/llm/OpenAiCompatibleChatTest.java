@@ -218,9 +218,10 @@ class OpenAiCompatibleChatTest
     void aTimeoutIsRetried()
             throws Exception
     {
-        try (ChatCompletionsServer server = ChatCompletionsServer.start(inTurn(Response.completion("late", 1, 1).delayedBy(Duration.ofSeconds(5)),
+        try (ChatCompletionsServer server = ChatCompletionsServer.start(inTurn(Response.completion("late", 1, 1).delayedBy(Duration.ofMinutes(1)),
                 Response.completion("on time", 3, 4)));
-                OpenAiCompatibleChat chat = chat(server.baseUrl(), KEY, ChatClientOptions.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
+                // long enough that only the late answer misses it, also on a busy machine
+                OpenAiCompatibleChat chat = chat(server.baseUrl(), KEY, ChatClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(2)))) {
             assertEquals(new ChatCompletion("on time", ChatCompletionsServer.REPORTED_MODEL, 3, 4), chat.complete(JUDGED));
             assertEquals(2, server.requestCount());
         }
@@ -230,10 +231,10 @@ class OpenAiCompatibleChatTest
     void timeoutsUntilTheAttemptsRunOutFail()
             throws Exception
     {
-        try (ChatCompletionsServer server = ChatCompletionsServer.start(request -> Response.completion("late", 1, 1).delayedBy(Duration.ofSeconds(5)));
-                OpenAiCompatibleChat chat = chat(server.baseUrl(), KEY, ChatClientOptions.defaults().withRequestTimeout(Duration.ofMillis(200)).withMaxAttempts(3))) {
+        try (ChatCompletionsServer server = ChatCompletionsServer.start(request -> Response.completion("late", 1, 1).delayedBy(Duration.ofMinutes(1)));
+                OpenAiCompatibleChat chat = chat(server.baseUrl(), KEY, ChatClientOptions.defaults().withRequestTimeout(Duration.ofSeconds(1)).withMaxAttempts(3))) {
             ChatException failure = assertThrows(ChatException.class, () -> chat.complete(JUDGED));
-            assertTrue(failure.getMessage().endsWith("after 3 attempts; the last: no answer within 200 ms"), failure.getMessage());
+            assertTrue(failure.getMessage().endsWith("after 3 attempts; the last: no answer within 1000 ms"), failure.getMessage());
             assertEquals(3, server.requestCount());
         }
     }

@@ -51,4 +51,10 @@ class H2KillAndResumeTest
             statement.execute("checkpoint");
         }
     }
+
+    /** The child's file closes with the child. */
+    @Override
+    protected void awaitChildConnectionsGone(TestDatabase database)
+    {
+    }
 }

@@ -69,6 +69,7 @@ abstract class KillAndResumeContract
                 persistCommits(killed);
                 process.destroyForcibly();
                 assertTrue(process.waitFor(1, TimeUnit.MINUTES), "the killed load did not end");
+                awaitChildConnectionsGone(killed);
                 try (Warehouse warehouse = Warehouse.open(killed.url())) {
                     int loaded = warehouse.dsl().fetchCount(SOURCE_FILES);
                     assertTrue(loaded > 0, "the files committed before the kill are lost");
@@ -129,6 +130,16 @@ abstract class KillAndResumeContract
     protected abstract void persistCommits(TestDatabase database)
             throws SQLException;
 
+    /** The database URL the child loads into. */
+    protected String childUrl(TestDatabase database)
+    {
+        return database.url().jdbcUrl();
+    }
+
+    /** Returns once nothing the killed child sent can still commit or hold a lock. */
+    protected abstract void awaitChildConnectionsGone(TestDatabase database)
+            throws SQLException, InterruptedException;
+
     /** A {@code tracewh load} of {@code corpus} in a child JVM, into a database migrated up front. */
     private Process startLoad(TestDatabase database, Path corpus)
             throws IOException
@@ -136,7 +147,7 @@ abstract class KillAndResumeContract
         try (Warehouse warehouse = database.open()) {
             // migrated here so the child spends its time loading
         }
-        return ChildJvm.start(temp.resolve("child.log"), List.of(), "load", "--db", database.url().jdbcUrl(), "--format", "claude_code", "--path", corpus.toString());
+        return ChildJvm.start(temp.resolve("child.log"), List.of(), "load", "--db", childUrl(database), "--format", "claude_code", "--path", corpus.toString());
     }
 
     private static LoadReport load(Warehouse warehouse, Path corpus)

@@ -100,7 +100,8 @@ class PostgresWriterFailureTest
     void aStatisticsRefreshThatTimesOutIsAWarningNotAFailedLoad()
             throws IOException, SQLException
     {
-        warehouse.dsl().execute("set statement_timeout = '1s'");
+        // only lock waits time out: any other statement of the load may take long on a busy machine
+        warehouse.dsl().execute("set lock_timeout = '1s'");
         try (Connection blocker = DriverManager.getConnection(warehouse.url().jdbcUrl())) {
             blocker.setAutoCommit(false);
             try (Statement statement = blocker.createStatement()) {
