@@ -35,13 +35,16 @@ public final class AnswerSchema
         this.validator = validator;
     }
 
-    /** Compiles the answer schema of the named judge; a schema that is no object schema, or no valid schema, is refused. */
-    static AnswerSchema of(String judgeName, JsonNode json)
+    /**
+     * Compiles an answer schema; one that is no object schema, or no valid schema, is refused naming {@code origin}
+     * (its file).
+     */
+    static AnswerSchema of(String origin, JsonNode json)
     {
-        requireNonNull(judgeName, "judgeName is null");
+        requireNonNull(origin, "origin is null");
         requireNonNull(json, "json is null");
         if (!json.path("type").asText().equals("object")) {
-            throw new IllegalArgumentException("the answer schema of judge " + judgeName + " must be of type object");
+            throw new IllegalArgumentException("the answer schema " + origin + " must be of type object");
         }
         // unknown keywords are annotations (the library's default logs a warning for each)
         Dialect dialect = Dialect.builder(Dialects.getDraft202012())
@@ -56,7 +59,7 @@ public final class AnswerSchema
             return new AnswerSchema(json.deepCopy(), validator);
         }
         catch (SchemaException e) {
-            throw new IllegalArgumentException("the answer schema of judge " + judgeName + " is not a valid JSON Schema: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the answer schema " + origin + " is not a valid JSON Schema: " + e.getMessage(), e);
         }
     }
 

@@ -61,7 +61,7 @@ public record LlmJudge(String name, String description, String prompt, AnswerSch
                 return Optional.empty();
             }
             return Optional.of(of(name, new String(prompt.readAllBytes(), StandardCharsets.UTF_8),
-                    new String(schema.readAllBytes(), StandardCharsets.UTF_8), "builtin:llm/" + name));
+                    new String(schema.readAllBytes(), StandardCharsets.UTF_8), FOLDER + name + SCHEMA_SUFFIX, "builtin:llm/" + name));
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot read the LLM judge " + name + ": " + e.getMessage(), e);
@@ -82,19 +82,20 @@ public record LlmJudge(String name, String description, String prompt, AnswerSch
             throw new IllegalArgumentException("the LLM judge " + promptFile + " needs its answer schema " + schemaFile);
         }
         return of(name, Files.readString(promptFile, StandardCharsets.UTF_8), Files.readString(schemaFile, StandardCharsets.UTF_8),
-                "file:" + promptFile.toAbsolutePath().normalize());
+                schemaFile.toString(), "file:" + promptFile.toAbsolutePath().normalize());
     }
 
-    private static LlmJudge of(String name, String prompt, String schemaText, String source)
+    /** {@code schemaOrigin} names the schema's file in errors. */
+    private static LlmJudge of(String name, String prompt, String schemaText, String schemaOrigin, String source)
     {
         JsonNode schema;
         try {
             schema = MAPPER.readTree(schemaText);
         }
         catch (IOException e) {
-            throw new IllegalArgumentException("the answer schema of judge " + name + " is not JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the answer schema " + schemaOrigin + " is not JSON: " + e.getMessage(), e);
         }
-        AnswerSchema answerSchema = AnswerSchema.of(name, schema);
+        AnswerSchema answerSchema = AnswerSchema.of(schemaOrigin, schema);
         return new LlmJudge(name, answerSchema.description(), prompt.strip(), answerSchema, source);
     }
 

@@ -71,14 +71,14 @@ class AnswerSchemaTest
     }
 
     @Test
-    void anInvalidSchemaIsRefusedNamingTheJudge()
+    void anInvalidSchemaIsRefusedNamingItsFile()
     {
         IllegalArgumentException notAnObject = assertThrows(IllegalArgumentException.class,
-                () -> AnswerSchema.of("mine", MAPPER.readTree("{\"type\": \"array\"}")));
-        assertEquals("the answer schema of judge mine must be of type object", notAnObject.getMessage());
+                () -> AnswerSchema.of("judges/mine.schema.json", MAPPER.readTree("{\"type\": \"array\"}")));
+        assertEquals("the answer schema judges/mine.schema.json must be of type object", notAnObject.getMessage());
         IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
-                () -> AnswerSchema.of("mine", MAPPER.readTree("{\"type\": \"object\", \"properties\": {\"n\": {\"minimum\": \"zero\"}}}")));
-        assertTrue(invalid.getMessage().startsWith("the answer schema of judge mine is not a valid JSON Schema: "), invalid.getMessage());
+                () -> AnswerSchema.of("judges/mine.schema.json", MAPPER.readTree("{\"type\": \"object\", \"properties\": {\"n\": {\"minimum\": \"zero\"}}}")));
+        assertTrue(invalid.getMessage().startsWith("the answer schema judges/mine.schema.json is not a valid JSON Schema: "), invalid.getMessage());
     }
 
     @Test
