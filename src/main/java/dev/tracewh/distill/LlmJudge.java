@@ -28,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  * {@code description} is the judge's). The shipped ones are {@code db/judges/llm/} on the classpath; a user adds one
  * by copying the two files and passing the prompt file.
  */
-public record LlmJudge(String name, String description, String prompt, AnswerSchema schema, String source)
+public record LlmJudge(String name, String prompt, AnswerSchema schema, String source)
 {
     static final String PROMPT_SUFFIX = ".prompt.md";
     static final String SCHEMA_SUFFIX = ".schema.json";
@@ -39,10 +39,15 @@ public record LlmJudge(String name, String description, String prompt, AnswerSch
     public LlmJudge
     {
         requireNonNull(name, "name is null");
-        requireNonNull(description, "description is null");
         requireNonNull(prompt, "prompt is null");
         requireNonNull(schema, "schema is null");
         requireNonNull(source, "source is null");
+    }
+
+    /** What the judge is for: its schema's {@code description}. */
+    public String description()
+    {
+        return schema.description();
     }
 
     /** The shipped LLM judges, by name. */
@@ -95,8 +100,7 @@ public record LlmJudge(String name, String description, String prompt, AnswerSch
         catch (IOException e) {
             throw new IllegalArgumentException("the answer schema " + schemaOrigin + " is not JSON: " + e.getMessage(), e);
         }
-        AnswerSchema answerSchema = AnswerSchema.of(schemaOrigin, schema);
-        return new LlmJudge(name, answerSchema.description(), prompt.strip(), answerSchema, source);
+        return new LlmJudge(name, prompt.strip(), AnswerSchema.of(schemaOrigin, schema), source);
     }
 
     /** The columns the prompt names, in order of first use. */

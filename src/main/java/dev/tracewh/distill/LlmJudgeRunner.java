@@ -138,6 +138,7 @@ public final class LlmJudgeRunner
                 parameters.toString(), OffsetDateTime.now(ZoneOffset.UTC));
         listener.started(selected.traceIds().size());
 
+        Asking asking = Asking.of(judge, selection.model());
         Tally tally = new Tally();
         ExecutorService workers = Executors.newFixedThreadPool(parallel);
         CompletionService<Outcome> answered = new ExecutorCompletionService<>(workers);
@@ -148,7 +149,7 @@ public final class LlmJudgeRunner
                 while (inFlight < parallel && next.hasNext()) {
                     String traceId = next.next();
                     String prompt = render(judge, traceId);
-                    answered.submit(() -> judge(judge, selection.model(), configs, traceId, prompt));
+                    answered.submit(() -> judge(judge, asking, configs, traceId, prompt));
                     inFlight++;
                 }
                 Outcome outcome = outcome(answered.take());
@@ -234,13 +235,28 @@ public final class LlmJudgeRunner
     private record Outcome(String traceId, JsonNode answer, List<ScoreRow> scores, String failure, int attempts,
             long promptTokens, long completionTokens, String reportedModel) {}
 
-    private Outcome judge(LlmJudge judge, String modelName, Map<String, ScoreConfig> configs, String traceId, String prompt)
+    /** What every request of a run shares: the model, the instructions and the answer schema as the endpoint is sent them. */
+    private record Asking(String model, String instructions, String schemaName, JsonNode schema)
+    {
+        static Asking of(LlmJudge judge, String model)
+        {
+            JsonNode schema = judge.schema().forEndpoint();
+            return new Asking(model, "Answer with one JSON object and nothing else, following this JSON schema:\n" + schema.toPrettyString(),
+                    judge.name().replaceAll("[^A-Za-z0-9_-]", "_"), schema);
+        }
+
+        ChatRequest request(List<ChatMessage> messages)
+        {
+            return new ChatRequest(model, messages, schemaName, schema);
+        }
+    }
+
+    private Outcome judge(LlmJudge judge, Asking asking, Map<String, ScoreConfig> configs, String traceId, String prompt)
             throws InterruptedException
     {
         List<ChatMessage> messages = new ArrayList<>(List.of(
-                new ChatMessage("system", instructions(judge)),
+                new ChatMessage("system", asking.instructions()),
                 new ChatMessage("user", prompt)));
-        JsonNode sentSchema = judge.schema().forEndpoint();
         long promptTokens = 0;
         long completionTokens = 0;
         String reportedModel = null;
@@ -248,7 +264,7 @@ public final class LlmJudgeRunner
         for (int attempt = 1; attempt <= 2; attempt++) {
             ChatCompletion completion;
             try {
-                completion = model.complete(new ChatRequest(modelName, messages, judge.name().replaceAll("[^A-Za-z0-9_-]", "_"), sentSchema));
+                completion = model.complete(asking.request(messages));
             }
             catch (ChatModel.ChatException e) {
                 return new Outcome(traceId, null, List.of(), "the endpoint failed: " + e.getMessage(), attempt, promptTokens, completionTokens, reportedModel);
@@ -280,11 +296,6 @@ public final class LlmJudgeRunner
         }
         return new Outcome(traceId, null, List.of(), "the answer failed the schema twice: " + String.join("; ", problems), 2,
                 promptTokens, completionTokens, reportedModel);
-    }
-
-    private String instructions(LlmJudge judge)
-    {
-        return "Answer with one JSON object and nothing else, following this JSON schema:\n" + judge.schema().forEndpoint().toPrettyString();
     }
 
     /**
