@@ -14,8 +14,9 @@ import static java.util.Objects.requireNonNull;
  * Which traces an SFT export takes and how. {@code where} is one condition on {@code v_sft_candidates}
  * (default: {@code recommended_for_sft}); with {@code judgeRunIds} the rubric columns and recommended_for_sft
  * come from those judge runs instead of each trace's latest scores: each rubric from the latest of them that scored
- * it, so a digest run and a quality run together give both training_value and the five rubrics. Sub-agent traces are left out unless included. A
- * conversation is the trace's active path, or with {@code allBranches} every message, also those a rewind abandoned.
+ * it, so a digest run and a quality run together give both training_value and the five rubrics. Sub-agent traces
+ * are left out unless included. A conversation is the trace's active path, or with {@code allBranches} every
+ * message, also those a rewind abandoned.
  */
 public record SftSelection(Optional<UserCondition> where, List<Long> judgeRunIds, boolean includeSidechains, boolean includeReasoning,
         boolean allBranches)
